@@ -1,0 +1,767 @@
+import { and, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import type { AnyEventObject } from 'xstate';
+import { ERROR, STATUS } from './agent-types.js';
+import type {
+  AgentContext,
+  AgentEmitted,
+  AgentEvent,
+  AgentPolicy,
+  CallInfo,
+  CcErrorInfo,
+  HangupType,
+  SipCommand,
+  StatusCode,
+} from './agent-types.js';
+
+export interface AgentInput {
+  readonly policy?: Partial<AgentPolicy>;
+  /** Clock for timestamps; tests pass a simulated one. Defaults to Date.now. */
+  readonly now?: () => number;
+}
+
+export const DEFAULT_POLICY: AgentPolicy = { afterCall: 15, ringTimeout: 30, autoAnswer: null };
+
+type Ctx = AgentContext;
+
+function newCall(
+  ctx: Ctx,
+  init: Pick<CallInfo, 'callId' | 'direction' | 'caller' | 'callee'> & Partial<CallInfo>,
+): CallInfo {
+  return {
+    sipCallId: null,
+    remoteName: '',
+    internal: false,
+    startedAt: ctx.now(),
+    answeredAt: null,
+    muted: false,
+    held: false,
+    ...init,
+  };
+}
+
+/** Status code of a connected call: inbound 9, outbound 10, agent-to-agent 11. */
+export function talkCode(call: CallInfo | null): StatusCode {
+  if (!call) return STATUS.inboundTalk;
+  if (call.internal) return STATUS.internalTalk;
+  return call.direction === 'inbound' ? STATUS.inboundTalk : STATUS.outboundTalk;
+}
+
+function hangupTypeOf(call: CallInfo): HangupType {
+  if (call.answeredAt === null) return call.direction === 'inbound' ? 'ringing' : 'dialing';
+  return call.direction;
+}
+
+function patch(call: CallInfo | null, callId: string, change: Partial<CallInfo>): CallInfo | null {
+  return call && call.callId === callId ? { ...call, ...change } : call;
+}
+
+function eventCallId(event: AnyEventObject): string | undefined {
+  return typeof event['callId'] === 'string' ? (event['callId'] as string) : undefined;
+}
+
+function sipCause(event: AnyEventObject): string {
+  const cause = typeof event['cause'] === 'string' ? event['cause'] : 'unknown cause';
+  const code = typeof event['sipCode'] === 'number' ? ` (SIP ${event['sipCode']})` : '';
+  return `${cause}${code}`;
+}
+
+const COMMAND_TYPES = new Set<string>([
+  'agent.register',
+  'agent.unregister',
+  'agent.login',
+  'agent.logout',
+  'agent.ready',
+  'agent.break',
+  'call.dial',
+  'call.answer',
+  'call.hangup',
+  'call.hold',
+  'call.retrieve',
+  'call.mute',
+  'call.unmute',
+  'dtmf.send',
+  'call.transfer',
+  'call.consult',
+  'call.completeTransfer',
+  'call.cancelConsult',
+]);
+
+/** Every command a person or script can send; used by tests and by `acceptsCommand`. */
+export const AGENT_COMMANDS: readonly string[] = [...COMMAND_TYPES];
+
+/**
+ * The agent statechart. Pure: the SIP side is the invoked `sip` actor, a no-op here, which
+ * `src/phone.ts` replaces with the JsSIP adapter through `.provide()`.
+ */
+export const agentMachine = setup({
+  types: {
+    context: {} as AgentContext,
+    events: {} as AgentEvent,
+    input: {} as AgentInput,
+    emitted: {} as AgentEmitted,
+  },
+  actors: {
+    sip: fromCallback<SipCommand>(() => () => undefined),
+  },
+  delays: {
+    afterCallDelay: ({ context }) => (context.policy.afterCall === 'manual' ? 0 : context.policy.afterCall * 1000),
+    ringTimeout: ({ context }) => context.policy.ringTimeout * 1000,
+    autoAnswerDelay: ({ context }) => (context.policy.autoAnswer ?? 0) * 1000,
+  },
+  guards: {
+    isCurrentCall: ({ context, event }) => eventCallId(event) === context.call?.callId,
+    isConsultCall: ({ context, event }) =>
+      context.consult !== null && eventCallId(event) === context.consult.callId,
+    hasNoCall: ({ context }) => context.call === null,
+    isAfterCallTimed: ({ context }) => context.policy.afterCall !== 'manual',
+    hasRingTimeout: ({ context }) => context.policy.ringTimeout > 0,
+    hasAutoAnswer: ({ context }) => context.policy.autoAnswer !== null,
+    isFromAfterCall: ({ context }) => context.dialOrigin === 'afterCall',
+    isTransferPending: ({ context }) => context.transferTarget !== null,
+    isNotTransferPending: ({ context }) => context.transferTarget === null,
+    isCallHeld: ({ context }) => context.call?.held === true,
+  },
+  actions: {
+    setStatus: enqueueActions(({ context, enqueue }, params: { code: StatusCode; force?: boolean }) => {
+      if (params.code === context.code && !params.force) return;
+      const lastCode = context.code;
+      enqueue.assign({ code: params.code, lastCode });
+      enqueue.emit({
+        type: 'status',
+        code: params.code,
+        lastCode,
+        context: { breakReason: context.breakReason, call: context.call, consult: context.consult },
+      });
+    }),
+    raiseError: enqueueActions(({ enqueue }, params: CcErrorInfo) => {
+      enqueue.assign({ lastError: params });
+      enqueue.emit({ type: 'error', error: params });
+    }),
+    rejectCommand: enqueueActions(({ context, event, enqueue }) => {
+      const error: CcErrorInfo = {
+        errorCode: ERROR.stateNotAllowed,
+        errorMsg: `The current state (status ${context.code}) cannot perform "${event.type}"`,
+        command: event.type,
+      };
+      enqueue.assign({ lastError: error });
+      enqueue.emit({ type: 'error', error });
+    }),
+    setPolicy: assign(({ context, event }) => ({
+      policy: event.type === 'config.policy' ? event.policy : context.policy,
+    })),
+    setBreakReason: assign(({ event }, params?: { reason: string }) => ({
+      breakReason: params?.reason ?? (event.type === 'agent.break' && event.reason ? event.reason : 'default'),
+    })),
+    clearBreakReason: assign({ breakReason: null }),
+    sipRegister: sendTo('sip', { type: 'sip.register' } satisfies SipCommand),
+    sipUnregister: sendTo('sip', { type: 'sip.unregister' } satisfies SipCommand),
+    emitRegistered: emit({ type: 'registered' } as const),
+    emitUnregistered: emit({ type: 'unregistered' } as const),
+    emitRegistrationFailed: emit(({ event }) => ({
+      type: 'registrationFailed' as const,
+      cause: event.type === 'sip.registration.failed' ? event.cause : 'unknown',
+      ...(event.type === 'sip.registration.failed' && event.sipCode !== undefined ? { sipCode: event.sipCode } : {}),
+    })),
+    assignIncomingCall: assign(({ context, event }) => ({
+      call:
+        event.type === 'sip.call.incoming'
+          ? newCall(context, {
+              callId: event.callId,
+              sipCallId: event.callId,
+              direction: 'inbound',
+              caller: event.caller,
+              callee: event.callee,
+              remoteName: event.remoteName,
+              internal: event.internal,
+            })
+          : context.call,
+    })),
+    emitIncoming: emit(({ context }) => ({ type: 'call.incoming' as const, call: context.call as CallInfo })),
+    assignOutgoingCall: assign(({ context, event }, params: { origin: 'ready' | 'afterCall' }) => ({
+      call:
+        event.type === 'call.dial'
+          ? newCall(context, { callId: event.callId, direction: 'outbound', caller: '', callee: event.callee })
+          : context.call,
+      dialOrigin: params.origin,
+    })),
+    assignSipCallId: assign(({ context, event }) =>
+      event.type === 'sip.call.created'
+        ? {
+            call: patch(context.call, event.callId, { sipCallId: event.sipCallId }),
+            consult: patch(context.consult, event.callId, { sipCallId: event.sipCallId }),
+          }
+        : {},
+    ),
+    emitDialing: emit(({ context, event }) => ({
+      type: 'call.dialing' as const,
+      call: (eventCallId(event) === context.consult?.callId ? context.consult : context.call) as CallInfo,
+    })),
+    markAnswered: assign(({ context }) => ({
+      call: context.call ? { ...context.call, answeredAt: context.now() } : null,
+    })),
+    emitEstablished: emit(({ context }) => ({ type: 'call.established' as const, call: context.call as CallInfo })),
+    /** Ends the customer leg from the agent's side of the model: hang-up hook, release hook, cleared context. */
+    releaseCall: enqueueActions(({ context, event, enqueue }) => {
+      const call = context.call;
+      if (!call) return;
+      const cause = event.type.startsWith('sip.') ? sipCause(event) : 'local hang-up';
+      enqueue.emit({ type: 'call.hangup', hangupType: hangupTypeOf(call), call });
+      enqueue.emit({ type: 'call.released', call, cause });
+      enqueue.assign({ call: null, transferTarget: null });
+    }),
+    releaseConsult: enqueueActions(({ context, event, enqueue }) => {
+      const consult = context.consult;
+      if (!consult) return;
+      const cause = event.type.startsWith('sip.') ? sipCause(event) : 'local hang-up';
+      enqueue.emit({ type: 'call.released', call: consult, cause });
+      enqueue.assign({ consult: null });
+    }),
+    /** The customer left during a consultation: the consult leg becomes the agent's call. */
+    promoteConsult: assign(({ context }) => ({ call: context.consult, consult: null, dialOrigin: 'ready' as const })),
+    sipAnswer: sendTo('sip', ({ context }) => ({ type: 'sip.answer', callId: context.call?.callId ?? '' }) satisfies SipCommand),
+    sipReject: sendTo(
+      'sip',
+      ({ context, event }, params: { code: number; reason: string; incoming?: boolean }) =>
+        ({
+          type: 'sip.reject',
+          callId: (params.incoming ? eventCallId(event) : context.call?.callId) ?? '',
+          code: params.code,
+          reason: params.reason,
+        }) satisfies SipCommand,
+    ),
+    sipDial: sendTo('sip', ({ event }) =>
+      event.type === 'call.dial' || event.type === 'call.consult'
+        ? ({ type: 'sip.call', callId: event.callId, target: event.type === 'call.dial' ? event.callee : event.target } satisfies SipCommand)
+        : ({ type: 'sip.call', callId: '', target: '' } satisfies SipCommand),
+    ),
+    sipTerminateCall: sendTo('sip', ({ context }) => ({ type: 'sip.terminate', callId: context.call?.callId ?? '' }) satisfies SipCommand),
+    sipTerminateConsult: sendTo(
+      'sip',
+      ({ context }) => ({ type: 'sip.terminate', callId: context.consult?.callId ?? '' }) satisfies SipCommand,
+    ),
+    sipHold: sendTo('sip', ({ context }) => ({ type: 'sip.hold', callId: context.call?.callId ?? '' }) satisfies SipCommand),
+    sipUnhold: sendTo('sip', ({ context }) => ({ type: 'sip.unhold', callId: context.call?.callId ?? '' }) satisfies SipCommand),
+    sipMute: enqueueActions(({ context, event, enqueue }) => {
+      const muted = event.type === 'call.mute';
+      for (const leg of [context.call, context.consult]) {
+        if (leg) enqueue.sendTo('sip', { type: 'sip.mute', callId: leg.callId, muted } satisfies SipCommand);
+      }
+    }),
+    sipDtmf: sendTo('sip', ({ context, event }, params: { leg: 'call' | 'consult' }) => ({
+      type: 'sip.dtmf' as const,
+      callId: context[params.leg]?.callId ?? '',
+      digits: event.type === 'dtmf.send' ? event.digits : '',
+    })),
+    sipRefer: sendTo('sip', ({ context, event }) => ({
+      type: 'sip.refer' as const,
+      callId: context.call?.callId ?? '',
+      target: event.type === 'call.transfer' ? event.target : '',
+    })),
+    sipReferReplaces: sendTo('sip', ({ context }) => ({
+      type: 'sip.referReplaces' as const,
+      callId: context.call?.callId ?? '',
+      replacesCallId: context.consult?.callId ?? '',
+    })),
+    assignTransferTarget: assign(({ context, event }) => ({
+      transferTarget: event.type === 'call.transfer' ? event.target : (context.consult?.callee ?? null),
+    })),
+    clearTransferTarget: assign({ transferTarget: null }),
+    assignConsult: assign(({ context, event }) => ({
+      consult:
+        event.type === 'call.consult'
+          ? newCall(context, { callId: event.callId, direction: 'outbound', caller: '', callee: event.target })
+          : context.consult,
+    })),
+    markConsultAnswered: assign(({ context }) => ({
+      consult: context.consult ? { ...context.consult, answeredAt: context.now() } : null,
+    })),
+    setHeld: assign(({ context, event }, params: { held: boolean }) => ({
+      call: patch(context.call, eventCallId(event) ?? context.call?.callId ?? '', { held: params.held }),
+    })),
+    setMuted: assign(({ context, event }) =>
+      event.type === 'sip.call.muted'
+        ? {
+            call: patch(context.call, event.callId, { muted: event.muted }),
+            consult: patch(context.consult, event.callId, { muted: event.muted }),
+          }
+        : {},
+    ),
+    startAfterCall: assign(({ context }) => ({
+      afterCallEndsAt: context.policy.afterCall === 'manual' ? null : context.now() + context.policy.afterCall * 1000,
+    })),
+    clearAfterCall: assign({ afterCallEndsAt: null }),
+    /** Leaves every call leg when the registration goes away for good. */
+    sipTerminateAll: enqueueActions(({ context, enqueue }) => {
+      for (const leg of [context.call, context.consult]) {
+        if (leg) enqueue.sendTo('sip', { type: 'sip.terminate', callId: leg.callId } satisfies SipCommand);
+      }
+    }),
+  },
+}).createMachine({
+  id: 'agent',
+  context: ({ input }) => ({
+    policy: { ...DEFAULT_POLICY, ...input.policy },
+    code: STATUS.unregistered,
+    lastCode: STATUS.unregistered,
+    breakReason: null,
+    call: null,
+    consult: null,
+    transferTarget: null,
+    afterCallEndsAt: null,
+    dialOrigin: 'ready',
+    lastError: null,
+    now: input.now ?? Date.now,
+  }),
+  invoke: { id: 'sip', src: 'sip' },
+  initial: 'unregistered',
+  on: {
+    'config.policy': { actions: 'setPolicy' },
+    // A command no state accepts is answered, never dropped (reference error 9001).
+    'agent.*': { actions: 'rejectCommand' },
+    'call.*': { actions: 'rejectCommand' },
+    'dtmf.*': { actions: 'rejectCommand' },
+  },
+  states: {
+    unregistered: {
+      entry: { type: 'setStatus', params: { code: STATUS.unregistered } },
+      on: { 'agent.register': 'registering' },
+    },
+    registering: {
+      entry: [{ type: 'setStatus', params: { code: STATUS.registering } }, 'sipRegister'],
+      on: {
+        'sip.registered': { target: 'registered', actions: 'emitRegistered' },
+        'sip.registration.failed': {
+          target: 'unregistered',
+          actions: [
+            'emitRegistrationFailed',
+            {
+              type: 'raiseError',
+              params: ({ event }) => ({
+                errorCode: ERROR.registrationFailed,
+                errorMsg: `Registration failed: ${sipCause(event)}`,
+                command: 'register',
+                ...(typeof event['sipCode'] === 'number' ? { sipCode: event['sipCode'] as number } : {}),
+              }),
+            },
+          ],
+        },
+        'agent.unregister': { target: 'unregistered', actions: ['sipUnregister', 'emitUnregistered'] },
+      },
+    },
+    registered: {
+      initial: 'loggedOut',
+      on: {
+        'agent.unregister': {
+          guard: 'hasNoCall',
+          target: 'unregistered',
+          actions: ['sipUnregister', 'emitUnregistered'],
+        },
+        'sip.unregistered': {
+          guard: 'hasNoCall',
+          target: 'unregistered',
+          actions: 'emitUnregistered',
+        },
+        'sip.registration.failed': [
+          {
+            guard: 'hasNoCall',
+            target: 'unregistered',
+            actions: [
+              'emitRegistrationFailed',
+              {
+                type: 'raiseError',
+                params: ({ event }) => ({
+                  errorCode: ERROR.registrationFailed,
+                  errorMsg: `Re-registration failed: ${sipCause(event)}`,
+                  command: 'register',
+                }),
+              },
+            ],
+          },
+          {
+            actions: {
+              type: 'raiseError',
+              params: ({ event }) => ({
+                errorCode: ERROR.registrationFailed,
+                errorMsg: `Re-registration failed during a call: ${sipCause(event)}`,
+                command: 'register',
+              }),
+            },
+          },
+        ],
+        'sip.disconnected': {
+          actions: {
+            type: 'raiseError',
+            params: ({ event }) => ({
+              errorCode: ERROR.connectionLost,
+              errorMsg: `SIP connection lost: ${sipCause(event)}; reconnecting`,
+              command: 'register',
+            }),
+          },
+        },
+        // Busy everywhere except `ready` (and 480 while logged out): reference table, "接听" only at 3.
+        'sip.call.incoming': {
+          actions: { type: 'sipReject', params: { code: 486, reason: 'Busy Here', incoming: true } },
+        },
+      },
+      states: {
+        loggedOut: {
+          entry: { type: 'setStatus', params: { code: STATUS.offline } },
+          on: {
+            'agent.login': 'ready',
+            'sip.call.incoming': {
+              actions: {
+                type: 'sipReject',
+                params: { code: 480, reason: 'Temporarily Unavailable', incoming: true },
+              },
+            },
+          },
+        },
+        onBreak: {
+          entry: { type: 'setStatus', params: { code: STATUS.break } },
+          exit: 'clearBreakReason',
+          on: {
+            'agent.ready': 'ready',
+            'agent.logout': 'loggedOut',
+            'agent.break': {
+              actions: ['setBreakReason', { type: 'setStatus', params: { code: STATUS.break, force: true } }],
+            },
+          },
+        },
+        ready: {
+          tags: ['available'],
+          entry: { type: 'setStatus', params: { code: STATUS.ready } },
+          on: {
+            'agent.break': { target: 'onBreak', actions: 'setBreakReason' },
+            'agent.logout': 'loggedOut',
+            'call.dial': {
+              target: 'dialing',
+              actions: [{ type: 'assignOutgoingCall', params: { origin: 'ready' } }, 'sipDial'],
+            },
+            'sip.call.incoming': { target: 'ringing', actions: ['assignIncomingCall', 'emitIncoming'] },
+            'sip.monitor.started': 'monitoring',
+          },
+        },
+        afterCall: {
+          entry: ['startAfterCall', { type: 'setStatus', params: { code: STATUS.afterCall } }],
+          exit: 'clearAfterCall',
+          after: {
+            afterCallDelay: { guard: 'isAfterCallTimed', target: 'ready' },
+          },
+          on: {
+            'agent.ready': 'ready',
+            'agent.break': { target: 'onBreak', actions: 'setBreakReason' },
+            'agent.logout': 'loggedOut',
+            'call.dial': {
+              target: 'dialing',
+              actions: [{ type: 'assignOutgoingCall', params: { origin: 'afterCall' } }, 'sipDial'],
+            },
+          },
+        },
+        monitoring: {
+          tags: ['onCall'],
+          entry: { type: 'setStatus', params: { code: STATUS.monitoring } },
+          on: {
+            'sip.monitor.ended': 'ready',
+            'call.hangup': 'ready',
+          },
+        },
+        ringing: {
+          tags: ['onCall'],
+          entry: { type: 'setStatus', params: { code: STATUS.ringing } },
+          after: {
+            ringTimeout: {
+              guard: 'hasRingTimeout',
+              target: 'onBreak',
+              actions: [
+                { type: 'sipReject', params: { code: 480, reason: 'Temporarily Unavailable' } },
+                'releaseCall',
+                { type: 'setBreakReason', params: { reason: 'missed' } },
+              ],
+            },
+            autoAnswerDelay: { guard: 'hasAutoAnswer', target: 'answering', actions: 'sipAnswer' },
+          },
+          on: {
+            'call.answer': { target: 'answering', actions: 'sipAnswer' },
+            'call.hangup': {
+              target: 'ready',
+              actions: [{ type: 'sipReject', params: { code: 603, reason: 'Decline' } }, 'releaseCall'],
+            },
+            'sip.call.ended': { guard: 'isCurrentCall', target: 'ready', actions: 'releaseCall' },
+            'sip.call.failed': { guard: 'isCurrentCall', target: 'ready', actions: 'releaseCall' },
+          },
+        },
+        answering: {
+          tags: ['onCall'],
+          on: {
+            'sip.call.confirmed': {
+              guard: 'isCurrentCall',
+              target: 'inCall.talking',
+              actions: ['markAnswered', 'emitEstablished'],
+            },
+            'call.hangup': { target: 'ready', actions: ['sipTerminateCall', 'releaseCall'] },
+            'sip.call.ended': { guard: 'isCurrentCall', target: 'ready', actions: 'releaseCall' },
+            'sip.call.failed': {
+              guard: 'isCurrentCall',
+              target: 'ready',
+              actions: [
+                {
+                  type: 'raiseError',
+                  params: ({ event }) => ({
+                    errorCode: /media|microphone|getusermedia/i.test(sipCause(event))
+                      ? ERROR.getUserMediaFailed
+                      : ERROR.callFailed,
+                    errorMsg: `Answer failed: ${sipCause(event)}`,
+                    command: 'answer',
+                  }),
+                },
+                'releaseCall',
+              ],
+            },
+          },
+        },
+        dialing: {
+          tags: ['onCall'],
+          entry: { type: 'setStatus', params: { code: STATUS.dialing } },
+          on: {
+            'sip.call.created': { actions: ['assignSipCallId', 'emitDialing'] },
+            'sip.call.confirmed': {
+              guard: 'isCurrentCall',
+              target: 'inCall.talking',
+              actions: ['markAnswered', 'emitEstablished'],
+            },
+            'sip.call.failed': [
+              {
+                guard: 'isCurrentCall',
+                target: 'dialFailed',
+                actions: [
+                  {
+                    type: 'raiseError',
+                    params: ({ event }) => ({
+                      errorCode: ERROR.callFailed,
+                      errorMsg: `Call failed: ${sipCause(event)}`,
+                      command: 'call',
+                      ...(typeof event['sipCode'] === 'number' ? { sipCode: event['sipCode'] as number } : {}),
+                    }),
+                  },
+                  'releaseCall',
+                ],
+              },
+            ],
+            'sip.call.ended': { guard: 'isCurrentCall', target: 'dialFailed', actions: 'releaseCall' },
+            'call.hangup': { target: 'dialFailed', actions: ['sipTerminateCall', 'releaseCall'] },
+          },
+        },
+        /** Transient: returns to where the dial started (ready or after-call work). */
+        dialFailed: {
+          always: [{ guard: 'isFromAfterCall', target: 'afterCall' }, { target: 'ready' }],
+        },
+        inCall: {
+          tags: ['onCall', 'connected'],
+          on: {
+            'call.mute': { actions: 'sipMute' },
+            'call.unmute': { actions: 'sipMute' },
+            'sip.call.muted': { actions: 'setMuted' },
+            'sip.call.held': { guard: 'isCurrentCall', actions: { type: 'setHeld', params: { held: true } } },
+            'sip.call.resumed': { guard: 'isCurrentCall', actions: { type: 'setHeld', params: { held: false } } },
+            'sip.call.ended': { guard: 'isCurrentCall', target: 'afterCall', actions: 'releaseCall' },
+            'call.hangup': { target: 'afterCall', actions: ['sipTerminateCall', 'releaseCall'] },
+          },
+          initial: 'talking',
+          states: {
+            talking: {
+              entry: { type: 'setStatus', params: ({ context }) => ({ code: talkCode(context.call) }) },
+              on: {
+                'call.hold': { target: 'held', actions: 'sipHold' },
+                'dtmf.send': { actions: { type: 'sipDtmf', params: { leg: 'call' } } },
+                'call.transfer': { guard: 'isNotTransferPending', actions: ['assignTransferTarget', 'sipRefer'] },
+                'call.consult': {
+                  guard: 'isNotTransferPending',
+                  target: 'consultDialing',
+                  actions: ['assignConsult', 'sipHold', 'sipDial'],
+                },
+                'sip.call.resume.failed': {
+                  guard: 'isCurrentCall',
+                  target: 'held',
+                  actions: {
+                    type: 'raiseError',
+                    params: ({ event }) => ({
+                      errorCode: ERROR.holdFailed,
+                      errorMsg: `Resume failed: ${sipCause(event)}`,
+                      command: 'retrieve',
+                    }),
+                  },
+                },
+                'sip.transfer.succeeded': {
+                  guard: 'isCurrentCall',
+                  target: '#agent.registered.afterCall',
+                  actions: ['sipTerminateCall', 'releaseCall'],
+                },
+                'sip.transfer.failed': {
+                  guard: 'isCurrentCall',
+                  actions: [
+                    'clearTransferTarget',
+                    {
+                      type: 'raiseError',
+                      params: ({ event }) => ({
+                        errorCode: ERROR.transferFailed,
+                        errorMsg: `Transfer failed: ${sipCause(event)}`,
+                        command: 'transfer',
+                      }),
+                    },
+                  ],
+                },
+              },
+            },
+            held: {
+              entry: { type: 'setStatus', params: { code: STATUS.hold } },
+              on: {
+                'call.retrieve': { target: 'talking', actions: 'sipUnhold' },
+                'call.transfer': { guard: 'isNotTransferPending', actions: ['assignTransferTarget', 'sipRefer'] },
+                'call.consult': {
+                  guard: 'isNotTransferPending',
+                  target: 'consultDialing',
+                  actions: ['assignConsult', 'sipDial'],
+                },
+                'sip.call.hold.failed': {
+                  guard: 'isCurrentCall',
+                  target: 'talking',
+                  actions: {
+                    type: 'raiseError',
+                    params: ({ event }) => ({
+                      errorCode: ERROR.holdFailed,
+                      errorMsg: `Hold failed: ${sipCause(event)}`,
+                      command: 'hold',
+                    }),
+                  },
+                },
+                'sip.transfer.succeeded': {
+                  guard: 'isCurrentCall',
+                  target: '#agent.registered.afterCall',
+                  actions: ['sipTerminateCall', 'releaseCall'],
+                },
+                'sip.transfer.failed': {
+                  guard: 'isCurrentCall',
+                  actions: [
+                    'clearTransferTarget',
+                    {
+                      type: 'raiseError',
+                      params: ({ event }) => ({
+                        errorCode: ERROR.transferFailed,
+                        errorMsg: `Transfer failed: ${sipCause(event)}`,
+                        command: 'transfer',
+                      }),
+                    },
+                  ],
+                },
+              },
+            },
+            consultDialing: {
+              entry: { type: 'setStatus', params: { code: STATUS.consultDialing } },
+              on: {
+                'sip.call.created': { actions: ['assignSipCallId', 'emitDialing'] },
+                'sip.call.confirmed': { guard: 'isConsultCall', target: 'consultTalking', actions: 'markConsultAnswered' },
+                'sip.call.failed': {
+                  guard: 'isConsultCall',
+                  target: 'held',
+                  actions: [
+                    {
+                      type: 'raiseError',
+                      params: ({ event }) => ({
+                        errorCode: ERROR.callFailed,
+                        errorMsg: `Consult call failed: ${sipCause(event)}`,
+                        command: 'consult',
+                        ...(typeof event['sipCode'] === 'number' ? { sipCode: event['sipCode'] as number } : {}),
+                      }),
+                    },
+                    'releaseConsult',
+                  ],
+                },
+                'sip.call.ended': [
+                  { guard: 'isConsultCall', target: 'held', actions: 'releaseConsult' },
+                  // The customer left while the consult call rings: it becomes the agent's only call.
+                  {
+                    guard: 'isCurrentCall',
+                    target: '#agent.registered.dialing',
+                    actions: ['releaseCall', 'promoteConsult'],
+                  },
+                ],
+                'sip.call.hold.failed': {
+                  guard: 'isCurrentCall',
+                  target: 'talking',
+                  actions: [
+                    'sipTerminateConsult',
+                    'releaseConsult',
+                    {
+                      type: 'raiseError',
+                      params: ({ event }) => ({
+                        errorCode: ERROR.holdFailed,
+                        errorMsg: `Hold before consult failed: ${sipCause(event)}`,
+                        command: 'consult',
+                      }),
+                    },
+                  ],
+                },
+                'call.cancelConsult': { target: 'talking', actions: ['sipTerminateConsult', 'releaseConsult', 'sipUnhold'] },
+                'call.retrieve': { target: 'talking', actions: ['sipTerminateConsult', 'releaseConsult', 'sipUnhold'] },
+                'call.hangup': { target: 'talking', actions: ['sipTerminateConsult', 'releaseConsult', 'sipUnhold'] },
+              },
+            },
+            consultTalking: {
+              entry: { type: 'setStatus', params: { code: STATUS.consultTalking } },
+              on: {
+                'dtmf.send': { actions: { type: 'sipDtmf', params: { leg: 'consult' } } },
+                'call.completeTransfer': {
+                  guard: 'isNotTransferPending',
+                  actions: ['assignTransferTarget', 'sipReferReplaces'],
+                },
+                'call.cancelConsult': {
+                  guard: 'isNotTransferPending',
+                  target: 'talking',
+                  actions: ['sipTerminateConsult', 'releaseConsult', 'sipUnhold'],
+                },
+                'call.hangup': {
+                  guard: 'isNotTransferPending',
+                  target: 'talking',
+                  actions: ['sipTerminateConsult', 'releaseConsult', 'sipUnhold'],
+                },
+                'sip.call.ended': [
+                  // The transfer target dropped the consult leg because it took over the customer (Replaces).
+                  { guard: and(['isTransferPending', 'isConsultCall']), actions: [] },
+                  { guard: 'isConsultCall', target: 'held', actions: 'releaseConsult' },
+                  {
+                    guard: 'isCurrentCall',
+                    target: 'talking',
+                    actions: ['releaseCall', 'promoteConsult'],
+                  },
+                ],
+                'sip.transfer.succeeded': {
+                  guard: 'isCurrentCall',
+                  target: '#agent.registered.afterCall',
+                  actions: ['sipTerminateConsult', 'sipTerminateCall', 'releaseConsult', 'releaseCall'],
+                },
+                'sip.transfer.failed': [
+                  {
+                    guard: 'isCurrentCall',
+                    actions: [
+                      'clearTransferTarget',
+                      {
+                        type: 'raiseError',
+                        params: ({ event }) => ({
+                          errorCode: ERROR.transferFailed,
+                          errorMsg: `Transfer failed: ${sipCause(event)}`,
+                          command: 'completeTransfer',
+                        }),
+                      },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+});
+
+export type AgentMachine = typeof agentMachine;

@@ -1,0 +1,222 @@
+/**
+ * Types shared by the agent statechart and everything that talks to it.
+ * Pure data: no DOM, no SIP library.
+ */
+
+/**
+ * Agent status codes, exactly the table of the reference vendor SDK (section 八):
+ * -1 unregistered, 0 registering, 1 offline (registered, not logged in), 2 break, 3 ready,
+ * 5 after-call work, 6 ringing, 8 dialing, 9 inbound talk, 10 outbound talk,
+ * 11 internal talk, 12 hold, 16 consult dialing, 17 consult talking, 21 monitoring.
+ */
+export type StatusCode = -1 | 0 | 1 | 2 | 3 | 5 | 6 | 8 | 9 | 10 | 11 | 12 | 16 | 17 | 21;
+
+export const STATUS = {
+  unregistered: -1,
+  registering: 0,
+  offline: 1,
+  break: 2,
+  ready: 3,
+  afterCall: 5,
+  ringing: 6,
+  dialing: 8,
+  inboundTalk: 9,
+  outboundTalk: 10,
+  internalTalk: 11,
+  hold: 12,
+  consultDialing: 16,
+  consultTalking: 17,
+  monitoring: 21,
+} as const satisfies Record<string, StatusCode>;
+
+export type CallDirection = 'inbound' | 'outbound';
+
+/** The four cases of the reference's onHangUp hook. */
+export type HangupType = 'ringing' | 'dialing' | 'inbound' | 'outbound';
+
+/** What the workbench knows about one call leg. */
+export interface CallInfo {
+  /** Identifier of this leg inside the workbench (the SIP Call-ID for inbound calls). */
+  readonly callId: string;
+  /** SIP Call-ID of this leg, once the INVITE exists (null for a dial still being prepared). */
+  readonly sipCallId: string | null;
+  readonly direction: CallDirection;
+  /** Calling party (user part, e.g. "+8613800000000" or "1002"). */
+  readonly caller: string;
+  /** Called party (user part). */
+  readonly callee: string;
+  /** Display name of the remote party, when the SIP message carried one. */
+  readonly remoteName: string;
+  /** True for agent-to-agent calls (status 11 instead of 9/10). */
+  readonly internal: boolean;
+  /** Epoch ms when the call was offered or dialed. */
+  readonly startedAt: number;
+  /** Epoch ms when the call was answered, or null. */
+  readonly answeredAt: number | null;
+  /** Local microphone muted. */
+  readonly muted: boolean;
+  /** Hold confirmed by the re-INVITE exchange. */
+  readonly held: boolean;
+}
+
+/** Error codes of the reference SDK, plus ours in the same numeric style. */
+export const ERROR = {
+  /** The current state cannot perform this operation (reference 9001). */
+  stateNotAllowed: 9001,
+  agentNotRegistered: 6001,
+  agentNotLogin: 6002,
+  callExisted: 6007,
+  callNotExisted: 6008,
+  /** Microphone access failed (reference 8001). */
+  getUserMediaFailed: 8001,
+  /** SIP registration refused or timed out. */
+  registrationFailed: 7001,
+  /** An outgoing call failed (busy, not found, timeout, ...): the message names the SIP cause. */
+  callFailed: 7002,
+  /** Hold or resume re-INVITE failed; the state was rolled back. */
+  holdFailed: 7003,
+  /** REFER refused or the transfer target did not answer. */
+  transferFailed: 7004,
+  dtmfFailed: 7005,
+  /** The SIP WebSocket closed. */
+  connectionLost: 7006,
+  /** A cc-dial-request listener vetoed the call. */
+  dialVetoed: 7010,
+  /** A cc-hangup-request listener vetoed the hang-up. */
+  hangupVetoed: 7011,
+  /** The command did not complete in time. */
+  timeout: 7020,
+  /** A configuration attribute or property is invalid; the message names it. */
+  configInvalid: 7100,
+  /** A command argument is invalid (empty callee, bad DTMF digit). */
+  invalidArgument: 7101,
+  /** A CTI backend request failed. */
+  ctiFailed: 7200,
+} as const;
+
+export type ErrorCode = (typeof ERROR)[keyof typeof ERROR];
+
+export interface CcErrorInfo {
+  readonly errorCode: ErrorCode;
+  readonly errorMsg: string;
+  /** The command or operation that failed, e.g. "hold", "call", "register". */
+  readonly command?: string;
+  /** SIP status code when the failure came from a SIP response. */
+  readonly sipCode?: number;
+  /** CTI API name and request id when the failure came from the CTI backend. */
+  readonly apiName?: string;
+  readonly requestId?: string;
+}
+
+/** Timers and policies the statechart needs from configuration. */
+export interface AgentPolicy {
+  /** Seconds of after-call work before returning to ready, or 'manual'. */
+  readonly afterCall: number | 'manual';
+  /** Seconds a call may ring before it is rejected and the agent goes on break ('missed'). */
+  readonly ringTimeout: number;
+  /** Seconds of ringing before the call is answered automatically, or null for manual answer. */
+  readonly autoAnswer: number | null;
+}
+
+export interface AgentContext {
+  readonly policy: AgentPolicy;
+  readonly code: StatusCode;
+  readonly lastCode: StatusCode;
+  readonly breakReason: string | null;
+  /** The customer call (first leg). */
+  readonly call: CallInfo | null;
+  /** The consult leg during an attended transfer. */
+  readonly consult: CallInfo | null;
+  /** Blind-transfer target while a REFER is pending. */
+  readonly transferTarget: string | null;
+  /** Epoch ms when after-call work ends automatically, or null. */
+  readonly afterCallEndsAt: number | null;
+  /** Status to return to when an outgoing call fails. */
+  readonly dialOrigin: 'ready' | 'afterCall';
+  readonly lastError: CcErrorInfo | null;
+  /** Monotonic clock supplied by the host for timestamps (tests use a simulated clock). */
+  readonly now: () => number;
+}
+
+/** Facts from the SIP side (past tense). */
+export type SipFact =
+  | { type: 'sip.registered' }
+  | { type: 'sip.unregistered' }
+  | { type: 'sip.registration.failed'; cause: string; sipCode?: number }
+  | { type: 'sip.disconnected'; cause: string }
+  | { type: 'sip.call.incoming'; callId: string; caller: string; callee: string; remoteName: string; internal: boolean }
+  | { type: 'sip.call.created'; callId: string; sipCallId: string }
+  | { type: 'sip.call.progress'; callId: string; sipCode: number }
+  | { type: 'sip.call.confirmed'; callId: string }
+  | { type: 'sip.call.failed'; callId: string; cause: string; sipCode?: number }
+  | { type: 'sip.call.ended'; callId: string; cause: string; originator: 'local' | 'remote' | 'system' }
+  | { type: 'sip.call.held'; callId: string }
+  | { type: 'sip.call.resumed'; callId: string }
+  | { type: 'sip.call.hold.failed'; callId: string; cause: string; sipCode?: number }
+  | { type: 'sip.call.resume.failed'; callId: string; cause: string; sipCode?: number }
+  | { type: 'sip.call.muted'; callId: string; muted: boolean }
+  | { type: 'sip.dtmf.sent'; callId: string; tone: string }
+  | { type: 'sip.dtmf.failed'; callId: string; cause: string }
+  | { type: 'sip.transfer.succeeded'; callId: string }
+  | { type: 'sip.transfer.failed'; callId: string; cause: string; sipCode?: number }
+  | { type: 'sip.monitor.started'; target: string }
+  | { type: 'sip.monitor.ended' };
+
+/** Commands from people or scripts (imperative). */
+export type AgentCommand =
+  | { type: 'agent.register' }
+  | { type: 'agent.unregister' }
+  | { type: 'agent.login' }
+  | { type: 'agent.logout' }
+  | { type: 'agent.ready' }
+  | { type: 'agent.break'; reason?: string }
+  | { type: 'call.dial'; callee: string; callId: string }
+  | { type: 'call.answer' }
+  | { type: 'call.hangup' }
+  | { type: 'call.hold' }
+  | { type: 'call.retrieve' }
+  | { type: 'call.mute' }
+  | { type: 'call.unmute' }
+  | { type: 'dtmf.send'; digits: string }
+  | { type: 'call.transfer'; target: string }
+  | { type: 'call.consult'; target: string; callId: string }
+  | { type: 'call.completeTransfer' }
+  | { type: 'call.cancelConsult' }
+  | { type: 'config.policy'; policy: AgentPolicy };
+
+export type AgentEvent = AgentCommand | SipFact;
+
+/** Commands the statechart sends to the SIP actor. */
+export type SipCommand =
+  | { type: 'sip.register' }
+  | { type: 'sip.unregister' }
+  | { type: 'sip.call'; callId: string; target: string }
+  | { type: 'sip.answer'; callId: string }
+  | { type: 'sip.reject'; callId: string; code: number; reason: string }
+  | { type: 'sip.terminate'; callId: string }
+  | { type: 'sip.hold'; callId: string }
+  | { type: 'sip.unhold'; callId: string }
+  | { type: 'sip.mute'; callId: string; muted: boolean }
+  | { type: 'sip.dtmf'; callId: string; digits: string }
+  | { type: 'sip.refer'; callId: string; target: string }
+  | { type: 'sip.referReplaces'; callId: string; replacesCallId: string };
+
+/** Facts the statechart reports to the host-facing layer (mapped to DOM events and hooks). */
+export type AgentEmitted =
+  | { type: 'status'; code: StatusCode; lastCode: StatusCode; context: StatusContext }
+  | { type: 'registered' }
+  | { type: 'unregistered' }
+  | { type: 'registrationFailed'; cause: string; sipCode?: number }
+  | { type: 'call.incoming'; call: CallInfo }
+  | { type: 'call.dialing'; call: CallInfo }
+  | { type: 'call.established'; call: CallInfo }
+  | { type: 'call.released'; call: CallInfo; cause: string }
+  | { type: 'call.hangup'; hangupType: HangupType; call: CallInfo }
+  | { type: 'error'; error: CcErrorInfo };
+
+/** The context object carried by every status event (the reference's `context`). */
+export interface StatusContext {
+  readonly breakReason: string | null;
+  readonly call: CallInfo | null;
+  readonly consult: CallInfo | null;
+}

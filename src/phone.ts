@@ -1,0 +1,394 @@
+import { createActor } from 'xstate';
+import type { Actor, SnapshotFrom } from 'xstate';
+import { agentMachine } from '../machines/agent-machine.js';
+import type { AgentMachine } from '../machines/agent-machine.js';
+import { ERROR } from '../machines/agent-types.js';
+import type {
+  AgentEmitted,
+  AgentEvent,
+  CallInfo,
+  CcErrorInfo,
+  StatusCode,
+} from '../machines/agent-types.js';
+import { DEFAULTS, policyOf, validateConfig } from './config.js';
+import type { PhoneConfig } from './config.js';
+import { CcError } from './errors.js';
+import { createSipActor } from './sip/jssip-actor.js';
+import type { SipSettings } from './sip/jssip-actor.js';
+import type { JsSIP } from './sip/load-jssip.js';
+
+export type AgentActor = Actor<AgentMachine>;
+export type AgentSnapshot = SnapshotFrom<AgentMachine>;
+type Outcome<T> = { ok: T } | { fail: CcErrorInfo } | undefined;
+type EmittedOf<K extends AgentEmitted['type']> = Extract<AgentEmitted, { type: K }>;
+
+const DIGITS = /^[0-9*#A-Da-d]+$/;
+const CALLEE = /^[^\s<>"]+$/;
+
+let sequence = 0;
+function localCallId(): string {
+  sequence += 1;
+  return `cc-${Date.now().toString(36)}-${sequence}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Test and embedding hooks that are not part of the public configuration. */
+export interface PhoneInternals {
+  /** Replaces the SIP actor (unit tests use an in-memory fake). */
+  readonly sipActor?: ReturnType<typeof createSipActor>;
+  readonly loadJsSip?: () => Promise<JsSIP>;
+  readonly now?: () => number;
+}
+
+/**
+ * A headless agent softphone: the started agent statechart with its SIP actor, and the
+ * reference-style command API. `<cc-workbench>` is a view over one of these.
+ */
+export class Phone {
+  /** The running agent actor; elements select from its snapshots and send it commands. */
+  readonly actor: AgentActor;
+  readonly config: Readonly<PhoneConfig>;
+  private readonly audio: HTMLAudioElement;
+  private readonly hostErrorHandlers = new Set<(error: CcErrorInfo) => void>();
+
+  constructor(config: PhoneConfig, internals: PhoneInternals = {}) {
+    const issues = validateConfig(config);
+    if (issues.length > 0) {
+      throw new CcError({
+        errorCode: ERROR.configInvalid,
+        errorMsg: issues.map((i) => i.message).join('; '),
+        command: 'createPhone',
+      });
+    }
+    this.config = Object.freeze({ ...config });
+    this.audio = config.audioElement ?? Phone.detachedAudio();
+    const pattern =
+      config.internalPattern instanceof RegExp ? config.internalPattern : new RegExp(config.internalPattern ?? DEFAULTS.internalPattern);
+    const policy = policyOf(config);
+    const settings: SipSettings = {
+      server: config.server,
+      uri: config.sipUri.trim(),
+      displayName: config.displayName ?? null,
+      authorizationUser: config.authorizationUser ?? null,
+      password: async () => {
+        if (config.credentials) {
+          const result = await config.credentials();
+          if (!result || typeof result.password !== 'string') {
+            throw new Error('credentials() did not return { password }');
+          }
+          return result.password;
+        }
+        if (typeof config.password === 'string') return config.password;
+        throw new Error('no password: set the password property or a credentials function');
+      },
+      iceServers: config.iceServers ?? [],
+      dtmfMode: config.dtmfMode ?? 'rfc4733',
+      iceGatheringTimeoutMs: config.iceGatheringTimeoutMs ?? DEFAULTS.iceGatheringTimeoutMs,
+      noAnswerTimeout: Math.max(60, policy.ringTimeout + 10, (policy.autoAnswer ?? 0) + 10),
+      isInternal: (user) => pattern.test(user),
+      audioElement: () => this.audio,
+      transferTimeoutMs: 60_000,
+      ...(internals.loadJsSip ? { loadJsSip: internals.loadJsSip } : {}),
+    };
+    const machine = agentMachine.provide({ actors: { sip: internals.sipActor ?? createSipActor(settings) } });
+    this.actor = createActor(machine, { input: { policy, ...(internals.now ? { now: internals.now } : {}) } });
+    this.actor.start();
+  }
+
+  private static detachedAudio(): HTMLAudioElement {
+    const audio = document.createElement('audio');
+    audio.autoplay = true;
+    return audio;
+  }
+
+  /** Listens to one kind of fact the phone reports; returns the unsubscribe function. */
+  on<K extends AgentEmitted['type']>(type: K, handler: (event: EmittedOf<K>) => void): () => void {
+    const sub = this.actor.on(type, handler as (event: AgentEmitted) => void);
+    return () => sub.unsubscribe();
+  }
+
+  get snapshot(): AgentSnapshot {
+    return this.actor.getSnapshot();
+  }
+
+  /** Current and previous status codes (reference `getStatusCode()`). */
+  getStatusCode(): { code: StatusCode; lastCode: StatusCode } {
+    const { code, lastCode } = this.snapshot.context;
+    return { code, lastCode };
+  }
+
+  /** Registers with the SIP server; resolves when registered (status 1). */
+  register(): Promise<void> {
+    return this.exec({ type: 'agent.register' }, 'register', (s) =>
+      s.matches('registered') ? { ok: undefined } : undefined,
+    );
+  }
+
+  /** Unregisters and closes the SIP connection; resolves at status -1. */
+  unregister(): Promise<void> {
+    return this.exec({ type: 'agent.unregister' }, 'unregister', (s) =>
+      s.matches('unregistered') ? { ok: undefined } : undefined,
+    );
+  }
+
+  /** Logs in (status 1 -> 3). */
+  logIn(): Promise<void> {
+    return this.exec({ type: 'agent.login' }, 'logIn', (s) => (s.matches({ registered: 'ready' }) ? { ok: undefined } : undefined));
+  }
+
+  /** Logs out (back to status 1, still registered). */
+  logOut(): Promise<void> {
+    return this.exec({ type: 'agent.logout' }, 'logOut', (s) =>
+      s.matches({ registered: 'loggedOut' }) ? { ok: undefined } : undefined,
+    );
+  }
+
+  /** Becomes ready for calls (status 3). */
+  ready(): Promise<void> {
+    return this.exec({ type: 'agent.ready' }, 'ready', (s) => (s.matches({ registered: 'ready' }) ? { ok: undefined } : undefined));
+  }
+
+  /** Goes on break (status 2) with a reason for reporting; 'default' when none is given. */
+  applyForBreak(reason?: string): Promise<void> {
+    return this.exec(
+      { type: 'agent.break', ...(reason ? { reason } : {}) },
+      'applyForBreak',
+      (s) => (s.matches({ registered: 'onBreak' }) ? { ok: undefined } : undefined),
+    );
+  }
+
+  /**
+   * Places a call. Runs the before-dial hook (which may rewrite or veto the number), then
+   * resolves with the call once it is answered, or rejects with the SIP cause.
+   */
+  async call(callee: string): Promise<CallInfo> {
+    let target = typeof callee === 'string' ? callee.trim() : '';
+    if (!target || !CALLEE.test(target)) {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `callee "${String(callee)}" is not a dialable number or SIP URI`, command: 'call' });
+    }
+    if (!this.accepts('call.dial')) {
+      // Refuse before asking the host, so a veto listener never sees an impossible dial.
+      return this.exec<CallInfo>({ type: 'call.dial', callee: target, callId: '' }, 'call', () => undefined);
+    }
+    if (this.config.onBeforeDial) {
+      const decision = await this.config.onBeforeDial(target);
+      if (decision === false) {
+        throw this.fail({ errorCode: ERROR.dialVetoed, errorMsg: `The call to ${target} was cancelled by the host page`, command: 'call' });
+      }
+      target = decision.trim();
+    }
+    const callId = localCallId();
+    return this.exec({ type: 'call.dial', callee: target, callId }, 'call', (s) => this.settleCall(s, callId, 'call'), 120_000);
+  }
+
+  /** Answers the ringing call; resolves when media is connected. */
+  answer(): Promise<CallInfo> {
+    const callId = this.snapshot.context.call?.callId ?? '';
+    return this.exec({ type: 'call.answer' }, 'answer', (s) => this.settleCall(s, callId, 'answer'));
+  }
+
+  /** Hangs up (or rejects a ringing call). The before-hang-up hook may veto. */
+  async hangUp(): Promise<void> {
+    if (this.config.onBeforeHangup && this.accepts('call.hangup')) {
+      const allowed = await this.config.onBeforeHangup();
+      if (allowed === false) {
+        throw this.fail({ errorCode: ERROR.hangupVetoed, errorMsg: 'The hang-up was cancelled by the host page', command: 'hangUp' });
+      }
+    }
+    return this.exec({ type: 'call.hangup' }, 'hangUp', () => ({ ok: undefined }));
+  }
+
+  /** Holds the call; resolves when the re-INVITE is accepted, rejects (and rolls back) when not. */
+  hold(): Promise<void> {
+    return this.exec({ type: 'call.hold' }, 'hold', (s) =>
+      s.context.call === null
+        ? { fail: { errorCode: ERROR.callNotExisted, errorMsg: 'The call ended during hold', command: 'hold' } }
+        : s.context.call.held
+          ? { ok: undefined }
+          : undefined,
+    );
+  }
+
+  /** Resumes a held call. */
+  retrieve(): Promise<void> {
+    return this.exec({ type: 'call.retrieve' }, 'retrieve', (s) =>
+      s.context.call === null
+        ? { fail: { errorCode: ERROR.callNotExisted, errorMsg: 'The call ended during resume', command: 'retrieve' } }
+        : !s.context.call.held && s.matches({ registered: { inCall: 'talking' } })
+          ? { ok: undefined }
+          : undefined,
+    );
+  }
+
+  /** Mutes the microphone for the call. */
+  mute(): Promise<void> {
+    return this.exec({ type: 'call.mute' }, 'mute', (s) => (s.context.call?.muted !== false ? { ok: undefined } : undefined));
+  }
+
+  /** Unmutes the microphone. */
+  unmute(): Promise<void> {
+    return this.exec({ type: 'call.unmute' }, 'unmute', (s) => (s.context.call?.muted !== true ? { ok: undefined } : undefined));
+  }
+
+  /** Sends DTMF digits (0-9, *, #, A-D) on the active call. */
+  async sendDtmf(digits: string): Promise<void> {
+    const text = typeof digits === 'string' ? digits.trim() : String(digits);
+    if (!DIGITS.test(text)) {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `"${text}" is not a DTMF string (0-9, *, #, A-D)`, command: 'sendDtmf' });
+    }
+    return this.exec({ type: 'dtmf.send', digits: text }, 'sendDtmf', () => ({ ok: undefined }));
+  }
+
+  /** Blind transfer (REFER); resolves when the target accepted and the agent's call ended. */
+  async transfer(target: string): Promise<void> {
+    const to = typeof target === 'string' ? target.trim() : '';
+    if (!to || !CALLEE.test(to)) {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `transfer target "${String(target)}" is not a number or SIP URI`, command: 'transfer' });
+    }
+    const callId = this.snapshot.context.call?.callId ?? '';
+    return this.exec({ type: 'call.transfer', target: to }, 'transfer', (s) =>
+      s.context.call?.callId !== callId ? { ok: undefined } : undefined,
+      90_000,
+    );
+  }
+
+  /** Holds the customer and calls the consult target; resolves when the target answers. */
+  async consult(target: string): Promise<CallInfo> {
+    const to = typeof target === 'string' ? target.trim() : '';
+    if (!to || !CALLEE.test(to)) {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `consult target "${String(target)}" is not a number or SIP URI`, command: 'consult' });
+    }
+    const callId = localCallId();
+    return this.exec<CallInfo>(
+      { type: 'call.consult', target: to, callId },
+      'consult',
+      (s) => {
+        const leg = s.context.consult;
+        if (leg && leg.callId === callId && leg.answeredAt !== null) return { ok: leg };
+        if (leg?.callId !== callId && s.context.call?.callId !== callId) {
+          return { fail: { errorCode: ERROR.callFailed, errorMsg: `The consult call to ${to} ended before it was answered`, command: 'consult' } };
+        }
+        return undefined;
+      },
+      120_000,
+    );
+  }
+
+  /** Completes the attended transfer (REFER with Replaces); both calls end for the agent. */
+  completeTransfer(): Promise<void> {
+    const callId = this.snapshot.context.call?.callId ?? '';
+    return this.exec({ type: 'call.completeTransfer' }, 'completeTransfer', (s) =>
+      s.context.call?.callId !== callId ? { ok: undefined } : undefined,
+      90_000,
+    );
+  }
+
+  /** Ends the consult call and resumes the customer. */
+  cancelConsult(): Promise<void> {
+    return this.exec({ type: 'call.cancelConsult' }, 'cancelConsult', (s) =>
+      s.context.consult === null ? { ok: undefined } : undefined,
+    );
+  }
+
+  /** Stops the phone: hangs up, unregisters, releases the microphone and the socket. */
+  destroy(): void {
+    this.actor.stop();
+  }
+
+  /** True when the current state accepts this command (not answered by 9001). */
+  accepts(type: AgentEvent['type']): boolean {
+    return acceptsCommand(this.snapshot, type);
+  }
+
+  private settleCall(s: AgentSnapshot, callId: string, command: string): Outcome<CallInfo> {
+    const call = s.context.call;
+    if (call?.callId === callId && call.answeredAt !== null) return { ok: call };
+    if (call?.callId !== callId) {
+      return { fail: { errorCode: ERROR.callFailed, errorMsg: 'The call ended before it was connected', command } };
+    }
+    return undefined;
+  }
+
+  private fail(info: CcErrorInfo): CcError {
+    // Argument errors and vetoes never reach the statechart, so the host hears of them here.
+    this.emitHostError(info);
+    return new CcError(info);
+  }
+
+  /** Errors raised outside the statechart (bad arguments, vetoes); the element forwards them as cc-error. */
+  onHostError(handler: (error: CcErrorInfo) => void): () => void {
+    this.hostErrorHandlers.add(handler);
+    return () => this.hostErrorHandlers.delete(handler);
+  }
+
+  private emitHostError(info: CcErrorInfo): void {
+    for (const handler of this.hostErrorHandlers) handler(info);
+  }
+
+  /**
+   * Sends one command and settles when `settle` says so, when the statechart answers with an
+   * error for it, or after `timeoutMs`.
+   */
+  private exec<T>(
+    event: AgentEvent,
+    command: string,
+    settle: (s: AgentSnapshot) => Outcome<T>,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      let snapshotSub: { unsubscribe(): void } | null = null;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const finish = (outcome: { ok: T } | { fail: CcErrorInfo }): void => {
+        if (done) return;
+        done = true;
+        errorSub.unsubscribe();
+        snapshotSub?.unsubscribe();
+        if (timer) clearTimeout(timer);
+        if ('ok' in outcome) resolve(outcome.ok);
+        else reject(new CcError(outcome.fail));
+      };
+      const errorSub = this.actor.on('error', ({ error }) => {
+        const refused = error.errorCode === ERROR.stateNotAllowed && error.command === event.type;
+        const failed = error.errorCode !== ERROR.stateNotAllowed && error.command === command;
+        if (refused || failed) finish({ fail: error });
+      });
+      this.actor.send(event);
+      if (done) return;
+      const check = (s: AgentSnapshot): void => {
+        const outcome = settle(s);
+        if (outcome) finish(outcome);
+      };
+      check(this.actor.getSnapshot());
+      if (done) return;
+      snapshotSub = this.actor.subscribe(check);
+      timer = setTimeout(
+        () =>
+          finish({
+            fail: { errorCode: ERROR.timeout, errorMsg: `${command} did not complete within ${timeoutMs / 1000} s`, command },
+          }),
+        timeoutMs,
+      );
+    });
+  }
+}
+
+/**
+ * True when `snapshot`'s state handles the command itself, rather than the root-level
+ * refusal (error 9001). Elements use it to enable buttons.
+ */
+export function acceptsCommand(snapshot: AgentSnapshot, type: AgentEvent['type']): boolean {
+  const event = { type } as AgentEvent;
+  const transitions = snapshot.machine.getTransitionData(snapshot as never, event as never) ?? [];
+  return transitions.some(
+    (t) =>
+      !(t.actions ?? []).some((a) => (typeof a === 'string' ? a : (a as { type?: string })?.type) === 'rejectCommand'),
+  );
+}
+
+/** Creates and starts a headless phone (no UI). Throws a CcError (7100) naming every bad option. */
+export function createPhone(config: PhoneConfig): Phone {
+  return new Phone(config);
+}
+
+/** Starts loading JsSIP in the background (elements call it after their first paint). */
+export { loadJsSip as preloadSip } from './sip/load-jssip.js';
