@@ -189,7 +189,8 @@ export function createSipActor(settings: SipSettings) {
         sockets: [socket],
         uri: settings.uri,
         password,
-        register: false,
+        // JsSIP registers once the socket is up, and again after every reconnection.
+        register: true,
         session_timers: false,
         no_answer_timeout: settings.noAnswerTimeout,
         connection_recovery_min_interval: 2,
@@ -233,7 +234,6 @@ export function createSipActor(settings: SipSettings) {
       });
       agent.on('newRTCSession', onNewSession);
       agent.start();
-      agent.register();
     };
 
     const teardownUa = (): void => {

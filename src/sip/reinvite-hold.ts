@@ -54,12 +54,7 @@ export function holdSession(session: RTCSession, hold: boolean): Promise<void> {
           s._localHold = !hold;
           if (hold) s._onunhold('local');
           else s._onhold('local');
-          const pc = s.connection;
-          const rollback =
-            pc && pc.signalingState === 'have-local-offer'
-              ? pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined)
-              : Promise.resolve();
-          void rollback.then(() => {
+          void abandonOffer(s.connection).then(() => {
             const sipCode = response?.status_code;
             reject({
               cause: sipCode ? `re-INVITE answered ${sipCode} ${response?.reason_phrase ?? ''}`.trim() : 're-INVITE failed',
@@ -70,4 +65,32 @@ export function holdSession(session: RTCSession, hold: boolean): Promise<void> {
       },
     });
   });
+}
+
+/**
+ * Returns a peer connection left in have-local-offer by a refused re-INVITE to the state it had
+ * before. Chromium's `rollback` of a re-offer drops the RTP streams (no packets either way
+ * afterwards, seen with Chromium 156), so the offer is completed instead with the remote side's
+ * last description as the answer: the same media, directions and DTLS roles as before.
+ */
+async function abandonOffer(pc: RTCPeerConnection | null): Promise<void> {
+  if (!pc || pc.signalingState !== 'have-local-offer') return;
+  const remote = pc.currentRemoteDescription;
+  const local = pc.currentLocalDescription;
+  try {
+    if (!remote || !local) {
+      await pc.setLocalDescription({ type: 'rollback' });
+      return;
+    }
+    if (remote.type === 'answer') {
+      await pc.setRemoteDescription({ type: 'answer', sdp: remote.sdp });
+      return;
+    }
+    // We answered the original offer: keep our DTLS role and give the remote side the other.
+    const ours = /a=setup:(active|passive)/.exec(local.sdp)?.[1] ?? 'active';
+    const theirs = ours === 'active' ? 'passive' : 'active';
+    await pc.setRemoteDescription({ type: 'answer', sdp: remote.sdp.replace(/a=setup:actpass/g, `a=setup:${theirs}`) });
+  } catch {
+    // Last resort: leave the connection as it is; the call goes on with the previous media.
+  }
 }

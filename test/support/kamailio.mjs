@@ -120,6 +120,46 @@ function isAlive(pid) {
   } catch { return false; }
 }
 
+/** Socket inodes of TCP listeners on 127.0.0.1:port (from /proc/net/tcp). */
+function listenInodes(port) {
+  const want = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set();
+  try {
+    for (const line of fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[1] === want && f[3] === '0A') inodes.add(f[9]);
+    }
+  } catch {}
+  return inodes;
+}
+
+/** True if a process in Kamailio's process group owns the listener on port. */
+function listenerOwnedBy(port, pgid) {
+  const inodes = listenInodes(port);
+  if (inodes.size === 0) return false;
+  for (const pid of processGroupPids(pgid)) {
+    let fds = [];
+    try { fds = fs.readdirSync(`/proc/${pid}/fd`); } catch { continue; }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1])) return true;
+      } catch {}
+    }
+  }
+  return false;
+}
+
+/** Rejects if 127.0.0.1:port cannot be bound (already in use). */
+function assertPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', (e) => reject(new Error(`127.0.0.1:${port} is not available (${e.code}); is another PBX running?`)));
+    srv.listen({ host: '127.0.0.1', port, exclusive: true }, () => srv.close(() => resolve()));
+  });
+}
+
 function tail(file, maxLines = 40) {
   try {
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -201,7 +241,11 @@ async function launch({ port, runDir, cfgText, domain, users, logFile, debug }) 
   let ready = false;
   for (let i = 0; i < 200 && Date.now() < deadline; i++) {
     if (exitInfo) break;
-    if (await probeWebSocket(port, Math.min(1000, Math.max(100, deadline - Date.now())))) {
+    // Ready = our process group owns the listener AND the WS handshake works
+    // (guards against answering a different server that holds the port).
+    if (listenerOwnedBy(port, child.pid) &&
+        (await probeWebSocket(port, Math.min(1000, Math.max(100, deadline - Date.now())))) &&
+        !exitInfo) {
       ready = true;
       break;
     }
@@ -228,9 +272,10 @@ async function killGroup(pid, exited) {
 
 /**
  * Start a private Kamailio instance.
- * @param {{port?: number, users?: string, logFile?: string, debug?: number}} [opts]
+ * @param {{port?: number, users?: string|object, logFile?: string, debug?: number}} [opts]
  *   port    - WebSocket port on 127.0.0.1; 0 (default) picks a free port
- *   users   - path to users.json (default demo/users.json)
+ *   users   - path to users.json (default demo/users.json) or the parsed
+ *             object {domain, users: [{user, password, ...}]}
  *   logFile - Kamailio stderr log (appended); default <runDir>/kamailio.log
  *             (removed by stop())
  *   debug   - Kamailio log level (default 2 or $CC_KAMAILIO_DEBUG)
@@ -241,7 +286,10 @@ export async function startKamailio({ port = 0, users = DEFAULT_USERS, logFile, 
   if (!fs.existsSync(KAMAILIO_BIN)) {
     throw new Error(`${KAMAILIO_BIN} not found; run: node scripts/setup.mjs (installs kamailio)`);
   }
-  const usersDoc = JSON.parse(await fsp.readFile(users, 'utf8'));
+  // `users`: path to a users.json file, or the parsed object itself.
+  const usersDoc = typeof users === 'object' && users !== null
+    ? users
+    : JSON.parse(await fsp.readFile(users, 'utf8'));
   const domain = usersDoc.domain || 'pbx.test';
   const userList = usersDoc.users || [];
   const cfgText = await fsp.readFile(CFG_TEMPLATE, 'utf8');
@@ -255,10 +303,16 @@ export async function startKamailio({ port = 0, users = DEFAULT_USERS, logFile, 
   let lastError;
   for (let attempt = 0; attempt < (fixedPort ? 1 : 3); attempt++) {
     const p = fixedPort ? Number(port) : await freePort();
+    if (fixedPort) {
+      try { await assertPortFree(p); } catch (e) {
+        await fsp.rm(runDir, { recursive: true, force: true }).catch(() => {});
+        throw e;
+      }
+    }
     const r = await launch({ port: p, runDir, cfgText, domain, users: userList, logFile: log, debug: level });
     const pid = r.child.pid;
     if (r.ready && pid) {
-      return makeHandle({ pid, port: p, domain, runDir, logFile: log, ownLog: !logFile, exited: r.exited, users: userList });
+      return makeHandle({ pid, port: p, domain, runDir, logFile: log, exited: r.exited, users: userList });
     }
     const leftover = pid ? await killGroup(pid, r.exited) : [];
     const info = r.exitInfo();
@@ -274,11 +328,13 @@ export async function startKamailio({ port = 0, users = DEFAULT_USERS, logFile, 
   throw lastError;
 }
 
-function makeHandle({ pid, port, domain, runDir, logFile, ownLog, exited, users }) {
+function makeHandle({ pid, port, domain, runDir, logFile, exited, users }) {
   let stopping = null;
   const onExit = () => {
     // Synchronous last resort when the Node process exits without stop().
-    try { process.kill(-pid, 'SIGKILL'); } catch {}
+    if (processGroupPids(pid).length > 0) {
+      try { process.kill(-pid, 'SIGKILL'); } catch {}
+    }
     try { fs.rmSync(runDir, { recursive: true, force: true }); } catch {}
   };
   process.on('exit', onExit);
@@ -301,7 +357,7 @@ function makeHandle({ pid, port, domain, runDir, logFile, ownLog, exited, users 
     port,
     pid,
     runDir,
-    logFile: ownLog ? null : logFile, // own log lives in runDir and is removed by stop()
+    logFile, // default: <runDir>/kamailio.log (removed by stop())
     users,
     /** PIDs currently in Kamailio's process group (main + workers). */
     pids: () => processGroupPids(pid),
@@ -342,7 +398,7 @@ async function main() {
   }
   const pbx = await startKamailio(opts);
   console.log(`SIP WebSocket: ${pbx.wsUrl} (domain ${pbx.domain})`);
-  console.log(`Kamailio pid ${pbx.pid}, run dir ${pbx.runDir}, log ${pbx.logFile ?? path.join(pbx.runDir, 'kamailio.log')}`);
+  console.log(`Kamailio pid ${pbx.pid}, run dir ${pbx.runDir}, log ${pbx.logFile}`);
   let closing = false;
   const shutdown = async (sig) => {
     if (closing) return;
@@ -371,7 +427,7 @@ const invokedDirectly = (() => {
 })();
 if (invokedDirectly) {
   main().catch((e) => {
-    console.error(e.stack || String(e));
+    console.error(process.env.DEBUG ? e.stack : e.message);
     process.exit(1);
   });
 }

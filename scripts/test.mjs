@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// `npm test`: type-check, build, then every test group in Debian's Chromium, with a real SIP
+// server (Kamailio) on 127.0.0.1, all inside a network namespace that has only `lo`.
+// Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`).
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+
+if (process.env.CC_IN_NETNS !== '1') {
+  // Re-run this script inside a fresh namespace; installs already happened outside (pretest).
+  const r = spawnSync(`${root}scripts/in-netns.sh`, [process.execPath, fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  process.exit(r.status ?? 1);
+}
+
+const bin = (name) => `${root}node_modules/.bin/${name}`;
+
+function step(label, cmd, cmdArgs) {
+  const started = Date.now();
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`test: ${label} failed (exit ${r.status ?? r.signal})`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log(`test: ${label} ok (${Date.now() - started} ms)`);
+}
+
+step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+step('build', process.execPath, [`${root}scripts/build.mjs`]);
+
+const { startKamailio } = await import('../test/support/kamailio.mjs');
+const users = JSON.parse(readFileSync(`${root}demo/users.json`, 'utf8'));
+const kamailio = await startKamailio({ users: `${root}demo/users.json` });
+console.log(`test: Kamailio ${kamailio.wsUrl} (pid ${kamailio.pid}, log ${kamailio.logFile})`);
+
+const env = { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: users.users };
+let output = '';
+const code = await new Promise((resolve) => {
+  const child = spawn(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs', ...args], {
+    cwd: root,
+    env: { ...process.env, CC_TEST_ENV: JSON.stringify(env) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+    process.stdout.write(chunk);
+  });
+  const stop = () => child.kill('SIGTERM');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+});
+
+await kamailio.stop().catch((error) => console.error(`test: stopping Kamailio: ${error.message}`));
+
+// web-test-runner prints one summary per group; add them up into the closing line CI reads.
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+for (const block of plain.split(/Finished running tests/)) {
+  const lines = [...block.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)];
+  const last = lines.at(-1);
+  if (last) {
+    passed += Number(last[1]);
+    failed += Number(last[2]);
+    skipped += Number(last[3] ?? 0);
+  }
+}
+if (code !== 0 && failed === 0) failed = 1;
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(code === 0 && failed === 0 ? 0 : 1);

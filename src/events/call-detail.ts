@@ -1,0 +1,31 @@
+import type { CallDirection, CallInfo } from '../../machines/agent-types.js';
+
+/** What every call event reports (the reference SDK's `callDetail`). */
+export interface CcCallDetail {
+  /** `sipCallId` when the INVITE exists, else the workbench's own id for the leg. */
+  readonly callId: string;
+  /** Calling party; for outbound calls, the agent's own user part. */
+  readonly caller: string;
+  /** Called party. */
+  readonly callee: string;
+  readonly direction: CallDirection;
+  /** Display name of the remote party ('' when unknown). */
+  readonly remoteName: string;
+  /** True for an agent-to-agent call. */
+  readonly internal: boolean;
+  /** Everything the workbench knows about the leg (the reference's `callContext`). */
+  readonly callContext: CallInfo;
+}
+
+/** Builds the detail of a call event; `agentUser` fills the caller of outbound calls. */
+export function callDetailOf(call: CallInfo, agentUser = ''): CcCallDetail {
+  return {
+    callId: call.sipCallId ?? call.callId,
+    caller: call.caller || (call.direction === 'outbound' ? agentUser : ''),
+    callee: call.callee,
+    direction: call.direction,
+    remoteName: call.remoteName,
+    internal: call.internal,
+    callContext: call,
+  };
+}

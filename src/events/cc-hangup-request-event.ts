@@ -1,0 +1,19 @@
+import type { CallInfo } from '../../machines/agent-types.js';
+
+export interface CcHangupRequestDetail {
+  /** `sipCallId ?? callId` of the call about to be hung up ('' when there is none). */
+  readonly callId: string;
+  readonly callContext: CallInfo | null;
+}
+
+/**
+ * Cancelable: fired before the agent hangs up (the reference's `onBeforeCallHangup`).
+ * `preventDefault()` vetoes the hang-up (error 7011).
+ */
+export class CcHangupRequestEvent extends CustomEvent<CcHangupRequestDetail> {
+  static readonly eventName = 'cc-hangup-request';
+
+  constructor(detail: CcHangupRequestDetail) {
+    super(CcHangupRequestEvent.eventName, { bubbles: true, composed: true, cancelable: true, detail });
+  }
+}

@@ -1,0 +1,40 @@
+import type { CcDialpad } from '../../elements/dialpad/dialpad.js';
+import type { CcWorkbench } from '../../elements/workbench/workbench.js';
+import type { CcCallDialingEvent } from './cc-call-dialing-event.js';
+import type { CcCallEstablishedEvent } from './cc-call-established-event.js';
+import type { CcCallHangupEvent } from './cc-call-hangup-event.js';
+import type { CcCallIncomingEvent } from './cc-call-incoming-event.js';
+import type { CcCallReleasedEvent } from './cc-call-released-event.js';
+import type { CcDialRequestEvent } from './cc-dial-request-event.js';
+import type { CcErrorEvent } from './cc-error-event.js';
+import type { CcHangupRequestEvent } from './cc-hangup-request-event.js';
+import type { CcInitEvent } from './cc-init-event.js';
+import type { CcRegisteredEvent } from './cc-registered-event.js';
+import type { CcRegistrationFailedEvent } from './cc-registration-failed-event.js';
+import type { CcStatusChangeEvent } from './cc-status-change-event.js';
+import type { CcUnregisteredEvent } from './cc-unregistered-event.js';
+
+/** Every DOM event a cc-* element dispatches, by name. */
+export interface CcEventMap {
+  'cc-init': CcInitEvent;
+  'cc-registered': CcRegisteredEvent;
+  'cc-unregistered': CcUnregisteredEvent;
+  'cc-registration-failed': CcRegistrationFailedEvent;
+  'cc-status-change': CcStatusChangeEvent;
+  'cc-call-incoming': CcCallIncomingEvent;
+  'cc-call-dialing': CcCallDialingEvent;
+  'cc-call-established': CcCallEstablishedEvent;
+  'cc-call-released': CcCallReleasedEvent;
+  'cc-call-hangup': CcCallHangupEvent;
+  'cc-error': CcErrorEvent;
+  'cc-dial-request': CcDialRequestEvent;
+  'cc-hangup-request': CcHangupRequestEvent;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cc-workbench': CcWorkbench;
+    'cc-dialpad': CcDialpad;
+  }
+  interface GlobalEventHandlersEventMap extends CcEventMap {}
+}

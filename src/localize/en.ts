@@ -1,0 +1,163 @@
+import type { StatusCode } from '../../machines/agent-types.js';
+
+/** Every user-visible string of the cc-* elements; one object per language. */
+export interface CcTranslation {
+  /** BCP 47 tag of this table. */
+  readonly $lang: string;
+  /** Agent status labels, by code (reference status table, section 八). */
+  readonly status: Readonly<Record<StatusCode, string>>;
+  /** Button names: these are the buttons' exact accessible names. */
+  readonly action: {
+    readonly logIn: string;
+    readonly ready: string;
+    readonly break: string;
+    readonly goOffline: string;
+    readonly call: string;
+    readonly answer: string;
+    readonly hangUp: string;
+    readonly hold: string;
+    readonly resume: string;
+    readonly mute: string;
+    readonly unmute: string;
+    readonly transfer: string;
+    readonly consult: string;
+    readonly completeTransfer: string;
+    readonly cancelConsult: string;
+    readonly dismiss: string;
+    readonly deleteDigit: string;
+    readonly keypad: string;
+  };
+  /** Labels of break reasons; unknown reasons are shown as given. */
+  readonly breakReason: Readonly<Record<string, string>>;
+  readonly label: {
+    readonly breakReason: string;
+    readonly number: string;
+    readonly numberPlaceholder: string;
+    readonly dialpad: string;
+    readonly star: string;
+    readonly hash: string;
+    readonly tonesSent: string;
+    readonly transferTarget: string;
+    readonly transferPlaceholder: string;
+    readonly callControls: string;
+    readonly agentActions: string;
+    readonly consultLeg: string;
+    readonly duration: string;
+    readonly unknownParty: string;
+    readonly muted: string;
+  };
+  readonly message: {
+    readonly incomingCall: (party: string) => string;
+    readonly afterCallTitle: string;
+    readonly afterCallCountdown: (seconds: number) => string;
+    readonly afterCallManual: string;
+    readonly configErrorTitle: string;
+    readonly configErrorHint: string;
+    readonly badValue: (name: string, value: string) => string;
+    readonly notConfiguredTitle: string;
+    readonly notConfigured: string;
+    readonly loggedOutHint: string;
+    readonly breakHint: string;
+    readonly transferring: (target: string) => string;
+  };
+  /** Short explanations of error codes (section 七); the technical message is shown below. */
+  readonly error: Readonly<Partial<Record<number, string>>> & { readonly fallback: string };
+}
+
+export const en: CcTranslation = {
+  $lang: 'en',
+  status: {
+    [-1]: 'Unregistered',
+    0: 'Registering',
+    1: 'Offline',
+    2: 'Break',
+    3: 'Ready',
+    5: 'After-call work',
+    6: 'Ringing',
+    8: 'Dialing',
+    9: 'Inbound call',
+    10: 'Outbound call',
+    11: 'Internal call',
+    12: 'On hold',
+    16: 'Consult dialing',
+    17: 'Consulting',
+    21: 'Monitoring',
+  },
+  action: {
+    logIn: 'Log in',
+    ready: 'Ready',
+    break: 'Break',
+    goOffline: 'Go offline',
+    call: 'Call',
+    answer: 'Answer',
+    hangUp: 'Hang up',
+    hold: 'Hold',
+    resume: 'Resume',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    transfer: 'Transfer',
+    consult: 'Consult',
+    completeTransfer: 'Complete transfer',
+    cancelConsult: 'Cancel consult',
+    dismiss: 'Dismiss',
+    deleteDigit: 'Delete last digit',
+    keypad: 'Keypad',
+  },
+  breakReason: {
+    default: 'Break',
+    rest: 'Rest',
+    meal: 'Meal',
+    meeting: 'Meeting',
+    training: 'Training',
+    missed: 'Missed call',
+  },
+  label: {
+    breakReason: 'Break reason',
+    number: 'Phone number',
+    numberPlaceholder: 'Enter a number',
+    dialpad: 'Dialpad',
+    star: 'Star',
+    hash: 'Pound',
+    tonesSent: 'Tones sent',
+    transferTarget: 'Transfer or consult target',
+    transferPlaceholder: 'Extension or number',
+    callControls: 'Call controls',
+    agentActions: 'Agent actions',
+    consultLeg: 'Consult call',
+    duration: 'Call duration',
+    unknownParty: 'Unknown caller',
+    muted: 'Microphone muted',
+  },
+  message: {
+    incomingCall: (party) => `Incoming call from ${party}`,
+    afterCallTitle: 'After-call work',
+    afterCallCountdown: (seconds) => `Ready again in ${seconds} s`,
+    afterCallManual: 'Wrap up the call, then set yourself ready.',
+    configErrorTitle: 'Configuration error',
+    configErrorHint: 'Fix the attribute on <cc-workbench> to connect the phone.',
+    badValue: (name, value) => `${name}: "${value}" is not a valid value`,
+    notConfiguredTitle: 'Phone not configured',
+    notConfigured: 'Set the server and sip-uri attributes to connect.',
+    loggedOutHint: 'Log in to make and receive calls.',
+    breakHint: 'On break: no calls are routed to you.',
+    transferring: (target) => `Transferring to ${target}…`,
+  },
+  error: {
+    fallback: 'Something went wrong',
+    9001: 'Not possible in the current state',
+    6001: 'The agent is not registered',
+    6002: 'The agent is not logged in',
+    7001: 'Registration failed',
+    7002: 'The call failed',
+    7003: 'Hold or resume failed',
+    7004: 'The transfer failed',
+    7005: 'The tones could not be sent',
+    7006: 'Connection lost, reconnecting',
+    7010: 'The call was cancelled by the page',
+    7011: 'The hang-up was cancelled by the page',
+    7020: 'The phone did not respond in time',
+    7100: 'Invalid configuration',
+    7101: 'Invalid number',
+    8001: 'The microphone is not available',
+  },
+};

@@ -1,0 +1,392 @@
+import { expect } from '@open-wc/testing';
+import { createActor, fromCallback, initialTransition, SimulatedClock, transition } from 'xstate';
+import { getShortestPaths } from 'xstate/graph';
+import { AGENT_COMMANDS, agentMachine } from '../../machines/agent-machine.js';
+import type { AgentInput } from '../../machines/agent-machine.js';
+import { ERROR, STATUS } from '../../machines/agent-types.js';
+import type { AgentEmitted, AgentEvent, SipCommand, SipFact } from '../../machines/agent-types.js';
+import { acceptsCommand } from '../../src/phone.js';
+import type { AgentSnapshot } from '../../src/phone.js';
+
+type Ev = AgentEvent;
+
+const incoming = (callId = 'c1', caller = '13800000001'): SipFact => ({
+  type: 'sip.call.incoming',
+  callId,
+  caller,
+  callee: '1001',
+  remoteName: 'Customer',
+  internal: /^\d{3,5}$/.test(caller),
+});
+const confirmed = (callId = 'c1'): SipFact => ({ type: 'sip.call.confirmed', callId });
+const ended = (callId = 'c1', originator: 'local' | 'remote' = 'remote'): SipFact => ({
+  type: 'sip.call.ended',
+  callId,
+  cause: 'BYE',
+  originator,
+});
+
+const REGISTERED: Ev[] = [{ type: 'agent.register' }, { type: 'sip.registered' }];
+const READY: Ev[] = [...REGISTERED, { type: 'agent.login' }];
+const RINGING: Ev[] = [...READY, incoming()];
+const TALKING_IN: Ev[] = [...RINGING, { type: 'call.answer' }, confirmed()];
+const DIALING: Ev[] = [...READY, { type: 'call.dial', callee: '13800000002', callId: 'c1' }];
+const TALKING_OUT: Ev[] = [...DIALING, confirmed()];
+const HELD: Ev[] = [...TALKING_IN, { type: 'call.hold' }];
+const CONSULT_DIALING: Ev[] = [...TALKING_IN, { type: 'call.consult', target: '1002', callId: 'c2' }];
+const CONSULT_TALKING: Ev[] = [...CONSULT_DIALING, confirmed('c2')];
+const AFTER_CALL: Ev[] = [...TALKING_IN, ended()];
+
+/** Pure: folds events through `transition()` without starting anything. */
+function reach(events: Ev[], input: AgentInput = {}) {
+  let [snapshot] = initialTransition(agentMachine, input);
+  for (const event of events) [snapshot] = transition(agentMachine, snapshot, event);
+  return snapshot;
+}
+
+/** An actor with an in-memory SIP side: records the commands the chart sends, lets tests push facts. */
+function harness(input: AgentInput = {}, clock?: SimulatedClock) {
+  const commands: SipCommand[] = [];
+  const emitted: AgentEmitted[] = [];
+  const machine = agentMachine.provide({
+    actors: {
+      sip: fromCallback<SipCommand>(({ receive }) => {
+        receive((command) => commands.push(command));
+      }),
+    },
+  });
+  const actor = createActor(machine, { input, ...(clock ? { clock } : {}) });
+  actor.on('*', (e) => emitted.push(e as AgentEmitted));
+  actor.start();
+  const send = (...events: Ev[]) => events.forEach((e) => actor.send(e));
+  return { actor, commands, emitted, send };
+}
+
+describe('agent statechart: status codes (pure transitions)', () => {
+  const table: Array<[string, Ev[], number]> = [
+    ['starts unregistered', [], STATUS.unregistered],
+    ['register -> registering', [{ type: 'agent.register' }], STATUS.registering],
+    ['registered -> offline', REGISTERED, STATUS.offline],
+    ['registration failure -> unregistered', [{ type: 'agent.register' }, { type: 'sip.registration.failed', cause: 'Rejected', sipCode: 403 }], STATUS.unregistered],
+    ['log in -> ready', READY, STATUS.ready],
+    ['ready -> break', [...READY, { type: 'agent.break', reason: 'lunch' }], STATUS.break],
+    ['break -> ready', [...READY, { type: 'agent.break' }, { type: 'agent.ready' }], STATUS.ready],
+    ['ready -> log out', [...READY, { type: 'agent.logout' }], STATUS.offline],
+    ['break -> log out', [...READY, { type: 'agent.break' }, { type: 'agent.logout' }], STATUS.offline],
+    ['after-call -> log out', [...AFTER_CALL, { type: 'agent.logout' }], STATUS.offline],
+    ['ready + INVITE -> ringing', RINGING, STATUS.ringing],
+    ['answer keeps ringing until confirmed', [...RINGING, { type: 'call.answer' }], STATUS.ringing],
+    ['answered external call -> inbound talk', TALKING_IN, STATUS.inboundTalk],
+    ['answered agent call -> internal talk', [...READY, incoming('c1', '1002'), { type: 'call.answer' }, confirmed()], STATUS.internalTalk],
+    ['caller cancels while ringing -> ready', [...RINGING, ended()], STATUS.ready],
+    ['agent rejects while ringing -> ready', [...RINGING, { type: 'call.hangup' }], STATUS.ready],
+    ['remote hang-up -> after-call work', AFTER_CALL, STATUS.afterCall],
+    ['local hang-up -> after-call work', [...TALKING_IN, { type: 'call.hangup' }], STATUS.afterCall],
+    ['after-call -> ready', [...AFTER_CALL, { type: 'agent.ready' }], STATUS.ready],
+    ['dial -> dialing', DIALING, STATUS.dialing],
+    ['dial answered -> outbound talk', TALKING_OUT, STATUS.outboundTalk],
+    ['dial to an agent answered -> internal talk', [...READY, { type: 'call.dial', callee: '1002', callId: 'c1' }, confirmed()], STATUS.outboundTalk],
+    ['dial failure from ready -> ready', [...DIALING, { type: 'sip.call.failed', callId: 'c1', cause: 'Busy', sipCode: 486 }], STATUS.ready],
+    ['dial failure from after-call -> after-call', [...AFTER_CALL, { type: 'call.dial', callee: '404', callId: 'c9' }, { type: 'sip.call.failed', callId: 'c9', cause: 'Not Found', sipCode: 404 }], STATUS.afterCall],
+    ['cancel dialing -> ready', [...DIALING, { type: 'call.hangup' }], STATUS.ready],
+    ['hold', HELD, STATUS.hold],
+    ['hold refused -> rolled back to talk', [...HELD, { type: 'sip.call.hold.failed', callId: 'c1', cause: 're-INVITE answered 488', sipCode: 488 }], STATUS.inboundTalk],
+    ['resume', [...HELD, { type: 'sip.call.held', callId: 'c1' }, { type: 'call.retrieve' }], STATUS.inboundTalk],
+    ['resume refused -> rolled back to hold', [...HELD, { type: 'call.retrieve' }, { type: 'sip.call.resume.failed', callId: 'c1', cause: 'x' }], STATUS.hold],
+    ['hang-up while held -> after-call', [...HELD, ended()], STATUS.afterCall],
+    ['consult -> consult dialing', CONSULT_DIALING, STATUS.consultDialing],
+    ['consult answered -> consult talking', CONSULT_TALKING, STATUS.consultTalking],
+    ['consult target refuses -> customer stays held', [...CONSULT_DIALING, { type: 'sip.call.failed', callId: 'c2', cause: 'Busy', sipCode: 486 }], STATUS.hold],
+    ['cancel consult -> talk', [...CONSULT_TALKING, { type: 'call.cancelConsult' }], STATUS.inboundTalk],
+    ['cancel consult while it rings -> talk', [...CONSULT_DIALING, { type: 'call.cancelConsult' }], STATUS.inboundTalk],
+    ['complete transfer pending keeps consult talking', [...CONSULT_TALKING, { type: 'call.completeTransfer' }], STATUS.consultTalking],
+    ['complete transfer, target takes over (consult leg ends first)', [...CONSULT_TALKING, { type: 'call.completeTransfer' }, ended('c2'), { type: 'sip.transfer.succeeded', callId: 'c1' }], STATUS.afterCall],
+    ['complete transfer refused -> stays consulting', [...CONSULT_TALKING, { type: 'call.completeTransfer' }, { type: 'sip.transfer.failed', callId: 'c1', cause: 'x' }], STATUS.consultTalking],
+    ['consulted agent hangs up -> customer held', [...CONSULT_TALKING, ended('c2')], STATUS.hold],
+    ['customer leaves during consult -> consult becomes the call', [...CONSULT_TALKING, ended('c1')], STATUS.outboundTalk],
+    ['blind transfer pending stays talking', [...TALKING_IN, { type: 'call.transfer', target: '1003' }], STATUS.inboundTalk],
+    ['blind transfer accepted -> after-call', [...TALKING_IN, { type: 'call.transfer', target: '1003' }, { type: 'sip.transfer.succeeded', callId: 'c1' }], STATUS.afterCall],
+    ['blind transfer from hold accepted -> after-call', [...HELD, { type: 'call.transfer', target: '1003' }, { type: 'sip.transfer.succeeded', callId: 'c1' }], STATUS.afterCall],
+    ['blind transfer failed -> still talking', [...TALKING_IN, { type: 'call.transfer', target: '1003' }, { type: 'sip.transfer.failed', callId: 'c1', cause: 'x' }], STATUS.inboundTalk],
+    ['monitoring', [...READY, { type: 'sip.monitor.started', target: '1002' }], STATUS.monitoring],
+    ['unregister from offline', [...REGISTERED, { type: 'agent.unregister' }], STATUS.unregistered],
+    ['a fact about another call is ignored', [...TALKING_IN, ended('other')], STATUS.inboundTalk],
+  ];
+  for (const [name, events, code] of table) {
+    it(`${name}: status ${code}`, () => {
+      expect(reach(events).context.code).to.equal(code);
+    });
+  }
+
+  it('keeps the break reason and the previous code', () => {
+    const s = reach([...READY, { type: 'agent.break', reason: 'lunch' }]);
+    expect(s.context.breakReason).to.equal('lunch');
+    expect(s.context.lastCode).to.equal(STATUS.ready);
+  });
+
+  it('names the SIP cause when a dial fails', () => {
+    const s = reach([...DIALING, { type: 'sip.call.failed', callId: 'c1', cause: 'Busy', sipCode: 486 }]);
+    expect(s.context.lastError?.errorCode).to.equal(ERROR.callFailed);
+    expect(s.context.lastError?.errorMsg).to.contain('Busy').and.to.contain('486');
+    expect(s.context.lastError?.sipCode).to.equal(486);
+  });
+});
+
+describe('agent statechart: emitted facts and SIP commands', () => {
+  it('emits status events with code and lastCode in order', () => {
+    const h = harness();
+    h.send(...READY);
+    const statuses = h.emitted.filter((e) => e.type === 'status').map((e) => e.type === 'status' && [e.code, e.lastCode]);
+    expect(statuses).to.deep.equal([
+      [STATUS.registering, STATUS.unregistered],
+      [STATUS.offline, STATUS.registering],
+      [STATUS.ready, STATUS.offline],
+    ]);
+  });
+
+  it('emits the incoming call, establishment, hang-up type and release in order', () => {
+    const h = harness();
+    h.send(...TALKING_IN, ended());
+    const kinds = h.emitted.filter((e) => e.type !== 'status').map((e) => (e.type === 'call.hangup' ? `hangup:${e.hangupType}` : e.type));
+    expect(kinds).to.deep.equal(['registered', 'call.incoming', 'call.established', 'hangup:inbound', 'call.released']);
+    expect(h.commands.map((c) => c.type)).to.deep.equal(['sip.register', 'sip.answer']);
+  });
+
+  it('reports the four hang-up types of the reference hook', () => {
+    const types = (events: Ev[]) => {
+      const h = harness();
+      h.send(...events);
+      return h.emitted.flatMap((e) => (e.type === 'call.hangup' ? [e.hangupType] : []));
+    };
+    expect(types([...RINGING, ended()])).to.deep.equal(['ringing']);
+    expect(types([...DIALING, { type: 'call.hangup' }])).to.deep.equal(['dialing']);
+    expect(types([...TALKING_IN, { type: 'call.hangup' }])).to.deep.equal(['inbound']);
+    expect(types([...TALKING_OUT, ended()])).to.deep.equal(['outbound']);
+  });
+
+  it('rejects an INVITE with 486 on break and 480 while logged out', () => {
+    const h = harness();
+    h.send(...REGISTERED, incoming('x1'));
+    h.send({ type: 'agent.login' }, { type: 'agent.break' }, incoming('x2'));
+    const rejects = h.commands.filter((c) => c.type === 'sip.reject');
+    expect(rejects).to.deep.equal([
+      { type: 'sip.reject', callId: 'x1', code: 480, reason: 'Temporarily Unavailable' },
+      { type: 'sip.reject', callId: 'x2', code: 486, reason: 'Busy Here' },
+    ]);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.break);
+  });
+
+  it('rejects a second INVITE with 486 during a call and keeps the first', () => {
+    const h = harness();
+    h.send(...TALKING_IN, incoming('c2'));
+    expect(h.commands.at(-1)).to.deep.equal({ type: 'sip.reject', callId: 'c2', code: 486, reason: 'Busy Here' });
+    expect(h.actor.getSnapshot().context.call?.callId).to.equal('c1');
+  });
+
+  it('holds the customer and dials the target on consult, then REFERs with Replaces', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.completeTransfer' });
+    expect(h.commands.slice(-3)).to.deep.equal([
+      { type: 'sip.hold', callId: 'c1' },
+      { type: 'sip.call', callId: 'c2', target: '1002' },
+      { type: 'sip.referReplaces', callId: 'c1', replacesCallId: 'c2' },
+    ]);
+  });
+
+  it('ends the consult leg and resumes the customer on cancel', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.cancelConsult' });
+    expect(h.commands.slice(-2)).to.deep.equal([
+      { type: 'sip.terminate', callId: 'c2' },
+      { type: 'sip.unhold', callId: 'c1' },
+    ]);
+  });
+
+  it('sends DTMF to the consult leg while consulting', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'dtmf.send', digits: '12#' });
+    expect(h.commands.at(-1)).to.deep.equal({ type: 'sip.dtmf', callId: 'c2', digits: '12#' });
+  });
+
+  it('mutes every live leg and records the confirmation', () => {
+    const h = harness();
+    h.send(...TALKING_IN, { type: 'call.mute' }, { type: 'sip.call.muted', callId: 'c1', muted: true });
+    expect(h.commands.at(-1)).to.deep.equal({ type: 'sip.mute', callId: 'c1', muted: true });
+    expect(h.actor.getSnapshot().context.call?.muted).to.equal(true);
+  });
+
+  it('emits an error with the command name when hold is refused', () => {
+    const h = harness();
+    h.send(...HELD, { type: 'sip.call.hold.failed', callId: 'c1', cause: 're-INVITE answered 488', sipCode: 488 });
+    const error = h.emitted.find((e) => e.type === 'error');
+    expect(error?.type === 'error' && error.error).to.include({ errorCode: ERROR.holdFailed, command: 'hold' });
+  });
+});
+
+describe('agent statechart: timers (simulated clock)', () => {
+  it('returns from after-call work to ready after `afterCall` seconds', () => {
+    const clock = new SimulatedClock();
+    const h = harness({ policy: { afterCall: 15 }, now: () => clock.now() }, clock);
+    h.send(...AFTER_CALL);
+    expect(h.actor.getSnapshot().context.afterCallEndsAt).to.equal(clock.now() + 15_000);
+    clock.increment(14_999);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.afterCall);
+    clock.increment(1);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+  });
+
+  it('stays in after-call work when afterCall is manual', () => {
+    const clock = new SimulatedClock();
+    const h = harness({ policy: { afterCall: 'manual' } }, clock);
+    h.send(...AFTER_CALL);
+    clock.increment(3_600_000);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.afterCall);
+    h.send({ type: 'agent.ready' });
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+  });
+
+  it('rejects an unanswered call after the ring timeout and goes on break "missed"', () => {
+    const clock = new SimulatedClock();
+    const h = harness({ policy: { ringTimeout: 30 } }, clock);
+    h.send(...RINGING);
+    clock.increment(29_999);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ringing);
+    clock.increment(1);
+    const s = h.actor.getSnapshot();
+    expect(s.context.code).to.equal(STATUS.break);
+    expect(s.context.breakReason).to.equal('missed');
+    expect(h.commands.at(-1)).to.deep.equal({ type: 'sip.reject', callId: 'c1', code: 480, reason: 'Temporarily Unavailable' });
+    expect(h.emitted.some((e) => e.type === 'call.hangup' && e.hangupType === 'ringing')).to.equal(true);
+  });
+
+  it('never times out ringing when ringTimeout is 0', () => {
+    const clock = new SimulatedClock();
+    const h = harness({ policy: { ringTimeout: 0 } }, clock);
+    h.send(...RINGING);
+    clock.increment(600_000);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ringing);
+  });
+
+  it('answers automatically after `autoAnswer` seconds', () => {
+    const clock = new SimulatedClock();
+    const h = harness({ policy: { autoAnswer: 3 } }, clock);
+    h.send(...RINGING);
+    clock.increment(2_999);
+    expect(h.commands.some((c) => c.type === 'sip.answer')).to.equal(false);
+    clock.increment(1);
+    expect(h.commands.at(-1)).to.deep.equal({ type: 'sip.answer', callId: 'c1' });
+    h.send(confirmed());
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.inboundTalk);
+  });
+
+  it('takes new timer values from config.policy', () => {
+    const clock = new SimulatedClock();
+    const h = harness({ policy: { afterCall: 15 } }, clock);
+    h.send({ type: 'config.policy', policy: { afterCall: 2, ringTimeout: 30, autoAnswer: null } }, ...AFTER_CALL);
+    clock.increment(2_000);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+  });
+});
+
+/** Every event the model walk may try: commands plus the SIP facts, with fixed call ids. */
+const WALK_EVENTS: Ev[] = [
+  { type: 'agent.register' },
+  { type: 'agent.unregister' },
+  { type: 'agent.login' },
+  { type: 'agent.logout' },
+  { type: 'agent.ready' },
+  { type: 'agent.break', reason: 'rest' },
+  { type: 'call.dial', callee: '13800000002', callId: 'c1' },
+  { type: 'call.answer' },
+  { type: 'call.hangup' },
+  { type: 'call.hold' },
+  { type: 'call.retrieve' },
+  { type: 'call.consult', target: '1002', callId: 'c2' },
+  { type: 'call.completeTransfer' },
+  { type: 'call.cancelConsult' },
+  { type: 'call.transfer', target: '1003' },
+  { type: 'sip.registered' },
+  { type: 'sip.registration.failed', cause: 'Rejected', sipCode: 403 },
+  incoming('c1'),
+  confirmed('c1'),
+  confirmed('c2'),
+  ended('c1'),
+  ended('c2'),
+  { type: 'sip.call.failed', callId: 'c1', cause: 'Busy', sipCode: 486 },
+  { type: 'sip.transfer.succeeded', callId: 'c1' },
+  { type: 'sip.monitor.started', target: '1002' },
+  { type: 'sip.monitor.ended' },
+];
+
+function walk() {
+  return getShortestPaths(agentMachine, {
+    events: WALK_EVENTS,
+    input: {},
+    // Context holds timestamps; the state value plus which legs exist identifies a state.
+    serializeState: (s) =>
+      JSON.stringify([s.value, s.context.call?.callId ?? null, s.context.consult?.callId ?? null, s.context.transferTarget !== null]),
+  });
+}
+
+function atomicStateIds(): string[] {
+  const ids: string[] = [];
+  const visit = (node: { id: string; type: string; always?: unknown[]; states: Record<string, unknown> }) => {
+    const children = Object.values(node.states) as (typeof node)[];
+    if (children.length === 0) {
+      if (!node.always || node.always.length === 0) ids.push(node.id);
+      return;
+    }
+    children.forEach(visit);
+  };
+  visit(agentMachine.root as never);
+  return ids;
+}
+
+describe('agent statechart: model-based walk', () => {
+  it('reaches every state from the initial state', () => {
+    const reached = new Set<string>();
+    for (const path of walk()) {
+      for (const node of path.state._nodes) reached.add(node.id);
+    }
+    const missing = atomicStateIds().filter((id) => !reached.has(id));
+    expect(missing).to.deep.equal([]);
+    expect(atomicStateIds().length).to.be.greaterThan(12);
+  });
+
+  it('answers every command a state does not accept with 9001 and changes nothing', () => {
+    let refusals = 0;
+    for (const path of walk()) {
+      const events = path.steps.map((step) => step.event).filter((e) => !String(e.type).startsWith('xstate.'));
+      for (const type of AGENT_COMMANDS) {
+        const h = harness();
+        h.send(...events);
+        const before = h.actor.getSnapshot();
+        if (acceptsCommand(before as AgentSnapshot, type as Ev['type'])) continue;
+        const command = WALK_EVENTS.find((e) => e.type === type) ?? ({ type } as Ev);
+        h.emitted.length = 0;
+        h.commands.length = 0;
+        h.actor.send(command);
+        const after = h.actor.getSnapshot();
+        const errors = h.emitted.filter((e) => e.type === 'error');
+        expect(errors.length, `${type} in ${JSON.stringify(before.value)}`).to.equal(1);
+        expect(errors[0]?.type === 'error' && errors[0].error.errorCode).to.equal(ERROR.stateNotAllowed);
+        expect(after.value).to.deep.equal(before.value);
+        expect(after.context.code).to.equal(before.context.code);
+        expect(h.commands, `${type} sent SIP commands`).to.deep.equal([]);
+        refusals += 1;
+      }
+    }
+    // Most commands are refused in most states; a regression that accepts everything must fail.
+    expect(refusals).to.be.greaterThan(150);
+  });
+
+  it('accepts each command in at least one reachable state', () => {
+    const accepted = new Set<string>();
+    for (const path of walk()) {
+      for (const type of AGENT_COMMANDS) {
+        if (acceptsCommand(path.state as AgentSnapshot, type as Ev['type'])) accepted.add(type);
+      }
+    }
+    expect([...AGENT_COMMANDS].filter((t) => !accepted.has(t))).to.deep.equal([]);
+  });
+});
