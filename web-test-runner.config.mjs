@@ -1,5 +1,5 @@
 // @web/test-runner in Debian's Chromium (never a downloaded browser).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { chromeLauncher } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -26,8 +26,44 @@ const jssipBundle = {
   },
 };
 
-// Facts the test harness (scripts/test.mjs) learned when it started servers, e.g. the SIP URL.
-const env = JSON.parse(process.env.CC_TEST_ENV ?? '{}');
+function hasTests(dir) {
+  try {
+    return readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.test.ts'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the SIP server (Kamailio on 127.0.0.1) for the whole test run and tells the pages where it
+ * is. Tests can restart it on the same port (`executeServerCommand('sip-server-restart')`) to
+ * prove that the workbench re-registers after its WebSocket reconnects.
+ */
+const users = JSON.parse(readFileSync('demo/users.json', 'utf8'));
+let kamailio = null;
+const sipServer = {
+  name: 'sip-server',
+  async serverStart() {
+    if (process.env.CC_NO_SIP_SERVER === '1') return;
+    const { startKamailio } = await import('./test/support/kamailio.mjs');
+    kamailio = await startKamailio({ users: 'demo/users.json' });
+    console.log(`SIP server: ${kamailio.wsUrl} (pid ${kamailio.pid}, log ${kamailio.logFile})`);
+  },
+  async serverStop() {
+    await kamailio?.stop();
+    kamailio = null;
+  },
+  async executeCommand({ command }) {
+    if (command !== 'sip-server-restart') return undefined;
+    const { startKamailio } = await import('./test/support/kamailio.mjs');
+    const port = kamailio.port;
+    await kamailio.stop();
+    kamailio = await startKamailio({ users: 'demo/users.json', port });
+    return { wsUrl: kamailio.wsUrl };
+  },
+};
+
+const sipEnv = () => (kamailio ? { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: users.users } : {});
 
 export default {
   nodeResolve: { browser: true, exportConditions: ['browser'] },
@@ -36,22 +72,23 @@ export default {
   testsFinishTimeout: 20 * 60 * 1000,
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 30_000 } },
+  // A group whose folder has no test file yet is left out (web-test-runner refuses empty groups).
   groups: [
     { name: 'machines', files: 'test/machines/**/*.test.ts' },
-    { name: 'unit', files: ['test/sip/**/*.test.ts', 'test/src/**/*.test.ts'] },
+    { name: 'unit', files: 'test/sip/**/*.test.ts' },
     { name: 'elements', files: 'test/elements/**/*.test.ts' },
     { name: 'e2e', files: 'test/e2e/**/*.test.ts', testFramework: { config: { timeout: 90_000 } } },
-  ],
+  ].filter((g) => hasTests(g.files.split('/**')[0])),
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }) },
     }),
   ],
-  plugins: [jssipBundle, esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
+  plugins: [sipServer, jssipBundle, esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"></head>
 <body>
-<script>window.__CC_ENV__ = ${JSON.stringify(env)};</script>
+<script>window.__CC_ENV__ = ${JSON.stringify(sipEnv())};</script>
 <script type="module" src="${testFramework}"></script>
 </body></html>`,
 };

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: type-check, build, then every test group in Debian's Chromium, with a real SIP
-// server (Kamailio) on 127.0.0.1, all inside a network namespace that has only `lo`.
+// server (Kamailio on 127.0.0.1, run by the test runner's sip-server plugin), all inside a
+// network namespace that has only `lo`.
 // Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -34,17 +34,11 @@ function step(label, cmd, cmdArgs) {
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('build', process.execPath, [`${root}scripts/build.mjs`]);
 
-const { startKamailio } = await import('../test/support/kamailio.mjs');
-const users = JSON.parse(readFileSync(`${root}demo/users.json`, 'utf8'));
-const kamailio = await startKamailio({ users: `${root}demo/users.json` });
-console.log(`test: Kamailio ${kamailio.wsUrl} (pid ${kamailio.pid}, log ${kamailio.logFile})`);
-
-const env = { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: users.users };
 let output = '';
 const code = await new Promise((resolve) => {
   const child = spawn(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs', ...args], {
     cwd: root,
-    env: { ...process.env, CC_TEST_ENV: JSON.stringify(env) },
+    env: process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   child.stdout.on('data', (chunk) => {
@@ -56,8 +50,6 @@ const code = await new Promise((resolve) => {
   process.once('SIGTERM', stop);
   child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });
-
-await kamailio.stop().catch((error) => console.error(`test: stopping Kamailio: ${error.message}`));
 
 // web-test-runner prints one summary per group; add them up into the closing line CI reads.
 let passed = 0;

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { createPhone } from '../../src/phone.js';
 import type { Phone } from '../../src/phone.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
@@ -131,5 +132,32 @@ describe('SIP adapter against Kamailio (headless createPhone)', () => {
     await phone.hangUp();
     expect(phone.getStatusCode().code).to.equal(STATUS.afterCall);
     await customerCall.ended;
+  });
+
+  it('re-registers by itself after the SIP server restarts and still receives calls', async () => {
+    const made = makePhone('1001');
+    phone = made.phone;
+    await phone.register();
+    await phone.logIn();
+    await executeServerCommand('sip-server-restart');
+    await waitFor(
+      () => made.facts.some((f) => f.type === 'error' && f.error.errorCode === ERROR.connectionLost),
+      'connection-lost error',
+    );
+    // Still ready: a dropped socket is not a status change for the agent.
+    expect(phone.getStatusCode().code).to.equal(STATUS.ready);
+    peer = await openPeer('13800000001');
+    // JsSIP retries after 2 s; the call reaches the agent once the new REGISTER went through.
+    let reached = false;
+    for (let attempt = 0; attempt < 10 && !reached; attempt++) {
+      const call = peer.peer.call(testUser('1001').uri);
+      reached = await Promise.race([
+        waitFor(() => phone!.getStatusCode().code === STATUS.ringing, 'ringing', 3000).then(() => true, () => false),
+        call.ended.then(() => false),
+      ]);
+      if (!reached) await sleep(500);
+    }
+    expect(reached, 'a call reached the re-registered agent').to.equal(true);
+    await phone.hangUp();
   });
 });

@@ -117,17 +117,15 @@ export class Peer {
     on('reinvite', (e: { reject: (o: { status_code: number }) => void }) => {
       if (this.rejectReinviteWith !== null) e.reject({ status_code: this.rejectReinviteWith });
     });
-    // Being transferred: follow the REFER (blind) or the REFER with Replaces (attended).
-    on('refer', (e: { accept: (cb: (s: RTCSession) => void, o: object) => void }) => {
+    // Being transferred: follow the REFER (blind) or the REFER with Replaces (attended). The new
+    // sessions reach `newRTCSession`, which tracks them.
+    on('refer', (e: { accept: (cb: null, o: object) => void }) => {
       events.push('refer');
-      e.accept((s) => this.track(s), { mediaConstraints: { audio: true, video: false } });
+      e.accept(null, { mediaConstraints: { audio: true, video: false } });
     });
-    on('replaces', (e: { accept: (cb: (s: RTCSession) => void) => void }) => {
+    on('replaces', (e: { accept: () => void }) => {
       events.push('replaces');
-      e.accept((s) => {
-        const replacing = this.track(s);
-        this.calls.push(replacing);
-      });
+      e.accept();
     });
     this.calls.push(call);
     return call;

@@ -1,0 +1,308 @@
+import { expect } from '@open-wc/testing';
+import '../../src/define.js';
+import { ERROR, STATUS } from '../../machines/agent-types.js';
+import type { CcWorkbench } from '../../elements/workbench/workbench.js';
+import { MediaProbe, openPeer, packetsGrow, rtpCounters, sipEnv, sleep, testUser, waitFor } from '../support/e2e.js';
+import type { OpenPeer } from '../support/e2e.js';
+
+const CUSTOMER = '13800000001';
+const CUSTOMER_2 = '13800000002';
+const CUSTOMER_3 = '13800000003';
+
+interface Agent {
+  el: CcWorkbench;
+  events: CustomEvent[];
+  of(type: string): CustomEvent[];
+  code(): number;
+}
+
+const mounted: HTMLElement[] = [];
+const peers: OpenPeer[] = [];
+let probe: MediaProbe | null = null;
+
+async function mountAgent(user: string, attrs: Record<string, string> = {}, password?: string): Promise<Agent> {
+  const account = testUser(user);
+  const el = document.createElement('cc-workbench') as CcWorkbench;
+  const events: CustomEvent[] = [];
+  for (const type of [
+    'cc-init',
+    'cc-registered',
+    'cc-registration-failed',
+    'cc-status-change',
+    'cc-call-incoming',
+    'cc-call-dialing',
+    'cc-call-established',
+    'cc-call-released',
+    'cc-call-hangup',
+    'cc-error',
+  ]) {
+    el.addEventListener(type, (e) => events.push(e as CustomEvent));
+  }
+  el.password = password ?? account.password;
+  el.setAttribute('lang', 'en');
+  for (const [k, v] of Object.entries({ 'after-call': 'manual', ...attrs })) el.setAttribute(k, v);
+  el.setAttribute('server', sipEnv().wsUrl);
+  el.setAttribute('sip-uri', account.uri);
+  document.body.append(el);
+  mounted.push(el);
+  return {
+    el,
+    events,
+    of: (type) => events.filter((e) => e.type === type),
+    code: () => el.getStatusCode().code,
+  };
+}
+
+async function readyAgent(user = '1001', attrs: Record<string, string> = {}): Promise<Agent> {
+  const agent = await mountAgent(user, attrs);
+  await agent.el.register();
+  await agent.el.logIn();
+  expect(agent.code()).to.equal(STATUS.ready);
+  return agent;
+}
+
+async function peer(user: string, setup?: Parameters<typeof openPeer>[1]): Promise<OpenPeer> {
+  const p = await openPeer(user, setup);
+  peers.push(p);
+  return p;
+}
+
+/** Customer calls the agent; the agent answers; both sides hear each other. */
+async function connectInbound(agent: Agent, customerUser = CUSTOMER) {
+  const customer = await peer(customerUser);
+  const call = customer.peer.call(testUser(agent.el.getAttribute('sip-uri')!.slice(4).split('@')[0]!).uri);
+  await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
+  await agent.el.answer();
+  await call.confirmed;
+  await packetsGrow(probe!.latest(), 'agent hears the customer');
+  await packetsGrow(call.session.connection, 'customer hears the agent');
+  return { customer, call };
+}
+
+function shadowButton(el: HTMLElement, name: string): HTMLButtonElement | undefined {
+  const all: HTMLButtonElement[] = [];
+  const walk = (root: ShadowRoot | Document | Element) => {
+    root.querySelectorAll('*').forEach((n) => {
+      if (n instanceof HTMLButtonElement) all.push(n);
+      if (n.shadowRoot) walk(n.shadowRoot);
+    });
+  };
+  if (el.shadowRoot) walk(el.shadowRoot);
+  return all.find((b) => (b.getAttribute('aria-label') ?? b.textContent ?? '').trim() === name && !b.disabled && b.offsetParent !== null);
+}
+
+describe('<cc-workbench> end to end through Kamailio', () => {
+  beforeEach(() => {
+    probe = new MediaProbe().install();
+  });
+
+  afterEach(async () => {
+    for (const el of mounted.splice(0)) el.remove();
+    for (const p of peers.splice(0)) p.close();
+    await sleep(300);
+    expect(probe!.liveTracks().length, 'microphone tracks left live').to.equal(0);
+    probe!.uninstall();
+    probe = null;
+  });
+
+  it('registers with auto-register and the right password', async () => {
+    const agent = await mountAgent('1001', { 'auto-register': '' });
+    await waitFor(() => agent.of('cc-registered').length === 1, 'cc-registered');
+    expect(agent.code()).to.equal(STATUS.offline);
+    expect(agent.of('cc-init').length).to.equal(1);
+  });
+
+  it('reports a wrong password with cc-registration-failed and cc-error', async () => {
+    const agent = await mountAgent('1002', { 'auto-register': '' }, 'not-the-password');
+    await waitFor(() => agent.of('cc-registration-failed').length === 1, 'cc-registration-failed');
+    const error = agent.of('cc-error').at(-1)!;
+    expect(error.detail.errorCode).to.equal(ERROR.registrationFailed);
+    expect(agent.code()).to.equal(STATUS.unregistered);
+  });
+
+  it('answers an inbound call with two-way audio, sends RFC 4733 DTMF, and goes through after-call work to ready', async () => {
+    const agent = await readyAgent('1001', { 'after-call': '1' });
+    const { call } = await connectInbound(agent);
+    const incoming = agent.of('cc-call-incoming')[0]!;
+    expect(incoming.detail).to.include({ caller: CUSTOMER, callee: '1001', direction: 'inbound' });
+    expect(incoming.detail.callId).to.be.a('string').and.not.equal('');
+    expect(agent.code()).to.equal(STATUS.inboundTalk);
+
+    const sender = probe!.latest()!.getSenders().find((s) => s.track?.kind === 'audio');
+    const tones: string[] = [];
+    sender!.dtmf!.addEventListener('tonechange', (e) => {
+      if ((e as RTCDTMFToneChangeEvent).tone) tones.push((e as RTCDTMFToneChangeEvent).tone);
+    });
+    await agent.el.sendDtmf('1#');
+    await waitFor(() => tones.join('') === '1#', 'RFC 4733 tones 1 and #');
+
+    call.session.terminate();
+    await waitFor(() => agent.code() === STATUS.afterCall, 'after-call work');
+    expect(agent.of('cc-call-hangup').at(-1)!.detail.type).to.equal('inbound');
+    await waitFor(() => agent.code() === STATUS.ready, 'ready after 1 s of after-call work', 5000);
+  });
+
+  it('holds (the agent receives no packets, the customer sees hold) and resumes', async () => {
+    const agent = await readyAgent('1001');
+    const { call } = await connectInbound(agent);
+    await agent.el.hold();
+    expect(agent.code()).to.equal(STATUS.hold);
+    await waitFor(() => call.events.includes('hold:remote'), 'customer sees the hold');
+    await sleep(300);
+    const a = (await rtpCounters(probe!.latest())).received;
+    await sleep(1000);
+    const b = (await rtpCounters(probe!.latest())).received;
+    expect(b - a, 'packets while held').to.be.lessThan(3);
+    await agent.el.retrieve();
+    await waitFor(() => call.events.includes('unhold:remote'), 'customer sees the resume');
+    await packetsGrow(probe!.latest(), 'agent hears the customer again');
+    await agent.el.hangUp();
+    expect(agent.of('cc-call-hangup').at(-1)!.detail.type).to.equal('inbound');
+    await call.ended;
+  });
+
+  it('sends DTMF by SIP INFO with dtmf-mode="info" and the customer receives it', async () => {
+    const agent = await readyAgent('1001', { 'dtmf-mode': 'info' });
+    const { call } = await connectInbound(agent);
+    await agent.el.sendDtmf('42*');
+    await waitFor(() => call.dtmf.join('') === '42*', 'customer receives 4, 2, *');
+    await agent.el.hangUp();
+  });
+
+  it('places an outbound call: a cc-dial-request veto stops it, a rewrite adds a prefix', async () => {
+    const agent = await readyAgent('1001');
+    const customer = await peer(CUSTOMER_3, (p) => {
+      p.autoAnswer = true;
+    });
+    const veto = (e: Event) => e.preventDefault();
+    agent.el.addEventListener('cc-dial-request', veto, { once: true });
+    const vetoed = await agent.el.call(CUSTOMER_3).then(
+      () => null,
+      (e: { errorCode: number }) => e,
+    );
+    expect(vetoed?.errorCode).to.equal(ERROR.dialVetoed);
+    expect(agent.code()).to.equal(STATUS.ready);
+    expect(customer.peer.calls.length).to.equal(0);
+
+    agent.el.addEventListener(
+      'cc-dial-request',
+      (e) => {
+        (e as CustomEvent<{ callee: string }>).detail.callee = `1${(e as CustomEvent<{ callee: string }>).detail.callee}`;
+      },
+      { once: true },
+    );
+    await agent.el.call(CUSTOMER_3.slice(1));
+    expect(agent.code()).to.equal(STATUS.outboundTalk);
+    expect(agent.of('cc-call-dialing').length).to.equal(1);
+    await packetsGrow(probe!.latest(), 'agent hears the called customer');
+    await agent.el.hangUp();
+    expect(agent.of('cc-call-hangup').at(-1)!.detail.type).to.equal('outbound');
+    await customer.peer.calls[0]!.ended;
+  });
+
+  it('fails a call to an unknown number with a cc-error naming the SIP cause and returns to ready', async () => {
+    const agent = await readyAgent('1001');
+    const error = await agent.el.call('1999').then(
+      () => null,
+      (e: { errorCode: number; errorMsg: string }) => e,
+    );
+    expect(error?.errorCode).to.equal(ERROR.callFailed);
+    expect(error?.errorMsg).to.match(/404|Not Found|Unavailable/);
+    expect(agent.code()).to.equal(STATUS.ready);
+    expect(agent.of('cc-call-hangup').at(-1)!.detail.type).to.equal('dialing');
+  });
+
+  it('returns to ready when the caller cancels while ringing', async () => {
+    const agent = await readyAgent('1001');
+    const customer = await peer(CUSTOMER);
+    const call = customer.peer.call(testUser('1001').uri);
+    await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
+    call.session.terminate();
+    await waitFor(() => agent.code() === STATUS.ready, 'ready after the caller cancelled');
+    expect(agent.of('cc-call-hangup').at(-1)!.detail.type).to.equal('ringing');
+  });
+
+  it('rejects a call unanswered for ring-timeout seconds and goes on break (missed)', async () => {
+    const agent = await readyAgent('1001', { 'ring-timeout': '2' });
+    const customer = await peer(CUSTOMER);
+    const call = customer.peer.call(testUser('1001').uri);
+    await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
+    await waitFor(() => agent.code() === STATUS.break, 'break after the ring timeout', 6000);
+    const status = agent.of('cc-status-change').at(-1)!;
+    expect(status.detail.context.breakReason).to.equal('missed');
+    const end = await call.ended;
+    expect(end.cause).to.match(/Unavailable|Rejected|Busy/);
+  });
+
+  it('rejects calls as busy while on break', async () => {
+    const agent = await readyAgent('1001');
+    await agent.el.applyForBreak('meal');
+    const customer = await peer(CUSTOMER);
+    const call = customer.peer.call(testUser('1001').uri);
+    const end = await call.ended;
+    expect(end.cause).to.equal('Busy');
+    expect(agent.code()).to.equal(STATUS.break);
+    expect(agent.of('cc-call-incoming').length).to.equal(0);
+  });
+
+  it('blind-transfers the customer to a third page', async () => {
+    const agent = await readyAgent('1001');
+    const third = await peer('1002', (p) => {
+      p.autoAnswer = true;
+    });
+    const { customer } = await connectInbound(agent);
+    await agent.el.transfer('1002');
+    expect(agent.code()).to.equal(STATUS.afterCall);
+    await waitFor(() => third.peer.activeCall(), 'agent 1002 talks to the customer');
+    const transferred = await waitFor(() => customer.peer.activeCall(), 'customer in the new call');
+    await packetsGrow(transferred.session.connection, 'customer hears agent 1002');
+  });
+
+  it('consults a colleague, then completes the transfer', async () => {
+    const agent = await readyAgent('1001');
+    const colleague = await peer('1002', (p) => {
+      p.autoAnswer = true;
+    });
+    const { customer, call } = await connectInbound(agent);
+    await agent.el.consult('1002');
+    expect(agent.code()).to.equal(STATUS.consultTalking);
+    await waitFor(() => call.events.includes('hold:remote'), 'customer held during the consultation');
+    await agent.el.completeTransfer();
+    expect(agent.code()).to.equal(STATUS.afterCall);
+    await waitFor(() => colleague.peer.calls.some((c) => c.events.includes('confirmed') && c !== colleague.peer.calls[0]), 'colleague takes over the customer');
+    const newCall = await waitFor(() => customer.peer.activeCall(), 'customer talks to the colleague');
+    expect(newCall).to.not.equal(call);
+    await packetsGrow(newCall.session.connection, 'customer hears the colleague');
+  });
+
+  it('consults a colleague, then cancels and resumes the customer', async () => {
+    const agent = await readyAgent('1001');
+    const colleague = await peer('1002', (p) => {
+      p.autoAnswer = true;
+    });
+    const { call } = await connectInbound(agent, CUSTOMER_2);
+    await agent.el.consult('1002');
+    expect(agent.code()).to.equal(STATUS.consultTalking);
+    await agent.el.cancelConsult();
+    await colleague.peer.calls[0]!.ended;
+    await waitFor(() => agent.code() === STATUS.inboundTalk && agent.el.phone?.snapshot.context.call?.held === false, 'back to the customer');
+    await waitFor(() => call.events.includes('unhold:remote'), 'customer resumed');
+    await packetsGrow(call.session.connection, 'customer hears the agent again');
+    await agent.el.hangUp();
+  });
+
+  it('answers with the Answer button and hangs up with the Hang up button', async () => {
+    const agent = await readyAgent('1001');
+    const customer = await peer(CUSTOMER);
+    const call = customer.peer.call(testUser('1001').uri);
+    await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
+    const answer = await waitFor(() => shadowButton(agent.el, 'Answer'), 'Answer button');
+    answer.click();
+    await call.confirmed;
+    await waitFor(() => agent.code() === STATUS.inboundTalk, 'talking');
+    const hangup = await waitFor(() => shadowButton(agent.el, 'Hang up'), 'Hang up button');
+    hangup.click();
+    await call.ended;
+    await waitFor(() => agent.code() === STATUS.afterCall, 'after-call work');
+  });
+});
