@@ -5,7 +5,11 @@ import terser from '@rollup/plugin-terser';
 
 // Rollup bundles the JavaScript that `tsc -p tsconfig.build.json` emitted into dist/esm
 // (scripts/build.mjs runs both), so TypeScript is compiled once, by tsc.
-const input = 'dist/esm/src/bundle.js';
+// dist/cc-workbench.js registers the elements and is all a page needs up front; the phone core
+// (XState, the statechart, the SIP adapter) is dist/cc-phone.js, which the element imports after
+// its first paint and which headless users import directly; JsSIP is a chunk of its own.
+const esInput = { 'cc-workbench': 'dist/esm/src/define.js', 'cc-phone': 'dist/esm/src/phone.js' };
+const iifeInput = 'dist/esm/src/bundle.js';
 
 const plugins = () => [
   nodeResolve({ browser: true, preferBuiltins: false }),
@@ -17,18 +21,18 @@ const plugins = () => [
 
 export default [
   {
-    input,
+    input: esInput,
     output: {
       dir: 'dist',
       format: 'es',
-      entryFileNames: 'cc-workbench.js',
+      entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       sourcemap: true,
     },
     plugins: plugins(),
   },
   {
-    input,
+    input: iifeInput,
     output: {
       file: 'dist/cc-workbench.iife.js',
       format: 'iife',

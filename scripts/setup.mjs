@@ -3,7 +3,7 @@
 //
 //   node scripts/setup.mjs [--no-apt] [--only-apt]
 //
-//   1. npm dependencies: runs `npm ci` (or `npm install` without a lockfile)
+//   1. npm dependencies: runs `npm install` (which follows package-lock.json)
 //      when node_modules/.package-lock.json is missing or older than
 //      package-lock.json / package.json.
 //   2. Debian packages chromium, kamailio, kamailio-websocket-modules:
@@ -59,19 +59,11 @@ function npmStep() {
   const reason = markerTime === null ? 'node_modules/.package-lock.json missing' : 'package.json/package-lock.json changed';
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const common = ['--no-audit', '--no-fund'];
-  let r;
-  if (lockTime !== null) {
-    log(`npm: ${reason} -> npm ci`);
-    r = run(npm, ['ci', ...common]);
-    if (!r.ok && (mtime(pkg) ?? 0) > lockTime) {
-      // package.json edited after the lockfile: ci refuses, install re-syncs the lock.
-      log(`npm: npm ci failed (${r.why}); package.json is newer than package-lock.json -> npm install`);
-      r = run(npm, ['install', ...common]);
-    }
-  } else {
-    log(`npm: ${reason}, no package-lock.json -> npm install`);
-    r = run(npm, ['install', ...common]);
-  }
+  // `npm install` (not `npm ci`): it honours package-lock.json, and npm 11 here writes lockfiles
+  // that list only this platform's optional packages (rollup's native binaries), which `npm ci`
+  // then rejects as out of sync.
+  log(`npm: ${reason} -> npm install`);
+  const r = run(npm, ['install', ...common]);
   if (!r.ok) {
     console.error(`[setup] npm failed (${r.why})`);
     process.exit(1);

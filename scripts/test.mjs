@@ -51,20 +51,12 @@ const code = await new Promise((resolve) => {
   child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });
 
-// web-test-runner prints one summary per group; add them up into the closing line CI reads.
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+// web-test-runner's last summary line counts every group of the run.
 const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-for (const block of plain.split(/Finished running tests/)) {
-  const lines = [...block.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)];
-  const last = lines.at(-1);
-  if (last) {
-    passed += Number(last[1]);
-    failed += Number(last[2]);
-    skipped += Number(last[3] ?? 0);
-  }
-}
+const last = [...plain.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)].at(-1);
+const passed = Number(last?.[1] ?? 0);
+let failed = Number(last?.[2] ?? 0);
+const skipped = Number(last?.[3] ?? 0);
 if (code !== 0 && failed === 0) failed = 1;
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(code === 0 && failed === 0 ? 0 : 1);

@@ -13,6 +13,7 @@ import type {
 import { DEFAULTS, policyOf, validateConfig } from './config.js';
 import type { PhoneConfig } from './config.js';
 import { CcError } from './errors.js';
+import { acceptsCommand } from './accepts.js';
 import { createSipActor } from './sip/jssip-actor.js';
 import type { SipSettings } from './sip/jssip-actor.js';
 import type { JsSIP } from './sip/load-jssip.js';
@@ -372,19 +373,6 @@ export class Phone {
   }
 }
 
-/**
- * True when `snapshot`'s state handles the command itself, rather than the root-level
- * refusal (error 9001). Elements use it to enable buttons.
- */
-export function acceptsCommand(snapshot: AgentSnapshot, type: AgentEvent['type']): boolean {
-  const event = { type } as AgentEvent;
-  const transitions = snapshot.machine.getTransitionData(snapshot as never, event as never) ?? [];
-  return transitions.some(
-    (t) =>
-      !(t.actions ?? []).some((a) => (typeof a === 'string' ? a : (a as { type?: string })?.type) === 'rejectCommand'),
-  );
-}
-
 /** Creates and starts a headless phone (no UI). Throws a CcError (7100) naming every bad option. */
 export function createPhone(config: PhoneConfig): Phone {
   return new Phone(config);
@@ -392,3 +380,5 @@ export function createPhone(config: PhoneConfig): Phone {
 
 /** Starts loading JsSIP in the background (elements call it after their first paint). */
 export { loadJsSip as preloadSip } from './sip/load-jssip.js';
+
+export { acceptsCommand } from './accepts.js';

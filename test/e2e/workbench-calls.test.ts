@@ -305,4 +305,41 @@ describe('<cc-workbench> end to end through Kamailio', () => {
     await call.ended;
     await waitFor(() => agent.code() === STATUS.afterCall, 'after-call work');
   });
+
+  it('takes the caller from P-Asserted-Identity when the INVITE carries one', async () => {
+    const agent = await readyAgent('1001');
+    const customer = await peer(CUSTOMER);
+    const call = customer.peer.call(testUser('1001').uri, [`P-Asserted-Identity: "Jane Doe" <sip:+8613911112222@${sipEnv().domain}>`]);
+    await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
+    expect(agent.of('cc-call-incoming')[0]!.detail.caller).to.equal('+8613911112222');
+    call.session.terminate();
+    await waitFor(() => agent.code() === STATUS.ready, 'ready');
+  });
+
+  it('answers 480 while registered but logged out', async () => {
+    const agent = await mountAgent('1001');
+    await agent.el.register();
+    expect(agent.code()).to.equal(STATUS.offline);
+    const customer = await peer(CUSTOMER);
+    const end = await customer.peer.call(testUser('1001').uri).ended;
+    expect(end.cause).to.equal('Unavailable');
+    expect(agent.code()).to.equal(STATUS.offline);
+  });
+
+  it('cancels its own unanswered call (CANCEL) and the called party stops ringing', async () => {
+    const agent = await readyAgent('1001');
+    const customer = await peer(CUSTOMER_2);
+    const dialing = agent.el.call(CUSTOMER_2).then(
+      () => null,
+      (e: { errorCode: number }) => e,
+    );
+    const ringing = await customer.peer.nextIncoming();
+    expect(agent.code()).to.equal(STATUS.dialing);
+    await agent.el.hangUp();
+    const end = await ringing.ended;
+    expect(end.cause).to.equal('Canceled');
+    expect((await dialing)?.errorCode).to.equal(ERROR.callFailed);
+    expect(agent.of('cc-call-hangup').at(-1)!.detail.type).to.equal('dialing');
+    expect(agent.code()).to.equal(STATUS.ready);
+  });
 });

@@ -39,13 +39,13 @@ export function testUser(user: string): TestUser & { uri: string } {
 }
 
 /** Polls `check` until it returns a truthy value; bounded in time. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (let i = 0; i < Math.ceil(timeoutMs / everyMs) + 1; i++) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) return value as NonNullable<T>;
     } catch (error) {
       last = error;
     }

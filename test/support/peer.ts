@@ -140,8 +140,9 @@ export class Peer {
     call.session.answer({ mediaConstraints: { audio: true, video: false } });
   }
 
-  call(target: string): PeerCall {
+  call(target: string, extraHeaders: string[] = []): PeerCall {
     const session = this.ua.call(target, {
+      extraHeaders,
       mediaConstraints: { audio: true, video: false },
       rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
     });

@@ -1,0 +1,200 @@
+import { html, LitElement, nothing } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { CcLocalizeController } from '../../src/controllers/localize-controller.js';
+import { CcSelectController } from '../../src/controllers/select-controller.js';
+import { acceptsCommand } from '../../src/accepts.js';
+import type { AgentActor, AgentSnapshot, Phone } from '../../src/phone.js';
+import { dialpadStyles } from './dialpad.styles.js';
+import { ICON, icon } from './icons.js';
+
+const KEYS: readonly (readonly [key: string, letters: string])[] = [
+  ['1', ''],
+  ['2', 'ABC'],
+  ['3', 'DEF'],
+  ['4', 'GHI'],
+  ['5', 'JKL'],
+  ['6', 'MNO'],
+  ['7', 'PQRS'],
+  ['8', 'TUV'],
+  ['9', 'WXYZ'],
+  ['*', ''],
+  ['0', '+'],
+  ['#', ''],
+];
+const KEY_SET = new Set(KEYS.map(([key]) => key));
+
+const CAN_DIAL = 1;
+const CONNECTED = 2;
+const CAN_DTMF = 4;
+
+/** What the dialpad needs from the agent state, as bit flags (cheap to compare). */
+function selectDialpadState(snapshot: AgentSnapshot): number {
+  return (
+    (acceptsCommand(snapshot, 'call.dial') ? CAN_DIAL : 0) |
+    (snapshot.hasTag('connected') ? CONNECTED : 0) |
+    (acceptsCommand(snapshot, 'dtmf.send') ? CAN_DTMF : 0)
+  );
+}
+
+/**
+ * @summary A telephone keypad: outside a call it composes a number and dials it with the phone;
+ * during a connected call its keys send DTMF tones.
+ *
+ * Keyboard: digits, `*` and `#` press keys, Backspace deletes, Enter dials (Enter on a focused key
+ * presses that key). It dispatches no events of its own: outcomes are the phone's (see
+ * `<cc-workbench>`'s `cc-error`).
+ *
+ * @csspart base - The form around the display, the keys and the call button.
+ * @csspart input - The number input.
+ * @csspart echo - The DTMF tones sent during the call.
+ * @csspart keys - The grid of twelve keys.
+ * @csspart call-button - The Call button.
+ *
+ * @cssproperty --cc-primary-color - Focus ring and DTMF echo.
+ * @cssproperty --cc-success-color - The Call button.
+ * @cssproperty --cc-font-family - Font.
+ * @cssproperty --cc-radius - Corner radius of keys and buttons.
+ * @cssproperty --cc-background - Background.
+ * @cssproperty --cc-surface - Key background.
+ * @cssproperty --cc-text-color - Text.
+ * @cssproperty --cc-muted-color - Secondary text.
+ * @cssproperty --cc-border-color - Lines.
+ */
+export class CcDialpad extends LitElement {
+  static override styles = dialpadStyles;
+  /** Focusing the element focuses its first control (the number input, or a key during a call). */
+  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+
+  /** The phone to dial with and send tones through. */
+  @property({ attribute: false }) phone: Phone | null = null;
+
+  /** The number being composed. */
+  @property() value = '';
+
+  /** Tones sent during the current call. */
+  @state() private tones = '';
+
+  private readonly localize = new CcLocalizeController(this);
+  private readonly agent = new CcSelectController<AgentActor, number>(this, selectDialpadState, 0);
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('phone')) this.agent.actor = this.phone?.actor ?? null;
+    if (!(this.agent.value & CONNECTED)) this.tones = '';
+  }
+
+  /** Presses one key: appends it to the number, or sends it as a tone during a call. */
+  press(key: string): void {
+    if (!KEY_SET.has(key)) return;
+    const flags = this.agent.value;
+    if (flags & CONNECTED) {
+      if (!(flags & CAN_DTMF) || !this.phone) return;
+      this.tones = (this.tones + key).slice(-18);
+      this.phone.sendDtmf(key).catch(() => undefined);
+      return;
+    }
+    this.value += key;
+  }
+
+  /** Calls the composed number (outside a call, when the phone can dial). */
+  dial(): void {
+    const number = this.value.trim();
+    if (!number || !this.phone || !(this.agent.value & CAN_DIAL) || this.agent.value & CONNECTED) return;
+    // Failures reach the page as the phone's error facts (cc-error on <cc-workbench>).
+    this.phone.call(number).catch(() => undefined);
+  }
+
+  private deleteDigit(): void {
+    this.value = this.value.slice(0, -1);
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.composedPath()[0];
+    // The input edits itself, and Enter there submits the form.
+    if (target instanceof HTMLInputElement) return;
+    if (KEY_SET.has(event.key)) {
+      event.preventDefault();
+      this.press(event.key);
+    } else if (event.key === 'Backspace') {
+      event.preventDefault();
+      this.deleteDigit();
+    } else if (event.key === 'Enter' && !(target instanceof HTMLButtonElement)) {
+      event.preventDefault();
+      this.dial();
+    }
+  }
+
+  private onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    this.dial();
+  }
+
+  private onInput(event: InputEvent): void {
+    this.value = (event.target as HTMLInputElement).value;
+  }
+
+  private onKeyClick(event: MouseEvent): void {
+    const key = (event.currentTarget as HTMLElement).dataset['key'];
+    if (key) this.press(key);
+  }
+
+  protected override render(): TemplateResult {
+    const t = this.localize.t;
+    const flags = this.agent.value;
+    const inCall = (flags & CONNECTED) !== 0;
+    const keysDisabled = inCall && !(flags & CAN_DTMF);
+    return html`
+      <form part="base" class="base" @submit=${this.onSubmit} @keydown=${this.onKeydown}>
+        ${inCall
+          ? html`<div class="display">
+              <output class="echo" part="echo" aria-label=${t.label.tonesSent} data-placeholder=${t.label.tonesSent}
+                >${this.tones || nothing}</output
+              >
+            </div>`
+          : html`<div class="display">
+              <label class="visually-hidden" for="number">${t.label.number}</label>
+              <input
+                id="number"
+                part="input"
+                type="tel"
+                inputmode="tel"
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=${t.label.numberPlaceholder}
+                .value=${this.value}
+                @input=${this.onInput}
+              />
+              ${this.value
+                ? html`<button type="button" class="delete" aria-label=${t.action.deleteDigit} @click=${this.deleteDigit}>
+                    ${icon(ICON.backspace)}
+                  </button>`
+                : nothing}
+            </div>`}
+        <div class="keys" part="keys" role="group" aria-label=${t.label.dialpad}>
+          ${KEYS.map(
+            ([key, letters]) => html`<button
+              type="button"
+              class="key"
+              data-key=${key}
+              ?disabled=${keysDisabled}
+              @click=${this.onKeyClick}
+            >
+              <span class="digit">${key}</span><span class="letters" aria-hidden="true">${letters}</span>
+            </button>`,
+          )}
+        </div>
+        ${inCall
+          ? nothing
+          : html`<button
+              type="submit"
+              class="call"
+              part="call-button"
+              ?disabled=${!(flags & CAN_DIAL) || !this.value.trim()}
+            >
+              ${icon(ICON.phone)}${t.action.call}
+            </button>`}
+      </form>
+    `;
+  }
+}

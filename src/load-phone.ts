@@ -1,0 +1,12 @@
+/**
+ * The headless phone (XState, the statechart, the SIP adapter) is loaded on demand, after the
+ * element's first paint, so the initial module stays small; JsSIP itself loads later still.
+ */
+export type PhoneModule = typeof import('./phone.js');
+
+let loading: Promise<PhoneModule> | null = null;
+
+export function loadPhone(): Promise<PhoneModule> {
+  loading ??= import('./phone.js');
+  return loading;
+}

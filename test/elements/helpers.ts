@@ -1,0 +1,135 @@
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import type { CcWorkbench } from '../../elements/workbench/workbench.js';
+import type { StatusCode } from '../../machines/agent-types.js';
+import { Phone } from '../../src/phone.js';
+import { createFakeSip } from '../support/fake-sip.js';
+import type { FakeSip, FakeSipOptions } from '../support/fake-sip.js';
+
+export const SERVER = 'wss://pbx.example.test/ws';
+export const SIP_URI = 'sip:1001@pbx.example.test';
+export const CUSTOMER = '13800000000';
+
+export const EVENT_TYPES = [
+  'cc-init',
+  'cc-registered',
+  'cc-unregistered',
+  'cc-registration-failed',
+  'cc-status-change',
+  'cc-call-incoming',
+  'cc-call-dialing',
+  'cc-call-established',
+  'cc-call-released',
+  'cc-call-hangup',
+  'cc-error',
+  'cc-dial-request',
+  'cc-hangup-request',
+] as const;
+
+export interface Mounted {
+  readonly el: CcWorkbench;
+  readonly sip: FakeSip;
+  /** Every cc-* event the element dispatched, in order. */
+  readonly events: CustomEvent[];
+  of<T = unknown>(type: string): CustomEvent<T>[];
+}
+
+/**
+ * Mounts a `<cc-workbench>` whose phone runs on the in-memory fake SIP. Attributes default to a
+ * valid server and SIP URI; pass `null` to leave one out.
+ */
+export async function mountWorkbench(
+  attrs: Record<string, string | null> = {},
+  sipOptions: FakeSipOptions = { autoRespond: true },
+): Promise<Mounted> {
+  const sip = createFakeSip(sipOptions);
+  const el = document.createElement('cc-workbench');
+  const events: CustomEvent[] = [];
+  for (const type of EVENT_TYPES) el.addEventListener(type, (e) => events.push(e as CustomEvent));
+  el.phoneFactory = (config) => new Phone(config, { sipActor: sip.actor });
+  el.password = 'secret';
+  for (const [name, value] of Object.entries({ server: SERVER, 'sip-uri': SIP_URI, ...attrs })) {
+    if (value !== null) el.setAttribute(name, value);
+  }
+  await fixture(html`<div>${el}</div>`);
+  await el.updateComplete;
+  return { el, sip, events, of: <T>(type: string) => events.filter((e) => e.type === type) as CustomEvent<T>[] };
+}
+
+/** Lets queued microtasks (fake SIP replies, promise chains) run, then waits for the render. */
+export async function settle(el: { updateComplete: Promise<boolean> }): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await el.updateComplete;
+}
+
+export async function untilCode(el: CcWorkbench, code: StatusCode): Promise<void> {
+  await waitUntil(() => el.getStatusCode().code === code, `status ${code}, is ${el.getStatusCode().code}`, {
+    timeout: 2000,
+  });
+  await settle(el);
+}
+
+/** Text a screen reader would use as the element's name: aria-label, else text not aria-hidden. */
+export function accessibleName(element: Element): string {
+  const label = element.getAttribute('aria-label');
+  if (label) return label.trim();
+  const textOf = (node: Node): string => {
+    if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
+    if (node instanceof Element && node.getAttribute('aria-hidden') === 'true') return '';
+    return [...node.childNodes].map(textOf).join(' ');
+  };
+  return textOf(element).replace(/\s+/g, ' ').trim();
+}
+
+/** Every button inside the element's shadow tree, nested shadow roots included. */
+export function allButtons(host: Element): HTMLButtonElement[] {
+  const found: HTMLButtonElement[] = [];
+  const walk = (root: ShadowRoot | Element): void => {
+    for (const node of root.querySelectorAll('*')) {
+      if (node instanceof HTMLButtonElement) found.push(node);
+      if (node.shadowRoot) walk(node.shadowRoot);
+    }
+  };
+  if (host.shadowRoot) walk(host.shadowRoot);
+  return found;
+}
+
+/** Names of the visible buttons (rendered and not hidden by CSS). */
+export function buttonNames(host: Element): string[] {
+  return allButtons(host)
+    .filter((b) => b.getClientRects().length > 0)
+    .map(accessibleName);
+}
+
+/** The visible button with exactly this accessible name; fails listing the names there are. */
+export function button(host: Element, name: string): HTMLButtonElement {
+  const match = allButtons(host).find((b) => b.getClientRects().length > 0 && accessibleName(b) === name);
+  if (!match) throw new Error(`no button named "${name}"; buttons: ${JSON.stringify(buttonNames(host))}`);
+  return match;
+}
+
+export function shadow(el: Element): ShadowRoot {
+  if (!el.shadowRoot) throw new Error(`${el.localName} has no shadow root`);
+  return el.shadowRoot;
+}
+
+/** Registers, logs in, and waits for status 3 (ready). */
+export async function toReady(el: CcWorkbench): Promise<void> {
+  await el.register();
+  await el.logIn();
+  await settle(el);
+}
+
+/** Offers an inbound call from the customer and waits for status 6 (ringing). */
+export async function ring(m: Mounted, callId = 'in-1', caller = CUSTOMER, remoteName = 'Alice Chen'): Promise<void> {
+  m.sip.push({ type: 'sip.call.incoming', callId, caller, callee: '1001', remoteName, internal: false });
+  await untilCode(m.el, 6);
+}
+
+/** Ready, ringing, answered: status 9. */
+export async function toTalking(m: Mounted): Promise<void> {
+  await toReady(m.el);
+  await ring(m);
+  button(m.el, 'Answer').click();
+  await untilCode(m.el, 9);
+}
