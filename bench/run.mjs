@@ -2,7 +2,8 @@
 // `npm run bench`: prints figures and writes bench/results.json. Never asserts timings; the
 // targets are printed next to the figures. Runs inside a network namespace with only `lo`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
@@ -27,16 +28,33 @@ const median = (xs) => {
 const round = (x, d = 1) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
 const kib = (n) => round(n / 1024, 2);
 
-// 1. Sizes of what a page downloads: the initial module, then everything (with the JsSIP chunk).
-const initial = readFileSync(`${root}dist/cc-workbench.js`);
-const chunks = readdirSync(`${root}dist/chunks`).filter((f) => f.endsWith('.js')).map((f) => readFileSync(`${root}dist/chunks/${f}`));
-const iife = readFileSync(`${root}dist/cc-workbench.iife.js`);
+// 1. Sizes of what a page downloads. Initial: dist/cc-workbench.js and the chunks it imports
+//    statically (what the first paint waits for). Everything: every ES file a page can load
+//    (the phone core after the first paint, then JsSIP).
+const read = (rel) => readFileSync(`${root}dist/${rel}`);
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+function staticClosure(entry, seen = new Set()) {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const code = read(entry).toString('utf8');
+  // Static `import ... from "./x.js"` / `import "./x.js"`; dynamic `import("...")` is not followed.
+  for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+from\s*)?["']\.\/([^"']+)["']/g)) {
+    const dir = entry.includes('/') ? entry.slice(0, entry.lastIndexOf('/') + 1) : '';
+    staticClosure(normalize(dir + m[1]), seen);
+  }
+  return seen;
+}
+const initialFiles = [...staticClosure('cc-workbench.js')];
+const allFiles = ['cc-workbench.js', 'cc-phone.js', ...readdirSync(`${root}dist/chunks`).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`)];
+const sum = (files, f) => files.reduce((n, file) => n + f(read(file)), 0);
 const sizes = {
-  initialMinKiB: kib(initial.length),
-  initialGzipKiB: kib(gzipSync(initial, { level: 9 }).length),
-  totalMinKiB: kib(initial.length + chunks.reduce((n, c) => n + c.length, 0)),
-  totalGzipKiB: kib(gzipSync(initial, { level: 9 }).length + chunks.reduce((n, c) => n + gzipSync(c, { level: 9 }).length, 0)),
-  iifeGzipKiB: kib(gzipSync(iife, { level: 9 }).length),
+  initialFiles,
+  initialMinKiB: kib(sum(initialFiles, (b) => b.length)),
+  initialGzipKiB: kib(sum(initialFiles, gz)),
+  totalMinKiB: kib(sum(allFiles, (b) => b.length)),
+  totalGzipKiB: kib(sum(allFiles, gz)),
+  perFileGzipKiB: Object.fromEntries(allFiles.map((f) => [f, kib(gz(read(f)))])),
+  iifeGzipKiB: kib(gz(read('cc-workbench.iife.js'))),
 };
 
 const users = JSON.parse(readFileSync(`${root}demo/users.json`, 'utf8')).users;
@@ -44,7 +62,7 @@ const agent = users.find((u) => u.user === '1001');
 const customer = users.find((u) => u.user === '13800000001');
 const kamailio = await startKamailio({ users: `${root}demo/users.json` });
 const web = await serveStatic(root, { index: '/bench/page.html' });
-const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }) });
+const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }), protocolTimeout: 120_000 });
 const results = { date: new Date().toISOString(), sizes };
 
 try {
@@ -63,6 +81,7 @@ try {
   // 3. Calls: an agent workbench and a customer phone (createPhone) in one page, through Kamailio.
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  if (process.env.BENCH_DEBUG) page.on('console', (m) => console.log('page:', m.text()));
   await page.goto(`${web.url}/bench/page.html`);
   const cdp = await page.createCDPSession();
   const heap = async () => {
@@ -86,9 +105,10 @@ try {
         if (i < 5) await el.unregister();
       }
       await el.logIn();
-      const { createPhone } = await import('/dist/cc-workbench.js');
+      const { createPhone } = await import('/dist/cc-phone.js');
       window.__customer = createPhone({ server, sipUri: `sip:${customer.user}@${domain}`, password: customer.password, afterCall: 0 });
       await window.__customer.register();
+      await window.__customer.logIn();
       // The first register() includes loading JsSIP and opening the WebSocket.
       return times;
     },
@@ -97,44 +117,52 @@ try {
   results.registerMs = { first: round(registerMs[0]), medianWarm: round(median(registerMs.slice(1))), runs: registerMs.map((x) => round(x)) };
 
   const heapAfterLoad = await heap();
-  const calls = await page.evaluate(async (count) => {
-    const el = document.querySelector('#agent');
-    const out = [];
-    const waitFor = async (check, what, ms = 15000) => {
-      const end = performance.now() + ms;
-      while (performance.now() < end) {
-        const v = await check();
-        if (v) return v;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      throw new Error(`bench: timed out waiting for ${what}`);
-    };
-    const inboundPackets = async (pc) => {
-      let n = 0;
-      (await pc.getStats()).forEach((r) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio') n += r.packetsReceived ?? 0;
-      });
-      return n;
-    };
-    for (let i = 0; i < count; i++) {
-      const incoming = new Promise((resolve) => el.addEventListener('cc-call-incoming', (e) => resolve({ at: performance.now(), callId: e.detail.callId }), { once: true }));
-      const dialing = window.__customer.call('1001').catch(() => undefined);
-      const { at, callId } = await incoming;
-      const arrived = window.__inviteArrivals.get(callId);
-      const pcsBefore = window.__pcs.length;
-      const t0 = performance.now();
-      await el.answer();
-      const pc = await waitFor(() => (window.__pcs.length > pcsBefore ? window.__pcs.at(-1) : null), 'agent peer connection');
-      await waitFor(async () => (await inboundPackets(pc)) > 0, 'first RTP packet');
-      const media = performance.now() - t0;
-      await dialing;
-      await el.hangUp();
-      await waitFor(() => el.getStatusCode().code === 3, 'ready again');
-      await waitFor(() => window.__customer.getStatusCode().code === 3, 'customer idle');
-      out.push({ inviteToIncomingMs: arrived === undefined ? null : at - arrived, answerToMediaMs: media });
-    }
-    return out;
-  }, 20);
+  const calls = [];
+  let heapAfterFirstCall = 0;
+  for (let i = 0; i < 20; i++) {
+    calls.push(
+      await page.evaluate(async () => {
+        const el = document.querySelector('#agent');
+        const waitFor = async (check, what, ms = 15000) => {
+          const end = performance.now() + ms;
+          while (performance.now() < end) {
+            const v = await check();
+            if (v) return v;
+            await new Promise((r) => setTimeout(r, 5));
+          }
+          throw new Error(`bench: timed out waiting for ${what} (agent ${el.getStatusCode().code}, customer ${window.__customer.getStatusCode().code})`);
+        };
+        const inboundPackets = async (pc) => {
+          let n = 0;
+          (await pc.getStats()).forEach((r) => {
+            if (r.type === 'inbound-rtp' && r.kind === 'audio') n += r.packetsReceived ?? 0;
+          });
+          return n;
+        };
+        const incoming = new Promise((resolve, reject) => {
+          el.addEventListener('cc-call-incoming', (e) => resolve({ at: performance.now(), callId: e.detail.callId }), { once: true });
+          setTimeout(() => reject(new Error('bench: no cc-call-incoming within 15 s')), 15000);
+        });
+        const dialing = window.__customer.call('1001').catch((e) => e);
+        const { at, callId } = await incoming;
+        const arrived = window.__inviteArrivals.get(callId);
+        const pcsBefore = window.__pcs.length;
+        const t0 = performance.now();
+        await el.answer();
+        const pc = await waitFor(() => (window.__pcs.length > pcsBefore ? window.__pcs.at(-1) : null), 'agent peer connection');
+        await waitFor(async () => (await inboundPackets(pc)) > 0, 'first RTP packet');
+        const media = performance.now() - t0;
+        await dialing;
+        await el.hangUp();
+        await waitFor(() => el.getStatusCode().code === 3, 'agent ready again');
+        await waitFor(() => [1, 3].includes(window.__customer.getStatusCode().code) && !window.__customer.snapshot.context.call, 'customer idle');
+        return { inviteToIncomingMs: arrived === undefined ? null : at - arrived, answerToMediaMs: media };
+      }),
+    );
+    if (i === 0) heapAfterFirstCall = await heap();
+    process.stdout.write(`call ${i + 1}/20 `);
+  }
+  console.log();
   const heapAfterCalls = await heap();
   results.inviteToIncomingMs = { median: round(median(calls.map((c) => c.inviteToIncomingMs).filter((x) => x !== null)), 2), runs: calls.map((c) => round(c.inviteToIncomingMs, 2)) };
   results.answerToMediaMs = { median: round(median(calls.map((c) => c.answerToMediaMs))), runs: calls.map((c) => round(c.answerToMediaMs)) };
@@ -142,8 +170,12 @@ try {
     afterLoadMiB: round(heapAfterLoad / 1048576, 2),
     after20CallsMiB: round(heapAfterCalls / 1048576, 2),
     growthKiB: round((heapAfterCalls - heapAfterLoad) / 1024, 1),
+    // The first call warms up lazily created objects (audio element, codecs, DTMF sender);
+    // growth over the next 19 calls is what a leak would show.
+    afterFirstCallMiB: round(heapAfterFirstCall / 1048576, 2),
+    growthCalls2to20KiB: round((heapAfterCalls - heapAfterFirstCall) / 1024, 1),
   };
-  results.openPeerConnections = await page.evaluate(() => window.__pcs.filter((pc) => pc.signalingState !== 'closed').length);
+  results.openPeerConnections = await page.evaluate(() => window.__pcs.open());
 } finally {
   await browser.close();
   await web.close();
@@ -162,5 +194,6 @@ line('INVITE -> cc-call-incoming (ms)', results.inviteToIncomingMs.median, 'targ
 line('answer -> first RTP packet (ms)', results.answerToMediaMs.median, 'target <= 300 median');
 line('heap after load / after 20 calls', `${results.heap.afterLoadMiB} / ${results.heap.after20CallsMiB} MiB`, '');
 line('heap growth after 20 calls (KiB)', results.heap.growthKiB, 'target <= 1024');
+line('heap growth, calls 2..20 (KiB)', results.heap.growthCalls2to20KiB, 'leak check');
 line('peer connections left open', results.openPeerConnections, 'expected 0');
 console.log(`\nwritten: bench/results.json`);

@@ -1,7 +1,7 @@
 // A small static file server for the demo and the bench (GET/HEAD only, 127.0.0.1 only).
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -16,7 +16,8 @@ const TYPES = {
 };
 
 /** Serves `root` on 127.0.0.1:`port` (0 = any free port); resolves with { url, close }. */
-export function serveStatic(root, { port = 0, index = '/demo/' } = {}) {
+export function serveStatic(rootDir, { port = 0, index = '/demo/' } = {}) {
+  const root = resolve(rootDir);
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -30,7 +31,7 @@ export function serveStatic(root, { port = 0, index = '/demo/' } = {}) {
     }
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(root, path));
-    if (!file.startsWith(normalize(root) + sep) || file.includes(`${sep}node_modules${sep}.`)) {
+    if (!file.startsWith(root + sep) || file.includes(`${sep}node_modules${sep}.`)) {
       res.writeHead(403).end();
       return;
     }

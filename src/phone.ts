@@ -47,7 +47,12 @@ export interface PhoneInternals {
 export class Phone {
   /** The running agent actor; elements select from its snapshots and send it commands. */
   readonly actor: AgentActor;
-  readonly config: Readonly<PhoneConfig>;
+  /** The configuration, without `password` and `credentials`. */
+  readonly config: Readonly<Omit<PhoneConfig, 'password' | 'credentials'>>;
+  /** Runs before each dial: return the (possibly rewritten) callee, or false to veto. */
+  onBeforeDial: PhoneConfig['onBeforeDial'];
+  /** Runs before each hang-up: return false to veto. */
+  onBeforeHangup: PhoneConfig['onBeforeHangup'];
   private readonly audio: HTMLAudioElement;
   private readonly hostErrorHandlers = new Set<(error: CcErrorInfo) => void>();
 
@@ -60,7 +65,11 @@ export class Phone {
         command: 'createPhone',
       });
     }
-    this.config = Object.freeze({ ...config });
+    // Secrets stay in the SIP settings' closure; the public config never carries them.
+    const { password: _password, credentials: _credentials, ...visible } = config;
+    this.config = Object.freeze(visible);
+    this.onBeforeDial = config.onBeforeDial ?? null;
+    this.onBeforeHangup = config.onBeforeHangup ?? null;
     this.audio = config.audioElement ?? Phone.detachedAudio();
     const pattern =
       config.internalPattern instanceof RegExp ? config.internalPattern : new RegExp(config.internalPattern ?? DEFAULTS.internalPattern);
@@ -170,8 +179,8 @@ export class Phone {
       // Refuse before asking the host, so a veto listener never sees an impossible dial.
       return this.exec<CallInfo>({ type: 'call.dial', callee: target, callId: '' }, 'call', () => undefined);
     }
-    if (this.config.onBeforeDial) {
-      const decision = await this.config.onBeforeDial(target);
+    if (this.onBeforeDial) {
+      const decision = await this.onBeforeDial(target);
       if (decision === false) {
         throw this.fail({ errorCode: ERROR.dialVetoed, errorMsg: `The call to ${target} was cancelled by the host page`, command: 'call' });
       }
@@ -189,8 +198,8 @@ export class Phone {
 
   /** Hangs up (or rejects a ringing call). The before-hang-up hook may veto. */
   async hangUp(): Promise<void> {
-    if (this.config.onBeforeHangup && this.accepts('call.hangup')) {
-      const allowed = await this.config.onBeforeHangup();
+    if (this.onBeforeHangup && this.accepts('call.hangup')) {
+      const allowed = await this.onBeforeHangup();
       if (allowed === false) {
         throw this.fail({ errorCode: ERROR.hangupVetoed, errorMsg: 'The hang-up was cancelled by the host page', command: 'hangUp' });
       }
@@ -362,13 +371,12 @@ export class Phone {
       check(this.actor.getSnapshot());
       if (done) return;
       snapshotSub = this.actor.subscribe(check);
-      timer = setTimeout(
-        () =>
-          finish({
-            fail: { errorCode: ERROR.timeout, errorMsg: `${command} did not complete within ${timeoutMs / 1000} s`, command },
-          }),
-        timeoutMs,
-      );
+      timer = setTimeout(() => {
+        // The statechart never hears of a timeout, so the host is told here.
+        const fail: CcErrorInfo = { errorCode: ERROR.timeout, errorMsg: `${command} did not complete within ${timeoutMs / 1000} s`, command };
+        this.emitHostError(fail);
+        finish({ fail });
+      }, timeoutMs);
     });
   }
 }

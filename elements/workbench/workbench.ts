@@ -170,9 +170,11 @@ function partyOf(call: CallInfo): { name: string; number: string } {
 
 function initials(name: string): string {
   if (!/\p{L}/u.test(name)) return '';
+  // Words that start with a letter only: "Alice (1001)" -> "A", "Jane Doe" -> "JD".
   return name
     .trim()
     .split(/\s+/)
+    .filter((word) => /^\p{L}/u.test(word))
     .slice(0, 2)
     .map((word) => word.charAt(0))
     .join('')
@@ -574,17 +576,6 @@ export class CcWorkbench extends LitElement {
       authorizationUser: text(this.authorizationUser) || null,
       credentials: () => this.resolveCredentials(),
       audioElement: this.audio,
-      onBeforeDial: (callee) => {
-        const event = new CcDialRequestEvent(callee);
-        fire(this, event);
-        return event.defaultPrevented ? false : String(event.detail.callee);
-      },
-      onBeforeHangup: () => {
-        const call = this.currentPhone?.snapshot.context.call ?? null;
-        const event = new CcHangupRequestEvent({ callId: call ? (call.sipCallId ?? call.callId) : '', callContext: call });
-        fire(this, event);
-        return !event.defaultPrevented;
-      },
       ...(iceServers ? { iceServers } : {}),
       ...(typeof autoAnswer === 'number' ? { autoAnswer } : {}),
       ...(afterCall !== undefined ? { afterCall } : {}),
@@ -594,6 +585,21 @@ export class CcWorkbench extends LitElement {
     };
     return { config, issues };
   }
+
+  /** Installed as the phone's before-dial hook: the page may veto or rewrite the number. */
+  private readonly dialRequest = (callee: string): string | false => {
+    const event = new CcDialRequestEvent(callee);
+    fire(this, event);
+    return event.defaultPrevented ? false : String(event.detail.callee);
+  };
+
+  /** Installed as the phone's before-hang-up hook: the page may veto. */
+  private readonly hangupRequest = (): boolean => {
+    const call = this.currentPhone?.snapshot.context.call ?? null;
+    const event = new CcHangupRequestEvent({ callId: call ? (call.sipCallId ?? call.callId) : '', callContext: call });
+    fire(this, event);
+    return !event.defaultPrevented;
+  };
 
   private async resolveCredentials(): Promise<{ password: string }> {
     if (this.credentials) return this.credentials();
@@ -716,6 +722,9 @@ export class CcWorkbench extends LitElement {
     const sipUri = phone.config.sipUri;
     const agentUser = userPart(sipUri);
     const offHostError = phone.onHostError((error) => this.reportError(error));
+    // A phone the page built with its own hooks keeps them; otherwise the element's requests apply.
+    if (!phone.onBeforeDial) phone.onBeforeDial = this.dialRequest;
+    if (!phone.onBeforeHangup) phone.onBeforeHangup = this.hangupRequest;
     this.unbinders = [
       phone.on('status', ({ code, lastCode, context }) => fire(this, new CcStatusChangeEvent({ code, lastCode, context }))),
       phone.on('registered', () => fire(this, new CcRegisteredEvent({ sipUri }))),
@@ -739,6 +748,8 @@ export class CcWorkbench extends LitElement {
       phone.on('error', ({ error }) => this.reportError(error)),
       () => {
         offHostError();
+        if (phone.onBeforeDial === this.dialRequest) phone.onBeforeDial = null;
+        if (phone.onBeforeHangup === this.hangupRequest) phone.onBeforeHangup = null;
       },
     ];
   }
@@ -774,10 +785,8 @@ export class CcWorkbench extends LitElement {
   private run(command: (phone: Phone) => Promise<unknown>): void {
     const phone = this.currentPhone;
     if (!phone) return;
-    command(phone).catch((error: unknown) => {
-      // A timeout is the one failure the statechart never reports itself.
-      if (error instanceof CcError && error.errorCode === ERROR.timeout) this.reportError(error.toJSON());
-    });
+    // Failures reach the page as cc-error through the phone's error facts and host errors.
+    command(phone).catch(() => undefined);
   }
 
   private syncStates(): void {

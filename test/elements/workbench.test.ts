@@ -7,8 +7,12 @@ import type { CcCallDetail } from '../../src/events/call-detail.js';
 import type { CcCallHangupDetail } from '../../src/events/cc-call-hangup-event.js';
 import type { CcStatusChangeDetail } from '../../src/events/cc-status-change-event.js';
 import { CcError, CcStatusChangeEvent, CcWorkbench as WorkbenchClass } from '../../src/index.js';
+import { Phone } from '../../src/phone.js';
+import { createFakeSip } from '../support/fake-sip.js';
 import {
   CUSTOMER,
+  SERVER,
+  SIP_URI,
   accessibleName,
   button,
   buttonNames,
@@ -436,6 +440,32 @@ describe('<cc-workbench>', () => {
       expect(m.sip.last('sip.call')).to.equal(undefined);
       expect(m.of<CcErrorInfo>('cc-error').at(-1)!.detail.errorCode).to.equal(ERROR.dialVetoed);
       expect(m.el.getStatusCode().code).to.equal(STATUS.ready);
+    });
+
+    it('fires cc-dial-request for a phone the page assigned, and leaves its own hooks alone', async () => {
+      const sip = createFakeSip({ autoRespond: true });
+      const phone = new Phone({ server: SERVER, sipUri: SIP_URI, password: 'secret' }, { sipActor: sip.actor });
+      const el = document.createElement('cc-workbench');
+      el.phone = phone;
+      await fixture(html`<div>${el}</div>`);
+      await toReady(el);
+      el.addEventListener('cc-dial-request', (e) => e.preventDefault(), { once: true });
+      const vetoed = (await el.call('13900000000').catch((e: unknown) => e)) as CcError;
+      expect(vetoed.errorCode).to.equal(ERROR.dialVetoed);
+      expect(sip.last('sip.call')).to.equal(undefined);
+      el.remove();
+      await new Promise((r) => setTimeout(r, 10)); // removal is deferred one task (moves keep calls)
+      expect(phone.onBeforeDial === null, 'hook removed with the element').to.equal(true);
+
+      const own = (callee: string) => `0${callee}`;
+      const other = new Phone({ server: SERVER, sipUri: SIP_URI, password: 'secret', onBeforeDial: own }, { sipActor: sip.actor });
+      const el2 = document.createElement('cc-workbench');
+      el2.phone = other;
+      await fixture(html`<div>${el2}</div>`);
+      expect(other.onBeforeDial === own, 'the page\'s own hook is kept').to.equal(true);
+      el2.remove();
+      phone.destroy();
+      other.destroy();
     });
 
     it('lets a cc-dial-request listener rewrite the callee (seen in the SIP INVITE target)', async () => {
