@@ -84,6 +84,27 @@ try {
   if (process.env.BENCH_DEBUG) page.on('console', (m) => console.log('page:', m.text()));
   await page.goto(`${web.url}/bench/page.html`);
   const cdp = await page.createCDPSession();
+  const snapshotCounts = async () => {
+    const chunks = [];
+    const onChunk = ({ chunk }) => chunks.push(chunk);
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    const snap = JSON.parse(chunks.join(''));
+    const f = snap.snapshot.meta.node_fields;
+    const types = snap.snapshot.meta.node_types[0];
+    const counts = new Map();
+    for (let i = 0; i < snap.nodes.length; i += f.length) {
+      const type = types[snap.nodes[i + f.indexOf('type')]];
+      const name = type === 'object' || type === 'closure' ? `${type}:${snap.strings[snap.nodes[i + f.indexOf('name')]]}` : `(${type})`;
+      const c = counts.get(name) ?? { n: 0, size: 0 };
+      c.n += 1;
+      c.size += snap.nodes[i + f.indexOf('self_size')];
+      counts.set(name, c);
+    }
+    return counts;
+  };
   const heap = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     await new Promise((r) => setTimeout(r, 200));
@@ -105,14 +126,23 @@ try {
         if (i < 5) await el.unregister();
       }
       await el.logIn();
+      // The first register() includes loading JsSIP and opening the WebSocket.
+      return times;
+    },
+    { server: kamailio.wsUrl, domain: kamailio.domain, agent },
+  );
+  // The customer is a headless phone in its own browser context, so its memory is not the agent's.
+  const customerContext = await browser.createBrowserContext();
+  const customerPage = await customerContext.newPage();
+  await customerPage.goto(`${web.url}/bench/page.html`);
+  await customerPage.evaluate(
+    async ({ server, domain, customer }) => {
       const { createPhone } = await import('/dist/cc-phone.js');
       window.__customer = createPhone({ server, sipUri: `sip:${customer.user}@${domain}`, password: customer.password, afterCall: 0 });
       await window.__customer.register();
       await window.__customer.logIn();
-      // The first register() includes loading JsSIP and opening the WebSocket.
-      return times;
     },
-    { server: kamailio.wsUrl, domain: kamailio.domain, agent, customer },
+    { server: kamailio.wsUrl, domain: kamailio.domain, customer },
   );
   results.registerMs = { first: round(registerMs[0]), medianWarm: round(median(registerMs.slice(1))), runs: registerMs.map((x) => round(x)) };
 
@@ -120,6 +150,16 @@ try {
   const calls = [];
   let heapAfterFirstCall = 0;
   for (let i = 0; i < 20; i++) {
+    await page.evaluate(() => {
+      const el = document.querySelector('#agent');
+      window.__incoming = new Promise((resolve, reject) => {
+        el.addEventListener('cc-call-incoming', (e) => resolve({ at: performance.now(), callId: e.detail.callId }), { once: true });
+        setTimeout(() => reject(new Error('bench: no cc-call-incoming within 15 s')), 15000);
+      });
+    });
+    await customerPage.evaluate(() => {
+      window.__dialing = window.__customer.call('1001').catch((e) => e);
+    });
     calls.push(
       await page.evaluate(async () => {
         const el = document.querySelector('#agent');
@@ -130,7 +170,7 @@ try {
             if (v) return v;
             await new Promise((r) => setTimeout(r, 5));
           }
-          throw new Error(`bench: timed out waiting for ${what} (agent ${el.getStatusCode().code}, customer ${window.__customer.getStatusCode().code})`);
+          throw new Error(`bench: timed out waiting for ${what} (agent status ${el.getStatusCode().code})`);
         };
         const inboundPackets = async (pc) => {
           let n = 0;
@@ -139,12 +179,7 @@ try {
           });
           return n;
         };
-        const incoming = new Promise((resolve, reject) => {
-          el.addEventListener('cc-call-incoming', (e) => resolve({ at: performance.now(), callId: e.detail.callId }), { once: true });
-          setTimeout(() => reject(new Error('bench: no cc-call-incoming within 15 s')), 15000);
-        });
-        const dialing = window.__customer.call('1001').catch((e) => e);
-        const { at, callId } = await incoming;
+        const { at, callId } = await window.__incoming;
         const arrived = window.__inviteArrivals.get(callId);
         const pcsBefore = window.__pcs.length;
         const t0 = performance.now();
@@ -152,18 +187,29 @@ try {
         const pc = await waitFor(() => (window.__pcs.length > pcsBefore ? window.__pcs.at(-1) : null), 'agent peer connection');
         await waitFor(async () => (await inboundPackets(pc)) > 0, 'first RTP packet');
         const media = performance.now() - t0;
-        await dialing;
         await el.hangUp();
         await waitFor(() => el.getStatusCode().code === 3, 'agent ready again');
-        await waitFor(() => [1, 3].includes(window.__customer.getStatusCode().code) && !window.__customer.snapshot.context.call, 'customer idle');
         return { inviteToIncomingMs: arrived === undefined ? null : at - arrived, answerToMediaMs: media };
       }),
     );
+    await customerPage.waitForFunction(() => !window.__customer.snapshot.context.call, { timeout: 15_000 });
     if (i === 0) heapAfterFirstCall = await heap();
+    if (i === 0 && process.env.BENCH_HEAP_DIFF) globalThis.__countsA = await snapshotCounts();
     process.stdout.write(`call ${i + 1}/20 `);
   }
   console.log();
   const heapAfterCalls = await heap();
+  // JsSIP keeps finished SIP transactions for up to 32 s (RFC 3261 timers D and K); what is
+  // still there after they expired would be a leak.
+  await new Promise((r) => setTimeout(r, 35_000));
+  const heapSettled = await heap();
+  if (process.env.BENCH_HEAP_DIFF) {
+    const b = await snapshotCounts();
+    const rows = [...b].map(([k, v]) => [k, v.n - (globalThis.__countsA.get(k)?.n ?? 0), v.size - (globalThis.__countsA.get(k)?.size ?? 0)]);
+    rows.sort((x, y) => y[2] - x[2]);
+    console.log('heap diff (after call 1 -> 35 s after call 20): name, count delta, bytes delta');
+    for (const r of rows.slice(0, 30)) console.log(' ', r.join('  '));
+  }
   results.inviteToIncomingMs = { median: round(median(calls.map((c) => c.inviteToIncomingMs).filter((x) => x !== null)), 2), runs: calls.map((c) => round(c.inviteToIncomingMs, 2)) };
   results.answerToMediaMs = { median: round(median(calls.map((c) => c.answerToMediaMs))), runs: calls.map((c) => round(c.answerToMediaMs)) };
   results.heap = {
@@ -174,6 +220,8 @@ try {
     // growth over the next 19 calls is what a leak would show.
     afterFirstCallMiB: round(heapAfterFirstCall / 1048576, 2),
     growthCalls2to20KiB: round((heapAfterCalls - heapAfterFirstCall) / 1024, 1),
+    settledAfter35sMiB: round(heapSettled / 1048576, 2),
+    settledGrowthKiB: round((heapSettled - heapAfterLoad) / 1024, 1),
   };
   results.openPeerConnections = await page.evaluate(() => window.__pcs.open());
 } finally {
@@ -194,6 +242,7 @@ line('INVITE -> cc-call-incoming (ms)', results.inviteToIncomingMs.median, 'targ
 line('answer -> first RTP packet (ms)', results.answerToMediaMs.median, 'target <= 300 median');
 line('heap after load / after 20 calls', `${results.heap.afterLoadMiB} / ${results.heap.after20CallsMiB} MiB`, '');
 line('heap growth after 20 calls (KiB)', results.heap.growthKiB, 'target <= 1024');
-line('heap growth, calls 2..20 (KiB)', results.heap.growthCalls2to20KiB, 'leak check');
+line('heap growth, calls 2..20 (KiB)', results.heap.growthCalls2to20KiB, '');
+line('heap growth, 35 s later (KiB)', results.heap.settledGrowthKiB, 'after SIP transaction timers');
 line('peer connections left open', results.openPeerConnections, 'expected 0');
 console.log(`\nwritten: bench/results.json`);
