@@ -41,15 +41,23 @@ function hasTests(dir) {
  */
 const users = JSON.parse(readFileSync('demo/users.json', 'utf8'));
 let kamailio = null;
+// A STUN server that never answers (UDP on 127.0.0.1, packets swallowed): proves that ICE
+// gathering is capped instead of waiting for STUN timeouts.
+let blackhole = null;
 const sipServer = {
   name: 'sip-server',
   async serverStart() {
     if (process.env.CC_NO_SIP_SERVER === '1') return;
+    const { createSocket } = await import('node:dgram');
+    blackhole = createSocket('udp4');
+    await new Promise((resolve) => blackhole.bind(0, '127.0.0.1', resolve));
     const { startKamailio } = await import('./test/support/kamailio.mjs');
     kamailio = await startKamailio({ users: 'demo/users.json' });
     console.log(`SIP server: ${kamailio.wsUrl} (pid ${kamailio.pid}, log ${kamailio.logFile})`);
   },
   async serverStop() {
+    blackhole?.close();
+    blackhole = null;
     await kamailio?.stop();
     kamailio = null;
   },
@@ -63,7 +71,10 @@ const sipServer = {
   },
 };
 
-const sipEnv = () => (kamailio ? { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: users.users } : {});
+const sipEnv = () =>
+  kamailio
+    ? { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: users.users, silentStun: `stun:127.0.0.1:${blackhole.address().port}` }
+    : {};
 
 export default {
   nodeResolve: { browser: true, exportConditions: ['browser'] },

@@ -2,14 +2,16 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { createPhone } from '../../src/phone.js';
 import type { Phone } from '../../src/phone.js';
+import type { PhoneConfig } from '../../src/config.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { AgentEmitted } from '../../machines/agent-types.js';
-import { MediaProbe, openPeer, packetsGrow, rtpCounters, sipEnv, sleep, testUser, waitFor } from '../support/e2e.js';
+import { MediaProbe, StalledGathering, openPeer, packetsGrow, rtpCounters, sipEnv, sleep, testUser, waitFor } from '../support/e2e.js';
 import type { OpenPeer } from '../support/e2e.js';
 
-function makePhone(user = '1001', password?: string): { phone: Phone; facts: AgentEmitted[] } {
+function makePhone(user = '1001', password?: string, extra: Partial<PhoneConfig> = {}): { phone: Phone; facts: AgentEmitted[] } {
   const account = testUser(user);
   const phone = createPhone({
+    ...extra,
     server: sipEnv().wsUrl,
     sipUri: account.uri,
     password: password ?? account.password,
@@ -159,5 +161,31 @@ describe('SIP adapter against Kamailio (headless createPhone)', () => {
     }
     expect(reached, 'a call reached the re-registered agent').to.equal(true);
     await phone.hangUp();
+  });
+
+  it('answers within the ICE gathering cap when gathering stalls (slow STUN server)', async () => {
+    // Stalled gathering first, the probe on top: both wrap RTCPeerConnection.
+    const stalled = new StalledGathering().install(30_000);
+    probe = new MediaProbe().install();
+    try {
+      const made = makePhone('1001', undefined, { iceServers: [{ urls: sipEnv().silentStun }], iceGatheringTimeoutMs: 1000 });
+      phone = made.phone;
+      await phone.register();
+      await phone.logIn();
+      peer = await openPeer('13800000001');
+      const call = peer.peer.call(testUser('1001').uri);
+      await waitFor(() => phone!.getStatusCode().code === STATUS.ringing, 'agent ringing');
+      void phone.answer();
+      // Without the cap JsSIP would hold the 200 OK until gathering ends (30 s here).
+      await waitFor(() => call.events.includes('confirmed'), 'the customer receives the answer', 10_000);
+      const pc = probe.latest()!;
+      expect(pc.iceGatheringState, 'gathering still stalled when the answer went out').to.equal('gathering');
+      await packetsGrow(pc, 'audio over the candidates gathered so far');
+      await phone.hangUp();
+    } finally {
+      probe.uninstall();
+      probe = null;
+      stalled.uninstall();
+    }
   });
 });

@@ -12,6 +12,8 @@ export interface TestUser {
 }
 
 interface CcEnv {
+  /** A STUN URL on loopback that never answers. */
+  readonly silentStun?: string;
   readonly wsUrl?: string;
   readonly domain?: string;
   readonly users?: TestUser[];
@@ -23,12 +25,12 @@ declare global {
   }
 }
 
-export function sipEnv(): { wsUrl: string; domain: string; users: TestUser[] } {
+export function sipEnv(): { wsUrl: string; domain: string; users: TestUser[]; silentStun: string } {
   const env = window.__CC_ENV__ ?? {};
-  if (!env.wsUrl || !env.domain || !env.users) {
-    throw new Error('No SIP server: run the tests with `npm test` (scripts/test.mjs starts Kamailio)');
+  if (!env.wsUrl || !env.domain || !env.users || !env.silentStun) {
+    throw new Error('No SIP server: run the tests with `npm test` (the test runner\'s sip-server plugin starts Kamailio)');
   }
-  return { wsUrl: env.wsUrl, domain: env.domain, users: env.users };
+  return { wsUrl: env.wsUrl, domain: env.domain, users: env.users, silentStun: env.silentStun };
 }
 
 export function testUser(user: string): TestUser & { uri: string } {
@@ -158,4 +160,43 @@ export async function packetsGrow(pc: RTCPeerConnection | undefined, what: strin
     const now = (await rtpCounters(pc)).received;
     return now >= start + more ? now : 0;
   }, `${what}: ${more} more inbound RTP packets`);
+}
+
+/**
+ * Makes ICE gathering look stalled, as behind a slow or unreachable STUN/TURN server: the
+ * end-of-candidates signals (null candidate, 'complete' state) are held back for `holdMs`.
+ * Chromium in a loopback-only namespace finishes gathering at once, so this is how a test
+ * shows that the workbench does not wait for gathering to end.
+ */
+export class StalledGathering {
+  private readonly original = window.RTCPeerConnection;
+
+  install(holdMs: number): this {
+    const Original = this.original;
+    class StalledPeerConnection extends Original {
+      private readonly releaseAt = performance.now() + holdMs;
+      override get iceGatheringState(): RTCIceGatheringState {
+        const real = super.iceGatheringState;
+        return real === 'complete' && performance.now() < this.releaseAt ? 'gathering' : real;
+      }
+      override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
+        if ((type === 'icecandidate' || type === 'icegatheringstatechange') && typeof listener === 'function') {
+          const held = (event: Event): void => {
+            const ending = type === 'icecandidate' ? (event as RTCPeerConnectionIceEvent).candidate === null : super.iceGatheringState === 'complete';
+            if (ending && performance.now() < this.releaseAt) return;
+            listener.call(this, event);
+          };
+          super.addEventListener(type, held, options);
+          return;
+        }
+        if (listener) super.addEventListener(type, listener, options);
+      }
+    }
+    window.RTCPeerConnection = StalledPeerConnection;
+    return this;
+  }
+
+  uninstall(): void {
+    window.RTCPeerConnection = this.original;
+  }
 }
