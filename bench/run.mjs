@@ -6,12 +6,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { ensureNetns } from '../scripts/netns.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-if (process.env.CC_IN_NETNS !== '1') {
-  const r = spawnSync(`${root}scripts/in-netns.sh`, [process.execPath, fileURLToPath(import.meta.url)], { stdio: 'inherit', cwd: root });
-  process.exit(r.status ?? 1);
-}
+ensureNetns(import.meta.url);
 
 const { default: puppeteer } = await import('puppeteer-core');
 const { chromeArgs, CHROMIUM } = await import('../scripts/chromium.mjs');

@@ -59,6 +59,10 @@ function eventCallId(event: AnyEventObject): string | undefined {
   return typeof event['callId'] === 'string' ? (event['callId'] as string) : undefined;
 }
 
+function sipCodeOf(event: AnyEventObject): number | undefined {
+  return typeof event['sipCode'] === 'number' ? (event['sipCode'] as number) : undefined;
+}
+
 function sipCause(event: AnyEventObject): string {
   const cause = typeof event['cause'] === 'string' ? event['cause'] : 'unknown cause';
   const code = typeof event['sipCode'] === 'number' ? ` (SIP ${event['sipCode']})` : '';
@@ -137,6 +141,20 @@ export const agentMachine = setup({
       enqueue.assign({ lastError: params });
       enqueue.emit({ type: 'error', error: params });
     }),
+    /** An error whose message is `prefix: <SIP cause>`, carrying the SIP status when there is one. */
+    raiseSipError: enqueueActions(
+      ({ event, enqueue }, params: { errorCode: CcErrorInfo['errorCode']; prefix: string; command: string }) => {
+        const sipCode = sipCodeOf(event);
+        const error: CcErrorInfo = {
+          errorCode: params.errorCode,
+          errorMsg: `${params.prefix}: ${sipCause(event)}`,
+          command: params.command,
+          ...(sipCode === undefined ? {} : { sipCode }),
+        };
+        enqueue.assign({ lastError: error });
+        enqueue.emit({ type: 'error', error });
+      },
+    ),
     rejectCommand: enqueueActions(({ context, event, enqueue }) => {
       const error: CcErrorInfo = {
         errorCode: ERROR.stateNotAllowed,
@@ -334,15 +352,7 @@ export const agentMachine = setup({
           target: 'unregistered',
           actions: [
             'emitRegistrationFailed',
-            {
-              type: 'raiseError',
-              params: ({ event }) => ({
-                errorCode: ERROR.registrationFailed,
-                errorMsg: `Registration failed: ${sipCause(event)}`,
-                command: 'register',
-                ...(typeof event['sipCode'] === 'number' ? { sipCode: event['sipCode'] as number } : {}),
-              }),
-            },
+            { type: 'raiseSipError', params: { errorCode: ERROR.registrationFailed, prefix: 'Registration failed', command: 'register' } },
           ],
         },
         'agent.unregister': { target: 'unregistered', actions: ['sipUnregister', 'emitUnregistered'] },
@@ -367,25 +377,11 @@ export const agentMachine = setup({
             target: 'unregistered',
             actions: [
               'emitRegistrationFailed',
-              {
-                type: 'raiseError',
-                params: ({ event }) => ({
-                  errorCode: ERROR.registrationFailed,
-                  errorMsg: `Re-registration failed: ${sipCause(event)}`,
-                  command: 'register',
-                }),
-              },
+              { type: 'raiseSipError', params: { errorCode: ERROR.registrationFailed, prefix: 'Re-registration failed', command: 'register' } },
             ],
           },
           {
-            actions: {
-              type: 'raiseError',
-              params: ({ event }) => ({
-                errorCode: ERROR.registrationFailed,
-                errorMsg: `Re-registration failed during a call: ${sipCause(event)}`,
-                command: 'register',
-              }),
-            },
+            actions: { type: 'raiseSipError', params: { errorCode: ERROR.registrationFailed, prefix: 'Re-registration failed during a call', command: 'register' } },
           },
         ],
         'sip.disconnected': {
@@ -534,15 +530,7 @@ export const agentMachine = setup({
                 guard: 'isCurrentCall',
                 target: 'dialFailed',
                 actions: [
-                  {
-                    type: 'raiseError',
-                    params: ({ event }) => ({
-                      errorCode: ERROR.callFailed,
-                      errorMsg: `Call failed: ${sipCause(event)}`,
-                      command: 'call',
-                      ...(typeof event['sipCode'] === 'number' ? { sipCode: event['sipCode'] as number } : {}),
-                    }),
-                  },
+                  { type: 'raiseSipError', params: { errorCode: ERROR.callFailed, prefix: 'Call failed', command: 'call' } },
                   'releaseCall',
                 ],
               },
@@ -565,6 +553,20 @@ export const agentMachine = setup({
             'sip.call.resumed': { guard: 'isCurrentCall', actions: { type: 'setHeld', params: { held: false } } },
             'sip.call.ended': { guard: 'isCurrentCall', target: 'afterCall', actions: 'releaseCall' },
             'call.hangup': { target: 'afterCall', actions: ['sipTerminateCall', 'releaseCall'] },
+            // Blind transfer, from talking or held; the consult states refuse it (9001).
+            'call.transfer': { guard: 'isNotTransferPending', actions: ['assignTransferTarget', 'sipRefer'] },
+            'sip.transfer.succeeded': {
+              guard: 'isCurrentCall',
+              target: 'afterCall',
+              actions: ['sipTerminateCall', 'releaseCall'],
+            },
+            'sip.transfer.failed': {
+              guard: 'isCurrentCall',
+              actions: [
+                'clearTransferTarget',
+                { type: 'raiseSipError', params: { errorCode: ERROR.transferFailed, prefix: 'Transfer failed', command: 'transfer' } },
+              ],
+            },
           },
           initial: 'talking',
           states: {
@@ -573,7 +575,6 @@ export const agentMachine = setup({
               on: {
                 'call.hold': { target: 'held', actions: 'sipHold' },
                 'dtmf.send': { actions: { type: 'sipDtmf', params: { leg: 'call' } } },
-                'call.transfer': { guard: 'isNotTransferPending', actions: ['assignTransferTarget', 'sipRefer'] },
                 'call.consult': {
                   guard: 'isNotTransferPending',
                   target: 'consultDialing',
@@ -582,33 +583,7 @@ export const agentMachine = setup({
                 'sip.call.resume.failed': {
                   guard: 'isCurrentCall',
                   target: 'held',
-                  actions: {
-                    type: 'raiseError',
-                    params: ({ event }) => ({
-                      errorCode: ERROR.holdFailed,
-                      errorMsg: `Resume failed: ${sipCause(event)}`,
-                      command: 'retrieve',
-                    }),
-                  },
-                },
-                'sip.transfer.succeeded': {
-                  guard: 'isCurrentCall',
-                  target: '#agent.registered.afterCall',
-                  actions: ['sipTerminateCall', 'releaseCall'],
-                },
-                'sip.transfer.failed': {
-                  guard: 'isCurrentCall',
-                  actions: [
-                    'clearTransferTarget',
-                    {
-                      type: 'raiseError',
-                      params: ({ event }) => ({
-                        errorCode: ERROR.transferFailed,
-                        errorMsg: `Transfer failed: ${sipCause(event)}`,
-                        command: 'transfer',
-                      }),
-                    },
-                  ],
+                  actions: { type: 'raiseSipError', params: { errorCode: ERROR.holdFailed, prefix: 'Resume failed', command: 'retrieve' } },
                 },
               },
             },
@@ -616,7 +591,6 @@ export const agentMachine = setup({
               entry: { type: 'setStatus', params: { code: STATUS.hold } },
               on: {
                 'call.retrieve': { target: 'talking', actions: 'sipUnhold' },
-                'call.transfer': { guard: 'isNotTransferPending', actions: ['assignTransferTarget', 'sipRefer'] },
                 'call.consult': {
                   guard: 'isNotTransferPending',
                   target: 'consultDialing',
@@ -625,54 +599,21 @@ export const agentMachine = setup({
                 'sip.call.hold.failed': {
                   guard: 'isCurrentCall',
                   target: 'talking',
-                  actions: {
-                    type: 'raiseError',
-                    params: ({ event }) => ({
-                      errorCode: ERROR.holdFailed,
-                      errorMsg: `Hold failed: ${sipCause(event)}`,
-                      command: 'hold',
-                    }),
-                  },
-                },
-                'sip.transfer.succeeded': {
-                  guard: 'isCurrentCall',
-                  target: '#agent.registered.afterCall',
-                  actions: ['sipTerminateCall', 'releaseCall'],
-                },
-                'sip.transfer.failed': {
-                  guard: 'isCurrentCall',
-                  actions: [
-                    'clearTransferTarget',
-                    {
-                      type: 'raiseError',
-                      params: ({ event }) => ({
-                        errorCode: ERROR.transferFailed,
-                        errorMsg: `Transfer failed: ${sipCause(event)}`,
-                        command: 'transfer',
-                      }),
-                    },
-                  ],
+                  actions: { type: 'raiseSipError', params: { errorCode: ERROR.holdFailed, prefix: 'Hold failed', command: 'hold' } },
                 },
               },
             },
             consultDialing: {
               entry: { type: 'setStatus', params: { code: STATUS.consultDialing } },
               on: {
+                'call.transfer': { actions: 'rejectCommand' },
                 'sip.call.created': { actions: ['assignSipCallId', 'emitDialing'] },
                 'sip.call.confirmed': { guard: 'isConsultCall', target: 'consultTalking', actions: 'markConsultAnswered' },
                 'sip.call.failed': {
                   guard: 'isConsultCall',
                   target: 'held',
                   actions: [
-                    {
-                      type: 'raiseError',
-                      params: ({ event }) => ({
-                        errorCode: ERROR.callFailed,
-                        errorMsg: `Consult call failed: ${sipCause(event)}`,
-                        command: 'consult',
-                        ...(typeof event['sipCode'] === 'number' ? { sipCode: event['sipCode'] as number } : {}),
-                      }),
-                    },
+                    { type: 'raiseSipError', params: { errorCode: ERROR.callFailed, prefix: 'Consult call failed', command: 'consult' } },
                     'releaseConsult',
                   ],
                 },
@@ -691,14 +632,7 @@ export const agentMachine = setup({
                   actions: [
                     'sipTerminateConsult',
                     'releaseConsult',
-                    {
-                      type: 'raiseError',
-                      params: ({ event }) => ({
-                        errorCode: ERROR.holdFailed,
-                        errorMsg: `Hold before consult failed: ${sipCause(event)}`,
-                        command: 'consult',
-                      }),
-                    },
+                    { type: 'raiseSipError', params: { errorCode: ERROR.holdFailed, prefix: 'Hold before consult failed', command: 'consult' } },
                   ],
                 },
                 'call.cancelConsult': { target: 'talking', actions: ['sipTerminateConsult', 'releaseConsult', 'sipUnhold'] },
@@ -709,6 +643,7 @@ export const agentMachine = setup({
             consultTalking: {
               entry: { type: 'setStatus', params: { code: STATUS.consultTalking } },
               on: {
+                'call.transfer': { actions: 'rejectCommand' },
                 'dtmf.send': { actions: { type: 'sipDtmf', params: { leg: 'consult' } } },
                 'call.completeTransfer': {
                   guard: 'isNotTransferPending',
@@ -744,14 +679,7 @@ export const agentMachine = setup({
                     guard: 'isCurrentCall',
                     actions: [
                       'clearTransferTarget',
-                      {
-                        type: 'raiseError',
-                        params: ({ event }) => ({
-                          errorCode: ERROR.transferFailed,
-                          errorMsg: `Transfer failed: ${sipCause(event)}`,
-                          command: 'completeTransfer',
-                        }),
-                      },
+                      { type: 'raiseSipError', params: { errorCode: ERROR.transferFailed, prefix: 'Transfer failed', command: 'completeTransfer' } },
                     ],
                   },
                 ],

@@ -2,15 +2,13 @@
 // `npm run screenshot`: runs the demo (scripts/start.mjs) in a network namespace with only `lo`,
 // lets the customer phone call agent 1001, answers in the workbench, and saves
 // docs/workbench-in-call.png (the README's picture). Doubles as a smoke test of `npm start`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureNetns } from './netns.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-if (process.env.CC_IN_NETNS !== '1') {
-  const r = spawnSync(`${root}scripts/in-netns.sh`, [process.execPath, fileURLToPath(import.meta.url)], { stdio: 'inherit', cwd: root });
-  process.exit(r.status ?? 1);
-}
+ensureNetns(import.meta.url);
 
 const { default: puppeteer } = await import('puppeteer-core');
 const { chromeArgs, CHROMIUM } = await import('./chromium.mjs');

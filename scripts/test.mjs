@@ -5,18 +5,13 @@
 // Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensureNetns } from './netns.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 
-if (process.env.CC_IN_NETNS !== '1') {
-  // Re-run this script inside a fresh namespace; installs already happened outside (pretest).
-  const r = spawnSync(`${root}scripts/in-netns.sh`, [process.execPath, fileURLToPath(import.meta.url), ...args], {
-    stdio: 'inherit',
-    cwd: root,
-  });
-  process.exit(r.status ?? 1);
-}
+// Installs already happened outside (pretest/setup); the rest runs in a fresh namespace.
+ensureNetns(import.meta.url);
 
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 

@@ -4,6 +4,7 @@ import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 import { MediaProbe, openPeer, packetsGrow, rtpCounters, sipEnv, sleep, testUser, waitFor } from '../support/e2e.js';
 import type { OpenPeer } from '../support/e2e.js';
+import { EVENT_TYPES } from '../elements/helpers.js';
 
 const CUSTOMER = '13800000001';
 const CUSTOMER_2 = '13800000002';
@@ -24,20 +25,7 @@ async function mountAgent(user: string, attrs: Record<string, string> = {}, pass
   const account = testUser(user);
   const el = document.createElement('cc-workbench') as CcWorkbench;
   const events: CustomEvent[] = [];
-  for (const type of [
-    'cc-init',
-    'cc-registered',
-    'cc-registration-failed',
-    'cc-status-change',
-    'cc-call-incoming',
-    'cc-call-dialing',
-    'cc-call-established',
-    'cc-call-released',
-    'cc-call-hangup',
-    'cc-error',
-  ]) {
-    el.addEventListener(type, (e) => events.push(e as CustomEvent));
-  }
+  for (const type of EVENT_TYPES) el.addEventListener(type, (e) => events.push(e as CustomEvent));
   el.password = password ?? account.password;
   el.setAttribute('lang', 'en');
   for (const [k, v] of Object.entries({ 'after-call': 'manual', ...attrs })) el.setAttribute(k, v);
