@@ -1,8 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import terser from '@rollup/plugin-terser';
+import { jssipLiteRollup } from './scripts/jssip-lite.mjs';
+import { minifyCssLiterals } from './scripts/minify-css-literals.mjs';
 
 // Rollup bundles the JavaScript that `tsc -p tsconfig.build.json` emitted into dist/esm
 // (scripts/build.mjs runs both), so TypeScript is compiled once, by tsc.
@@ -12,22 +13,16 @@ import terser from '@rollup/plugin-terser';
 const esInput = { 'cc-workbench': 'dist/esm/src/define.js', 'cc-phone': 'dist/esm/src/phone.js' };
 const iifeInput = 'dist/esm/src/bundle.js';
 
-// JsSIP's only use of `debug` is served by a small stand-in with the same API (saves ~2.5 KiB gzip).
-const debugLite = {
-  name: 'debug-lite',
-  resolveId(source, importer) {
-    if (source === 'debug' && importer?.includes('/node_modules/jssip/')) return fileURLToPath(new URL('./src/sip/debug-lite.cjs', import.meta.url));
-    return null;
-  },
-};
-
+// JsSIP's `debug`, `events`, package.json and unused MESSAGE/OPTIONS/SUBSCRIBE classes are
+// swapped for small stand-ins (scripts/jssip-lite.mjs), which the tests bundle the same way.
 const plugins = () => [
-  debugLite,
+  jssipLiteRollup,
+  minifyCssLiterals(),
   nodeResolve({ browser: true, preferBuiltins: false }),
   // JsSIP and its helpers are CommonJS; its modules require each other in cycles.
   commonjs({ strictRequires: 'auto' }),
   json(),
-  terser({ ecma: 2020, module: true, format: { comments: false }, compress: { passes: 3 } }),
+  terser({ ecma: 2020, module: true, toplevel: true, format: { comments: false }, compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true } }),
 ];
 
 export default [

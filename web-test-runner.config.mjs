@@ -4,9 +4,11 @@ import { build } from 'esbuild';
 import { chromeLauncher } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeArgs, CHROMIUM } from './scripts/chromium.mjs';
+import { jssipLiteEsbuild } from './scripts/jssip-lite.mjs';
 
 // JsSIP is CommonJS with circular requires, which a per-file dev server cannot convert;
-// esbuild bundles it once into one ES module that the tests import as 'jssip'.
+// esbuild bundles it once into one ES module that the tests import as 'jssip', with the same
+// stand-in modules as the production bundle.
 mkdirSync('.cache', { recursive: true });
 await build({
   entryPoints: ['jssip'],
@@ -14,6 +16,7 @@ await build({
   format: 'esm',
   platform: 'browser',
   outfile: '.cache/jssip.esm.js',
+  plugins: [jssipLiteEsbuild],
   logLevel: 'warning',
 });
 
