@@ -1,4 +1,4 @@
-import { and, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import type { AnyEventObject } from 'xstate';
 import { ERROR, STATUS } from './agent-types.js';
 import type {
@@ -8,6 +8,8 @@ import type {
   AgentPolicy,
   CallInfo,
   CcErrorInfo,
+  CtiChange,
+  CtiOp,
   HangupType,
   SipCommand,
   StatusCode,
@@ -15,6 +17,8 @@ import type {
 
 export interface AgentInput {
   readonly policy?: Partial<AgentPolicy>;
+  /** True when a CTI backend must accept log-in, ready, break and log-out first. */
+  readonly cti?: boolean;
   /** Clock for timestamps; tests pass a simulated one. Defaults to Date.now. */
   readonly now?: () => number;
 }
@@ -22,6 +26,9 @@ export interface AgentInput {
 export const DEFAULT_POLICY: AgentPolicy = { afterCall: 15, ringTimeout: 30, autoAnswer: null };
 
 type Ctx = AgentContext;
+
+/** The phone command each CTI change answers, so its promise settles with the CTI error. */
+const CTI_COMMANDS: Record<CtiOp, string> = { login: 'logIn', ready: 'ready', break: 'applyForBreak', logout: 'logOut' };
 
 function newCall(
   ctx: Ctx,
@@ -106,6 +113,10 @@ export const agentMachine = setup({
   },
   actors: {
     sip: fromCallback<SipCommand>(() => () => undefined),
+    /** Asks the CTI backend to accept a service-state change; `src/phone.ts` provides the real one. */
+    cti: fromPromise<void, CtiChange>(async ({ input }) => {
+      throw new Error(`no CTI backend for "${input.op}"`);
+    }),
   },
   delays: {
     afterCallDelay: ({ context }) => (context.policy.afterCall === 'manual' ? 0 : context.policy.afterCall * 1000),
@@ -124,6 +135,10 @@ export const agentMachine = setup({
     isTransferPending: ({ context }) => context.transferTarget !== null,
     isNotTransferPending: ({ context }) => context.transferTarget === null,
     isCallHeld: ({ context }) => context.call?.held === true,
+    usesCti: ({ context }) => context.cti,
+    isAfterCallTimedWithCti: ({ context }) => context.cti && context.policy.afterCall !== 'manual',
+    isCtiTo: ({ context }, params: { ops: readonly CtiOp[] }) => context.ctiChange !== null && params.ops.includes(context.ctiChange.op),
+    isCtiFrom: ({ context }, params: { from: CtiChange['from'] }) => context.ctiChange?.from === params.from,
   },
   actions: {
     setStatus: enqueueActions(({ context, enqueue }, params: { code: StatusCode; force?: boolean }) => {
@@ -171,6 +186,35 @@ export const agentMachine = setup({
       breakReason: params?.reason ?? (event.type === 'agent.break' && event.reason ? event.reason : 'default'),
     })),
     clearBreakReason: assign({ breakReason: null }),
+    startCtiChange: assign(({ context, event }, params: { op: CtiOp; from: CtiChange['from']; reason?: string }) => ({
+      ctiChange: {
+        op: params.op,
+        from: params.from,
+        reason:
+          params.reason ?? (event.type === 'agent.break' && event.reason ? event.reason : params.op === 'break' ? 'default' : null),
+        previousBreakReason: context.breakReason,
+      },
+    })),
+    clearCtiChange: assign({ ctiChange: null }),
+    /** The break reason of a CTI break that succeeded, or the one a failed change left behind. */
+    restoreCtiBreakReason: assign(({ context }) => ({
+      breakReason: context.ctiChange?.op === 'break' ? context.ctiChange.reason : (context.ctiChange?.previousBreakReason ?? null),
+    })),
+    raiseCtiError: enqueueActions(({ context, event, enqueue }) => {
+      const failure = (event as { error?: unknown }).error;
+      const details = typeof failure === 'object' && failure !== null ? (failure as Partial<CcErrorInfo>) : {};
+      const op = context.ctiChange?.op ?? 'ready';
+      const error: CcErrorInfo = {
+        errorCode: ERROR.ctiFailed,
+        errorMsg: details.errorMsg ?? (failure instanceof Error ? failure.message : `CTI request failed: ${String(failure)}`),
+        command: CTI_COMMANDS[op],
+        ...(details.apiName === undefined ? {} : { apiName: details.apiName }),
+        ...(details.apiCode === undefined ? {} : { apiCode: details.apiCode }),
+        ...(details.requestId === undefined ? {} : { requestId: details.requestId }),
+      };
+      enqueue.assign({ lastError: error });
+      enqueue.emit({ type: 'error', error });
+    }),
     sipRegister: sendTo('sip', { type: 'sip.register' } satisfies SipCommand),
     sipUnregister: sendTo('sip', { type: 'sip.unregister' } satisfies SipCommand),
     emitRegistered: emit({ type: 'registered' } as const),
@@ -217,6 +261,19 @@ export const agentMachine = setup({
     markAnswered: assign(({ context }) => ({
       call: context.call ? { ...context.call, answeredAt: context.now() } : null,
     })),
+    assignReplacedParty: assign(({ context, event }) =>
+      event.type === 'sip.call.replaced'
+        ? {
+            call: patch(context.call, event.callId, {
+              caller: event.caller,
+              remoteName: event.remoteName,
+              internal: event.internal,
+              muted: false,
+              held: false,
+            }),
+          }
+        : {},
+    ),
     emitEstablished: emit(({ context }) => ({ type: 'call.established' as const, call: context.call as CallInfo })),
     /** Ends the customer leg from the agent's side of the model: hang-up hook, release hook, cleared context. */
     releaseCall: enqueueActions(({ context, event, enqueue }) => {
@@ -319,6 +376,8 @@ export const agentMachine = setup({
   id: 'agent',
   context: ({ input }) => ({
     policy: { ...DEFAULT_POLICY, ...input.policy },
+    cti: input.cti === true,
+    ctiChange: null,
     code: STATUS.unregistered,
     lastCode: STATUS.unregistered,
     breakReason: null,
@@ -341,7 +400,7 @@ export const agentMachine = setup({
   },
   states: {
     unregistered: {
-      entry: { type: 'setStatus', params: { code: STATUS.unregistered } },
+      entry: ['clearBreakReason', { type: 'setStatus', params: { code: STATUS.unregistered } }],
       on: { 'agent.register': 'registering' },
     },
     registering: {
@@ -401,9 +460,12 @@ export const agentMachine = setup({
       },
       states: {
         loggedOut: {
-          entry: { type: 'setStatus', params: { code: STATUS.offline } },
+          entry: ['clearBreakReason', { type: 'setStatus', params: { code: STATUS.offline } }],
           on: {
-            'agent.login': 'ready',
+            'agent.login': [
+              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'login', from: 'loggedOut' } } },
+              { target: 'ready' },
+            ],
             'sip.call.incoming': {
               actions: {
                 type: 'sipReject',
@@ -412,12 +474,19 @@ export const agentMachine = setup({
             },
           },
         },
+        // The break reason is cleared on entering ready or logged-out, not on leaving the break,
+        // so a CTI change that fails can return to the break with its reason.
         onBreak: {
           entry: { type: 'setStatus', params: { code: STATUS.break } },
-          exit: 'clearBreakReason',
           on: {
-            'agent.ready': 'ready',
-            'agent.logout': 'loggedOut',
+            'agent.ready': [
+              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'ready', from: 'onBreak' } } },
+              { target: 'ready' },
+            ],
+            'agent.logout': [
+              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'logout', from: 'onBreak' } } },
+              { target: 'loggedOut' },
+            ],
             'agent.break': {
               actions: ['setBreakReason', { type: 'setStatus', params: { code: STATUS.break, force: true } }],
             },
@@ -425,10 +494,16 @@ export const agentMachine = setup({
         },
         ready: {
           tags: ['available'],
-          entry: { type: 'setStatus', params: { code: STATUS.ready } },
+          entry: ['clearBreakReason', { type: 'setStatus', params: { code: STATUS.ready } }],
           on: {
-            'agent.break': { target: 'onBreak', actions: 'setBreakReason' },
-            'agent.logout': 'loggedOut',
+            'agent.break': [
+              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'break', from: 'ready' } } },
+              { target: 'onBreak', actions: 'setBreakReason' },
+            ],
+            'agent.logout': [
+              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'logout', from: 'ready' } } },
+              { target: 'loggedOut' },
+            ],
             'call.dial': {
               target: 'dialing',
               actions: [{ type: 'assignOutgoingCall', params: { origin: 'ready' } }, 'sipDial'],
@@ -441,16 +516,69 @@ export const agentMachine = setup({
           entry: ['startAfterCall', { type: 'setStatus', params: { code: STATUS.afterCall } }],
           exit: 'clearAfterCall',
           after: {
-            afterCallDelay: { guard: 'isAfterCallTimed', target: 'ready' },
+            afterCallDelay: [
+              {
+                guard: 'isAfterCallTimedWithCti',
+                target: 'ctiPending',
+                actions: { type: 'startCtiChange', params: { op: 'ready', from: 'afterCall' } },
+              },
+              { guard: 'isAfterCallTimed', target: 'ready' },
+            ],
           },
           on: {
-            'agent.ready': 'ready',
-            'agent.break': { target: 'onBreak', actions: 'setBreakReason' },
-            'agent.logout': 'loggedOut',
+            'agent.ready': [
+              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'ready', from: 'afterCall' } } },
+              { target: 'ready' },
+            ],
+            'agent.break': [
+              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'break', from: 'afterCall' } } },
+              { target: 'onBreak', actions: 'setBreakReason' },
+            ],
+            'agent.logout': [
+              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'logout', from: 'afterCall' } } },
+              { target: 'loggedOut' },
+            ],
             'call.dial': {
               target: 'dialing',
               actions: [{ type: 'assignOutgoingCall', params: { origin: 'afterCall' } }, 'sipDial'],
             },
+          },
+        },
+        /**
+         * The CTI backend is asked to accept a service-state change. The status code stays what
+         * it was until it answers: on success the agent moves on, on failure (error 7200 naming
+         * the API, its code and request id) the agent stays where it was. Incoming calls get 486.
+         */
+        ctiPending: {
+          tags: ['ctiPending'],
+          invoke: {
+            id: 'cti',
+            src: 'cti',
+            input: ({ context }) => context.ctiChange as CtiChange,
+            // Transition actions run after this state's exit, so the change is cleared last.
+            onDone: [
+              { guard: { type: 'isCtiTo', params: { ops: ['login', 'ready'] } }, target: 'ready', actions: 'clearCtiChange' },
+              {
+                guard: { type: 'isCtiTo', params: { ops: ['break'] } },
+                target: 'onBreak',
+                actions: ['restoreCtiBreakReason', 'clearCtiChange'],
+              },
+              { target: 'loggedOut', actions: 'clearCtiChange' },
+            ],
+            onError: [
+              { guard: { type: 'isCtiFrom', params: { from: 'ready' } }, target: 'ready', actions: ['raiseCtiError', 'clearCtiChange'] },
+              {
+                guard: { type: 'isCtiFrom', params: { from: 'onBreak' } },
+                target: 'onBreak',
+                actions: ['raiseCtiError', 'restoreCtiBreakReason', 'clearCtiChange'],
+              },
+              {
+                guard: { type: 'isCtiFrom', params: { from: 'afterCall' } },
+                target: 'afterCall',
+                actions: ['raiseCtiError', 'clearCtiChange'],
+              },
+              { target: 'loggedOut', actions: ['raiseCtiError', 'clearCtiChange'] },
+            ],
           },
         },
         monitoring: {
@@ -465,15 +593,26 @@ export const agentMachine = setup({
           tags: ['onCall'],
           entry: { type: 'setStatus', params: { code: STATUS.ringing } },
           after: {
-            ringTimeout: {
-              guard: 'hasRingTimeout',
-              target: 'onBreak',
-              actions: [
-                { type: 'sipReject', params: { code: 480, reason: 'Temporarily Unavailable' } },
-                'releaseCall',
-                { type: 'setBreakReason', params: { reason: 'missed' } },
-              ],
-            },
+            ringTimeout: [
+              {
+                guard: and(['hasRingTimeout', 'usesCti']),
+                target: 'ctiPending',
+                actions: [
+                  { type: 'sipReject', params: { code: 480, reason: 'Temporarily Unavailable' } },
+                  'releaseCall',
+                  { type: 'startCtiChange', params: { op: 'break', from: 'ready', reason: 'missed' } },
+                ],
+              },
+              {
+                guard: 'hasRingTimeout',
+                target: 'onBreak',
+                actions: [
+                  { type: 'sipReject', params: { code: 480, reason: 'Temporarily Unavailable' } },
+                  'releaseCall',
+                  { type: 'setBreakReason', params: { reason: 'missed' } },
+                ],
+              },
+            ],
             autoAnswerDelay: { guard: 'hasAutoAnswer', target: 'answering', actions: 'sipAnswer' },
           },
           on: {
@@ -553,6 +692,13 @@ export const agentMachine = setup({
             'sip.call.resumed': { guard: 'isCurrentCall', actions: { type: 'setHeld', params: { held: false } } },
             'sip.call.ended': { guard: 'isCurrentCall', target: 'afterCall', actions: 'releaseCall' },
             'call.hangup': { target: 'afterCall', actions: ['sipTerminateCall', 'releaseCall'] },
+            // Attended transfer, seen from its target: the transferee replaced the consult call.
+            // Talking is entered again so the status follows the new party (11 -> 9).
+            'sip.call.replaced': {
+              guard: 'isCurrentCall',
+              target: '.talking',
+              actions: ['assignReplacedParty', 'emitEstablished'],
+            },
             // Blind transfer, from talking or held; the consult states refuse it (9001).
             'call.transfer': { guard: 'isNotTransferPending', actions: ['assignTransferTarget', 'sipRefer'] },
             'sip.transfer.succeeded': {

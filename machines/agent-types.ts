@@ -103,8 +103,9 @@ export interface CcErrorInfo {
   readonly command?: string;
   /** SIP status code when the failure came from a SIP response. */
   readonly sipCode?: number;
-  /** CTI API name and request id when the failure came from the CTI backend. */
+  /** CTI API name, its error code (e.g. "Forbidden.NotAuthorized") and request id when the failure came from the CTI backend. */
   readonly apiName?: string;
+  readonly apiCode?: string;
   readonly requestId?: string;
 }
 
@@ -118,8 +119,24 @@ export interface AgentPolicy {
   readonly autoAnswer: number | null;
 }
 
+/** A service-state change that the CTI backend must accept before the agent's status changes. */
+export type CtiOp = 'login' | 'ready' | 'break' | 'logout';
+
+/** The CTI request in flight, and where the agent was when it started. */
+export interface CtiChange {
+  readonly op: CtiOp;
+  readonly from: 'loggedOut' | 'onBreak' | 'ready' | 'afterCall';
+  /** Break reason for `break`. */
+  readonly reason: string | null;
+  /** Break reason to restore when a change away from a break fails. */
+  readonly previousBreakReason: string | null;
+}
+
 export interface AgentContext {
   readonly policy: AgentPolicy;
+  /** Service-state changes go through the CTI backend (the `cti` actor) first. */
+  readonly cti: boolean;
+  readonly ctiChange: CtiChange | null;
   readonly code: StatusCode;
   readonly lastCode: StatusCode;
   readonly breakReason: string | null;
@@ -155,6 +172,8 @@ export type SipFact =
   | { type: 'sip.call.hold.failed'; callId: string; cause: string; sipCode?: number }
   | { type: 'sip.call.resume.failed'; callId: string; cause: string; sipCode?: number }
   | { type: 'sip.call.muted'; callId: string; muted: boolean }
+  /** An INVITE with Replaces took the call over (attended transfer): a new remote party. */
+  | { type: 'sip.call.replaced'; callId: string; caller: string; remoteName: string; internal: boolean }
   | { type: 'sip.dtmf.sent'; callId: string; tone: string }
   | { type: 'sip.dtmf.failed'; callId: string; cause: string }
   | { type: 'sip.transfer.succeeded'; callId: string }

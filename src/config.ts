@@ -1,4 +1,5 @@
 import type { AgentPolicy } from '../machines/agent-types.js';
+import type { CtiRequestFunction } from './cti/cti-client.js';
 
 /** Configuration of a phone, as given from JavaScript (`createPhone`) or derived from attributes. */
 export interface PhoneConfig {
@@ -32,6 +33,29 @@ export interface PhoneConfig {
   onBeforeDial?: ((callee: string) => string | false | Promise<string | false>) | null;
   /** Called before hanging up: return false to veto. */
   onBeforeHangup?: (() => boolean | Promise<boolean>) | null;
+  /**
+   * URL (absolute, or a path on this origin) of the host's CTI API. When set (or `ctiRequest`
+   * is), log-in, ready, break and log-out go through it before the status changes.
+   */
+  cti?: string | null;
+  /** 'post' (default) or 'get' (reference `ajaxMethod`). */
+  ctiMethod?: 'get' | 'post';
+  /** Query parameter naming the API (reference `ajaxApiParamName`). Default "action". */
+  ctiActionParam?: string;
+  /** Extra request headers (reference `ajaxHeaders`). */
+  ctiHeaders?: Record<string, string> | null;
+  /** Extra parameters beside `request` (reference `ajaxOtherParams`). */
+  ctiParams?: Record<string, string> | null;
+  /** Parameters added to every API call, e.g. `{ InstanceId: 'cc-1' }`. */
+  ctiCommon?: Record<string, unknown> | null;
+  /** Custom transport (reference `apiAxiosFunc`); replaces the built-in fetch. */
+  ctiRequest?: CtiRequestFunction | null;
+  /** The agent's `UserId` in the CTI API. Default: the user part of `sipUri`. */
+  ctiUserId?: string | null;
+  /** Milliseconds before a CTI request counts as failed. Default 10000. */
+  ctiTimeoutMs?: number;
+  /** Send cookies on cross-origin CTI requests (reference `withCredentials`). */
+  ctiWithCredentials?: boolean;
 }
 
 /** One invalid configuration value, named as the user wrote it. */
@@ -47,6 +71,8 @@ export const DEFAULTS = {
   ringTimeout: 30,
   iceGatheringTimeoutMs: 1000,
   internalPattern: '^\\d{3,5}$',
+  ctiActionParam: 'action',
+  ctiTimeoutMs: 10_000,
 } as const;
 
 const SIP_URI = /^sips?:[^@\s]+@[A-Za-z0-9.\-[\]:]+(;[^\s]*)?$/i;
@@ -130,6 +156,33 @@ function checkNumber(name: string, value: unknown, allowNull: boolean, allowManu
   return { name, value: String(value), message: `${name}=${String(value)} is not a number of seconds >= 0` };
 }
 
+/** A CTI API location: an http(s) URL or a path on this origin. */
+export function checkCtiUrl(value: string, name = 'cti'): ConfigIssue | null {
+  const v = value.trim();
+  if (/^https?:\/\/[^\s/]+/i.test(v) || /^\.{0,2}\/[^\s]*$/.test(v)) return null;
+  return { name, value, message: `${name}="${value}" is not an http(s) URL or a path (e.g. "/api/ccc")` };
+}
+
+export function checkCtiMethod(value: string, name = 'cti-method'): ConfigIssue | null {
+  return value === 'get' || value === 'post' ? null : { name, value, message: `${name}="${value}" must be "get" or "post"` };
+}
+
+export function checkCtiActionParam(value: string, name = 'cti-action-param'): ConfigIssue | null {
+  return /^[A-Za-z_][\w.-]*$/.test(value) ? null : { name, value, message: `${name}="${value}" is not a query parameter name` };
+}
+
+function checkFunction(name: string, value: unknown): ConfigIssue | null {
+  return value === undefined || value === null || typeof value === 'function'
+    ? null
+    : { name, value: typeof value, message: `${name} must be a function` };
+}
+
+function checkRecord(name: string, value: unknown): ConfigIssue | null {
+  return value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value))
+    ? null
+    : { name, value: String(value), message: `${name} must be an object` };
+}
+
 /** Validates a JavaScript configuration; returns every problem, each naming the property. */
 export function validateConfig(config: PhoneConfig): ConfigIssue[] {
   const issues: (ConfigIssue | null)[] = [
@@ -149,6 +202,16 @@ export function validateConfig(config: PhoneConfig): ConfigIssue[] {
     config.credentials === undefined || config.credentials === null || typeof config.credentials === 'function'
       ? null
       : { name: 'credentials', value: typeof config.credentials, message: 'credentials must be an async function returning { password }' },
+    config.cti === undefined || config.cti === null ? null : checkCtiUrl(String(config.cti), 'cti'),
+    config.ctiMethod === undefined ? null : checkCtiMethod(config.ctiMethod, 'ctiMethod'),
+    config.ctiActionParam === undefined ? null : checkCtiActionParam(config.ctiActionParam, 'ctiActionParam'),
+    checkFunction('ctiRequest', config.ctiRequest),
+    checkRecord('ctiHeaders', config.ctiHeaders),
+    checkRecord('ctiParams', config.ctiParams),
+    checkRecord('ctiCommon', config.ctiCommon),
+    config.ctiTimeoutMs === undefined || (Number.isFinite(config.ctiTimeoutMs) && config.ctiTimeoutMs > 0)
+      ? null
+      : { name: 'ctiTimeoutMs', value: String(config.ctiTimeoutMs), message: `ctiTimeoutMs=${String(config.ctiTimeoutMs)} is not a positive number of milliseconds` },
   ];
   return issues.filter((i): i is ConfigIssue => i !== null);
 }

@@ -10,6 +10,7 @@ export class CcError extends Error implements CcErrorInfo {
   readonly command?: string;
   readonly sipCode?: number;
   readonly apiName?: string;
+  readonly apiCode?: string;
   readonly requestId?: string;
 
   constructor(info: CcErrorInfo) {
@@ -20,18 +21,20 @@ export class CcError extends Error implements CcErrorInfo {
     if (info.command !== undefined) this.command = info.command;
     if (info.sipCode !== undefined) this.sipCode = info.sipCode;
     if (info.apiName !== undefined) this.apiName = info.apiName;
+    if (info.apiCode !== undefined) this.apiCode = info.apiCode;
     if (info.requestId !== undefined) this.requestId = info.requestId;
   }
 
   /** Plain `{ errorCode, errorMsg, ... }` copy, for events and logs. */
   toJSON(): CcErrorInfo {
-    const { errorCode, errorMsg, command, sipCode, apiName, requestId } = this;
+    const { errorCode, errorMsg, command, sipCode, apiName, apiCode, requestId } = this;
     return {
       errorCode,
       errorMsg,
       ...(command === undefined ? {} : { command }),
       ...(sipCode === undefined ? {} : { sipCode }),
       ...(apiName === undefined ? {} : { apiName }),
+      ...(apiCode === undefined ? {} : { apiCode }),
       ...(requestId === undefined ? {} : { requestId }),
     };
   }

@@ -1,4 +1,4 @@
-import { createActor } from 'xstate';
+import { createActor, fromPromise } from 'xstate';
 import type { Actor, SnapshotFrom } from 'xstate';
 import { agentMachine } from '../machines/agent-machine.js';
 import type { AgentMachine } from '../machines/agent-machine.js';
@@ -8,8 +8,10 @@ import type {
   AgentEvent,
   CallInfo,
   CcErrorInfo,
+  CtiChange,
   StatusCode,
 } from '../machines/agent-types.js';
+import { CtiClient } from './cti/cti-client.js';
 import { DEFAULTS, policyOf, validateConfig } from './config.js';
 import type { PhoneConfig } from './config.js';
 import { CcError } from './errors.js';
@@ -47,8 +49,10 @@ export interface PhoneInternals {
 export class Phone {
   /** The running agent actor; elements select from its snapshots and send it commands. */
   readonly actor: AgentActor;
-  /** The configuration, without `password` and `credentials`. */
-  readonly config: Readonly<Omit<PhoneConfig, 'password' | 'credentials'>>;
+  /** The configuration, without `password`, `credentials` and `ctiHeaders` (which may hold tokens). */
+  readonly config: Readonly<Omit<PhoneConfig, 'password' | 'credentials' | 'ctiHeaders'>>;
+  /** The host's CTI API, when configured (`cti` or `ctiRequest`); null in SIP-only mode. */
+  readonly cti: CtiClient | null;
   /** Runs before each dial: return the (possibly rewritten) callee, or false to veto. */
   onBeforeDial: PhoneConfig['onBeforeDial'];
   /** Runs before each hang-up: return false to veto. */
@@ -66,7 +70,7 @@ export class Phone {
       });
     }
     // Secrets stay in the SIP settings' closure; the public config never carries them.
-    const { password: _password, credentials: _credentials, ...visible } = config;
+    const { password: _password, credentials: _credentials, ctiHeaders: _ctiHeaders, ...visible } = config;
     this.config = Object.freeze(visible);
     this.onBeforeDial = config.onBeforeDial ?? null;
     this.onBeforeHangup = config.onBeforeHangup ?? null;
@@ -99,9 +103,37 @@ export class Phone {
       transferTimeoutMs: 60_000,
       ...(internals.loadJsSip ? { loadJsSip: internals.loadJsSip } : {}),
     };
-    const machine = agentMachine.provide({ actors: { sip: internals.sipActor ?? createSipActor(settings) } });
-    this.actor = createActor(machine, { input: { policy, ...(internals.now ? { now: internals.now } : {}) } });
+    this.cti = Phone.ctiClientOf(config);
+    const cti = this.cti;
+    const machine = agentMachine.provide({
+      actors: {
+        sip: internals.sipActor ?? createSipActor(settings),
+        cti: fromPromise<void, CtiChange>(({ input }) =>
+          cti ? cti.change(input) : Promise.reject(new Error('no CTI API configured')),
+        ),
+      },
+    });
+    this.actor = createActor(machine, {
+      input: { policy, cti: cti !== null, ...(internals.now ? { now: internals.now } : {}) },
+    });
     this.actor.start();
+  }
+
+  private static ctiClientOf(config: PhoneConfig): CtiClient | null {
+    if (!config.cti && !config.ctiRequest) return null;
+    const user = /^sips?:([^@]+)@/i.exec(config.sipUri.trim())?.[1] ?? config.sipUri;
+    return new CtiClient({
+      url: config.cti ?? '',
+      method: config.ctiMethod ?? 'post',
+      actionParam: config.ctiActionParam ?? DEFAULTS.ctiActionParam,
+      headers: { ...config.ctiHeaders },
+      params: { ...config.ctiParams },
+      common: { ...config.ctiCommon },
+      userId: config.ctiUserId ?? user,
+      timeoutMs: config.ctiTimeoutMs ?? DEFAULTS.ctiTimeoutMs,
+      request: config.ctiRequest ?? null,
+      withCredentials: config.ctiWithCredentials === true,
+    });
   }
 
   private static detachedAudio(): HTMLAudioElement {

@@ -3,7 +3,17 @@ import type { PropertyValues, TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { AgentEvent, AgentPolicy, CallInfo, CcErrorInfo, StatusCode } from '../../machines/agent-types.js';
-import { checkDtmfMode, checkServer, checkSipUri, parseIceServers, parseSeconds } from '../../src/config.js';
+import {
+  checkCtiActionParam,
+  checkCtiMethod,
+  checkCtiUrl,
+  checkDtmfMode,
+  checkServer,
+  checkSipUri,
+  parseIceServers,
+  parseSeconds,
+} from '../../src/config.js';
+import type { CtiRequestFunction } from '../../src/cti/cti-client.js';
 import type { ConfigIssue, PhoneConfig } from '../../src/config.js';
 import { CcClockController } from '../../src/controllers/clock-controller.js';
 import { CcLocalizeController } from '../../src/controllers/localize-controller.js';
@@ -282,6 +292,31 @@ export class CcWorkbench extends LitElement {
   /** Regular expression matching other agents' extensions (internal calls, status 11). */
   @property({ attribute: 'internal-pattern' }) internalPattern: string | null = null;
 
+  /**
+   * URL or path of the host's CTI API (reference `ajaxOrigin` + `ajaxPath`). When set, log-in,
+   * ready, break and log-out go through it (ReadyForService, TakeBreak, SignOutGroup) and the
+   * workbench shows caller IDs, transfer targets and recent calls from it.
+   */
+  @property() cti: string | null = null;
+
+  /** HTTP method of CTI requests: `post` (default, form field `request`) or `get`. */
+  @property({ attribute: 'cti-method' }) ctiMethod: string | null = null;
+
+  /** Query parameter that names the CTI API (default `action`). */
+  @property({ attribute: 'cti-action-param' }) ctiActionParam: string | null = null;
+
+  /** Custom CTI transport `(apiName, params) => Promise<response>` (reference `apiAxiosFunc`). */
+  @property({ attribute: false }) ctiRequest: CtiRequestFunction | null = null;
+
+  /** Extra headers of CTI requests (reference `ajaxHeaders`). Never rendered. */
+  @property({ attribute: false }) ctiHeaders: Record<string, string> | null = null;
+
+  /** Extra parameters of CTI requests (reference `ajaxOtherParams`). */
+  @property({ attribute: false }) ctiParams: Record<string, string> | null = null;
+
+  /** Parameters added to every CTI API call, e.g. `{ InstanceId: 'cc-1' }`. */
+  @property({ attribute: false }) ctiCommon: Record<string, unknown> | null = null;
+
   /** SIP password. A property only: never an attribute, never rendered. */
   @property({ attribute: false }) password: string | null = null;
 
@@ -315,6 +350,8 @@ export class CcWorkbench extends LitElement {
   private configDirty = true;
   private recreateAfterCall = false;
   private connectionKey = '';
+  /** Bumped when a CTI object property changes, so the phone is rebuilt with it. */
+  private ctiObjectsVersion = 0;
   private policyKey = '';
   private reportedIssues = '';
   private retireTimer: ReturnType<typeof setTimeout> | null = null;
@@ -500,8 +537,16 @@ export class CcWorkbench extends LitElement {
         'afterCall',
         'ringTimeout',
         'phoneFactory',
+        'cti',
+        'ctiMethod',
+        'ctiActionParam',
+        'ctiRequest',
+        'ctiHeaders',
+        'ctiParams',
+        'ctiCommon',
       ] as const
     ).some((name) => changed.has(name));
+    if ((['ctiRequest', 'ctiHeaders', 'ctiParams', 'ctiCommon'] as const).some((name) => changed.has(name))) this.ctiObjectsVersion += 1;
     if (configChanged || this.configDirty) {
       this.configDirty = false;
       this.configure();
@@ -568,6 +613,12 @@ export class CcWorkbench extends LitElement {
         add({ name: 'internal-pattern', value: pattern, message: `internal-pattern="${pattern}" is not a valid regular expression` });
       }
     }
+    const cti = text(this.cti);
+    if (cti) add(checkCtiUrl(cti));
+    const ctiMethod = text(this.ctiMethod).toLowerCase();
+    if (ctiMethod) add(checkCtiMethod(ctiMethod));
+    const ctiActionParam = text(this.ctiActionParam);
+    if (ctiActionParam) add(checkCtiActionParam(ctiActionParam));
     if (issues.length > 0 || !server || !sipUri) return { config: null, issues };
     const config: PhoneConfig = {
       server,
@@ -582,6 +633,13 @@ export class CcWorkbench extends LitElement {
       ...(typeof ringTimeout === 'number' ? { ringTimeout } : {}),
       ...(dtmfMode ? { dtmfMode: dtmfMode as 'rfc4733' | 'info' } : {}),
       ...(pattern ? { internalPattern: pattern } : {}),
+      ...(cti ? { cti } : {}),
+      ...(ctiMethod ? { ctiMethod: ctiMethod as 'get' | 'post' } : {}),
+      ...(ctiActionParam ? { ctiActionParam } : {}),
+      ...(this.ctiRequest ? { ctiRequest: this.ctiRequest } : {}),
+      ...(this.ctiHeaders ? { ctiHeaders: this.ctiHeaders } : {}),
+      ...(this.ctiParams ? { ctiParams: this.ctiParams } : {}),
+      ...(this.ctiCommon ? { ctiCommon: this.ctiCommon } : {}),
     };
     return { config, issues };
   }
@@ -638,6 +696,10 @@ export class CcWorkbench extends LitElement {
       config.iceServers,
       config.dtmfMode,
       config.internalPattern,
+      config.cti,
+      config.ctiMethod,
+      config.ctiActionParam,
+      this.ctiObjectsVersion,
     ]);
     const phone = this.currentPhone;
     if (phone && connectionKey === this.connectionKey) {

@@ -39,6 +39,8 @@ interface Leg {
   remoteStream: MediaStream | null;
   established: boolean;
   ended: boolean;
+  /** Replaced by an INVITE with Replaces (attended transfer): its end is not the call's end. */
+  replaced: boolean;
   transferTimer: ReturnType<typeof setTimeout> | null;
 }
 
@@ -78,6 +80,8 @@ export function createSipActor(settings: SipSettings) {
     let disconnected = false;
     let stopped = false;
     const legs = new Map<string, Leg>();
+    /** Sessions created by an accepted INVITE with Replaces, and the leg each one replaces. */
+    const replacements = new WeakMap<RTCSession, Leg>();
     const domain = settings.uri.replace(/^sips?:/i, '').split('@')[1]?.split(/[;>]/)[0] ?? '';
 
     const send = (fact: SipFact): void => {
@@ -107,12 +111,12 @@ export function createSipActor(settings: SipSettings) {
       if (leg.ended) return;
       leg.ended = true;
       if (leg.transferTimer) clearTimeout(leg.transferTimer);
-      legs.delete(leg.callId);
+      if (legs.get(leg.callId) === leg) legs.delete(leg.callId);
       playRemote();
     };
 
     const attachSession = (callId: string, session: RTCSession): Leg => {
-      const leg: Leg = { callId, session, remoteStream: null, established: false, ended: false, transferTimer: null };
+      const leg: Leg = { callId, session, remoteStream: null, established: false, ended: false, replaced: false, transferTimer: null };
       legs.set(callId, leg);
       let iceTimer: ReturnType<typeof setTimeout> | null = null;
       const on = <T extends keyof RTCSessionEventMap>(type: T, listener: RTCSessionEventMap[T]): void => {
@@ -136,12 +140,19 @@ export function createSipActor(settings: SipSettings) {
         leg.established = true;
         send({ type: 'sip.call.confirmed', callId });
       });
+      // The far end of an attended transfer: the transferee's INVITE with Replaces takes this
+      // dialog over. JsSIP ends this session once the new one is confirmed (RFC 3891).
+      on('replaces', ({ accept }) => {
+        accept((incoming: RTCSession) => replacements.set(incoming, leg));
+      });
       on('failed', (e: EndEvent) => {
         finishLeg(leg);
+        if (leg.replaced) return;
         send({ type: 'sip.call.failed', callId, cause: String(e.cause), ...sipCodeOf(e) });
       });
       on('ended', (e: EndEvent) => {
         finishLeg(leg);
+        if (leg.replaced) return;
         send({ type: 'sip.call.ended', callId, cause: String(e.cause), originator: e.originator as 'local' | 'remote' | 'system' });
       });
       on('muted', () => send({ type: 'sip.call.muted', callId, muted: true }));
@@ -156,26 +167,60 @@ export function createSipActor(settings: SipSettings) {
       return code === undefined ? {} : { sipCode: code };
     };
 
-    const onNewSession = (e: RTCSessionEvent): void => {
-      if (e.originator !== 'remote') return;
-      const request = e.request as IncomingRequest;
-      const session = e.session;
-      // JsSIP's typings omit call_id on incoming messages; it is always set by its parser.
-      const callId = (request as IncomingRequest & { call_id: string }).call_id;
+    /** Calling party of an incoming INVITE: P-Asserted-Identity when present, else From. */
+    const identityOf = (request: IncomingRequest): { caller: string; remoteName: string } => {
       let identity = request.from;
       const pai = request.getHeader('P-Asserted-Identity');
       if (pai && jssip) {
         const parsed = jssip.NameAddrHeader.parse(pai) as unknown as typeof identity | undefined;
         if (parsed && typeof parsed === 'object' && 'uri' in parsed) identity = parsed;
       }
-      const caller = userOf(identity.uri);
+      return { caller: userOf(identity.uri), remoteName: identity.display_name ?? '' };
+    };
+
+    /** Answers the INVITE with Replaces at once and moves the workbench's call onto it. */
+    const adoptReplacement = (old: Leg, session: RTCSession, request: IncomingRequest): void => {
+      old.replaced = true;
+      const leg = attachSession(old.callId, session);
+      // Until it is confirmed, the new leg's failure is not the call's: the old dialog goes on.
+      leg.replaced = true;
+      const keepOld = (): void => {
+        old.replaced = false;
+        if (!old.ended) legs.set(old.callId, old);
+      };
+      const { caller, remoteName } = identityOf(request);
+      session.on('confirmed', () => {
+        leg.replaced = false;
+        send({ type: 'sip.call.replaced', callId: leg.callId, caller, remoteName, internal: settings.isInternal(caller) });
+      });
+      session.on('failed', keepOld);
+      try {
+        session.answer({ mediaConstraints: AUDIO_ONLY, pcConfig: { iceServers: [...settings.iceServers] } });
+      } catch {
+        keepOld();
+      }
+    };
+
+    const onNewSession = (e: RTCSessionEvent): void => {
+      if (e.originator !== 'remote') return;
+      const request = e.request as IncomingRequest;
+      const session = e.session;
+      const replaced = replacements.get(session);
+      if (replaced) {
+        replacements.delete(session);
+        adoptReplacement(replaced, session, request);
+        return;
+      }
+      // JsSIP's typings omit call_id on incoming messages; it is always set by its parser.
+      const callId = (request as IncomingRequest & { call_id: string }).call_id;
+      const { caller, remoteName } = identityOf(request);
       attachSession(callId, session);
       send({
         type: 'sip.call.incoming',
         callId,
         caller,
         callee: userOf(request.to.uri),
-        remoteName: identity.display_name ?? '',
+        remoteName,
         internal: settings.isInternal(caller),
       });
     };

@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { createActor, fromCallback, initialTransition, SimulatedClock, transition } from 'xstate';
+import { createActor, fromCallback, fromPromise, initialTransition, SimulatedClock, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { AGENT_COMMANDS, agentMachine } from '../../machines/agent-machine.js';
 import type { AgentInput } from '../../machines/agent-machine.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
-import type { AgentEmitted, AgentEvent, SipCommand, SipFact } from '../../machines/agent-types.js';
+import type { AgentEmitted, AgentEvent, CtiChange, SipCommand, SipFact } from '../../machines/agent-types.js';
 import { acceptsCommand } from '../../src/phone.js';
 import type { AgentSnapshot } from '../../src/phone.js';
 
@@ -152,6 +152,24 @@ describe('agent statechart: emitted facts and SIP commands', () => {
     expect(h.commands.map((c) => c.type)).to.deep.equal(['sip.register', 'sip.answer']);
   });
 
+  it('follows an INVITE with Replaces: the consult call from 1002 becomes the customer call (11 -> 9)', () => {
+    const h = harness();
+    h.send(...READY, incoming('c1', '1002'), { type: 'call.answer' }, confirmed());
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.internalTalk);
+    h.emitted.length = 0;
+    h.send({ type: 'sip.call.replaced', callId: 'c1', caller: '13800000001', remoteName: 'Customer', internal: false });
+    const snapshot = h.actor.getSnapshot();
+    expect(snapshot.matches({ registered: { inCall: 'talking' } })).to.equal(true);
+    expect(snapshot.context.call?.caller).to.equal('13800000001');
+    expect(h.emitted.map((e) => (e.type === 'status' ? `status:${e.lastCode}->${e.code}` : e.type))).to.deep.equal([
+      'call.established',
+      `status:${STATUS.internalTalk}->${STATUS.inboundTalk}`,
+    ]);
+    // A replacement for some other leg changes nothing.
+    h.send({ type: 'sip.call.replaced', callId: 'other', caller: '13800000002', remoteName: '', internal: false });
+    expect(h.actor.getSnapshot().context.call?.caller).to.equal('13800000001');
+  });
+
   it('reports the four hang-up types of the reference hook', () => {
     const types = (events: Ev[]) => {
       const h = harness();
@@ -220,6 +238,105 @@ describe('agent statechart: emitted facts and SIP commands', () => {
     h.send(...HELD, { type: 'sip.call.hold.failed', callId: 'c1', cause: 're-INVITE answered 488', sipCode: 488 });
     const error = h.emitted.find((e) => e.type === 'error');
     expect(error?.type === 'error' && error.error).to.include({ errorCode: ERROR.holdFailed, command: 'hold' });
+  });
+});
+
+describe('agent statechart: service states through a CTI backend', () => {
+  /** An actor whose CTI requests wait until the test settles them. */
+  function ctiHarness(input: AgentInput = {}, clock?: SimulatedClock) {
+    const requests: { change: CtiChange; resolve: () => void; reject: (e: unknown) => void }[] = [];
+    const machine = agentMachine.provide({
+      actors: {
+        sip: fromCallback<SipCommand>(({ receive }) => receive((c) => commands.push(c))),
+        cti: fromPromise<void, CtiChange>(
+          ({ input: change }) => new Promise<void>((resolve, reject) => requests.push({ change, resolve, reject })),
+        ),
+      },
+    });
+    const commands: SipCommand[] = [];
+    const emitted: AgentEmitted[] = [];
+    const actor = createActor(machine, { input: { ...input, cti: true }, ...(clock ? { clock } : {}) });
+    actor.on('*', (e) => emitted.push(e as AgentEmitted));
+    actor.start();
+    const send = (...events: Ev[]) => events.forEach((e) => actor.send(e));
+    const settle = async (outcome: 'ok' | unknown) => {
+      const request = requests.at(-1);
+      if (!request) throw new Error('no CTI request pending');
+      if (outcome === 'ok') request.resolve();
+      else request.reject(outcome);
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    return { actor, commands, emitted, requests, send, settle };
+  }
+
+  it('logs in only when the backend accepts: status stays 1 until then', async () => {
+    const h = ctiHarness();
+    h.send(...REGISTERED, { type: 'agent.login' });
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.offline);
+    expect(h.requests.map((r) => r.change)).to.deep.equal([{ op: 'login', from: 'loggedOut', reason: null, previousBreakReason: null }]);
+    await h.settle('ok');
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+  });
+
+  it('stays ready and reports 7200 with the API name, code and request id when TakeBreak fails', async () => {
+    const h = ctiHarness();
+    h.send(...REGISTERED, { type: 'agent.login' });
+    await h.settle('ok');
+    h.emitted.length = 0;
+    h.send({ type: 'agent.break', reason: 'lunch' });
+    await h.settle({ errorMsg: 'TakeBreak failed: Forbidden.NotAuthorized', apiName: 'TakeBreak', apiCode: 'Forbidden.NotAuthorized', requestId: 'r-1' });
+    const s = h.actor.getSnapshot();
+    expect(s.context.code).to.equal(STATUS.ready);
+    expect(s.context.ctiChange).to.equal(null);
+    expect(h.emitted.filter((e) => e.type === 'status')).to.deep.equal([]);
+    const error = h.emitted.find((e) => e.type === 'error');
+    expect(error?.type === 'error' && error.error).to.deep.equal({
+      errorCode: ERROR.ctiFailed,
+      errorMsg: 'TakeBreak failed: Forbidden.NotAuthorized',
+      command: 'applyForBreak',
+      apiName: 'TakeBreak',
+      apiCode: 'Forbidden.NotAuthorized',
+      requestId: 'r-1',
+    });
+  });
+
+  it('goes on break with the reason once TakeBreak succeeds, and back to break (reason kept) when ReadyForService fails', async () => {
+    const h = ctiHarness();
+    h.send(...REGISTERED, { type: 'agent.login' });
+    await h.settle('ok');
+    h.send({ type: 'agent.break', reason: 'lunch' });
+    await h.settle('ok');
+    expect(h.actor.getSnapshot().context).to.include({ code: STATUS.break, breakReason: 'lunch' });
+    h.send({ type: 'agent.ready' });
+    await h.settle(new Error('network down'));
+    expect(h.actor.getSnapshot().context).to.include({ code: STATUS.break, breakReason: 'lunch' });
+  });
+
+  it('refuses other commands with 9001 and rejects calls with 486 while a request is pending', async () => {
+    const h = ctiHarness();
+    h.send(...REGISTERED, { type: 'agent.login' });
+    h.send({ type: 'agent.ready' }, incoming('x1'));
+    expect(h.emitted.some((e) => e.type === 'error' && e.error.errorCode === ERROR.stateNotAllowed && e.error.command === 'agent.ready')).to.equal(true);
+    expect(h.commands.at(-1)).to.deep.equal({ type: 'sip.reject', callId: 'x1', code: 486, reason: 'Busy Here' });
+    expect(h.requests).to.have.length(1);
+  });
+
+  it('asks ReadyForService when after-call work times out, and goes on break "missed" through TakeBreak after a ring timeout', async () => {
+    const clock = new SimulatedClock();
+    const h = ctiHarness({ policy: { afterCall: 10, ringTimeout: 20 } }, clock);
+    h.send(...REGISTERED, { type: 'agent.login' });
+    await h.settle('ok');
+    h.send(incoming(), { type: 'call.answer' }, confirmed(), ended());
+    clock.increment(10_000);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.afterCall);
+    expect(h.requests.at(-1)?.change).to.include({ op: 'ready', from: 'afterCall' });
+    await h.settle('ok');
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+    h.send(incoming('c2'));
+    clock.increment(20_000);
+    expect(h.requests.at(-1)?.change).to.include({ op: 'break', from: 'ready', reason: 'missed' });
+    await h.settle('ok');
+    expect(h.actor.getSnapshot().context).to.include({ code: STATUS.break, breakReason: 'missed' });
   });
 });
 
@@ -318,10 +435,13 @@ const WALK_EVENTS: Ev[] = [
   { type: 'sip.monitor.ended' },
 ];
 
-function walk() {
+function walk(input: AgentInput = {}) {
   return getShortestPaths(agentMachine, {
-    events: WALK_EVENTS,
-    input: {},
+    // With a CTI backend, its answers are events too.
+    events: input.cti
+      ? [...WALK_EVENTS, { type: 'xstate.done.actor.cti' } as unknown as Ev, { type: 'xstate.error.actor.cti', error: new Error('x') } as unknown as Ev]
+      : WALK_EVENTS,
+    input,
     // Context holds timestamps; the state value plus which legs exist identifies a state.
     serializeState: (s) =>
       JSON.stringify([s.value, s.context.call?.callId ?? null, s.context.consult?.callId ?? null, s.context.transferTarget !== null]),
@@ -345,7 +465,7 @@ function atomicStateIds(): string[] {
 describe('agent statechart: model-based walk', () => {
   it('reaches every state from the initial state', () => {
     const reached = new Set<string>();
-    for (const path of walk()) {
+    for (const path of [...walk(), ...walk({ cti: true })]) {
       for (const node of path.state._nodes) reached.add(node.id);
     }
     const missing = atomicStateIds().filter((id) => !reached.has(id));

@@ -1,0 +1,131 @@
+// The dev call center's one view of its agents: who they are (demo/users.json), which queues
+// they serve (demo/callcenter/queues.json), whether their softphone is registered (from the
+// registrar), their service state (from the CTI API: ready / break / offline) and their call
+// state (from the ACD). The ACD reads it to pick the longest-idle ready agent; the CTI API reads
+// and writes it; the supervisor page lists it.
+import { EventEmitter } from 'node:events';
+
+/** Service states an agent chooses (CTI) plus the call states the ACD sets. */
+export const AGENT_STATES = Object.freeze(['offline', 'ready', 'break', 'ringing', 'talking', 'afterCall']);
+
+/**
+ * @typedef {object} AgentRecord
+ * @property {string} agentId       extension / SIP user, e.g. "1001"
+ * @property {string} displayName
+ * @property {'agent'|'supervisor'} role
+ * @property {Array<{queue: string, level: number}>} skills
+ * @property {boolean} registered   the softphone has a live SIP binding
+ * @property {boolean} ctiManaged   the agent has used the CTI API since the server started;
+ *                                  agents without CTI are offered calls whenever registered
+ * @property {'offline'|'ready'|'break'|'ringing'|'talking'|'afterCall'} state
+ * @property {string|null} breakReason
+ * @property {number} stateSince    ms epoch of the last state change
+ * @property {number} idleSince     ms epoch since which the agent has been without a call
+ *                                  (the ACD offers calls to the smallest value first)
+ * @property {string|null} callId   the call the agent is ringing / talking on
+ */
+
+export class AgentDirectory extends EventEmitter {
+  /**
+   * @param {{ users: {users: Array<{user: string, displayName?: string, role?: string}>},
+   *           queues: {queues: Array<{id: string, agents: Array<{agentId: string, level?: number}>}>},
+   *           now?: () => number }} config
+   */
+  constructor({ users, queues, now = Date.now }) {
+    super();
+    this.now = now;
+    /** @type {Map<string, AgentRecord>} */
+    this.agents = new Map();
+    const t = now();
+    for (const u of users.users) {
+      if (u.role !== 'agent' && u.role !== 'supervisor') continue;
+      this.agents.set(u.user, {
+        agentId: u.user,
+        displayName: u.displayName ?? u.user,
+        role: u.role,
+        skills: [],
+        registered: false,
+        ctiManaged: false,
+        state: 'offline',
+        breakReason: null,
+        stateSince: t,
+        idleSince: t,
+        callId: null,
+      });
+    }
+    for (const q of queues.queues) {
+      for (const member of q.agents) {
+        const agent = this.agents.get(member.agentId);
+        if (!agent) throw new Error(`queues: agent "${member.agentId}" of queue "${q.id}" is not in users.json`);
+        agent.skills.push({ queue: q.id, level: member.level ?? 1 });
+      }
+    }
+  }
+
+  /** @returns {AgentRecord|undefined} a copy */
+  get(agentId) {
+    const a = this.agents.get(agentId);
+    return a ? { ...a, skills: a.skills.map((s) => ({ ...s })) } : undefined;
+  }
+
+  has(agentId) {
+    return this.agents.has(agentId);
+  }
+
+  /** @returns {AgentRecord[]} copies, ordered by agent id */
+  list() {
+    return [...this.agents.keys()].sort().map((id) => this.get(id));
+  }
+
+  /** Registrar fact: the agent's softphone has (or no longer has) a live binding. */
+  setRegistered(agentId, registered) {
+    const a = this.agents.get(agentId);
+    if (!a || a.registered === registered) return;
+    a.registered = registered;
+    this.#changed(a);
+  }
+
+  /**
+   * Sets the service or call state.
+   * @param {string} agentId
+   * @param {AgentRecord['state']} state
+   * @param {{ reason?: string|null, callId?: string|null, viaCti?: boolean }} [opts]
+   */
+  setState(agentId, state, { reason = null, callId = null, viaCti = false } = {}) {
+    const a = this.agents.get(agentId);
+    if (!a) throw new Error(`unknown agent "${agentId}"`);
+    if (!AGENT_STATES.includes(state)) throw new Error(`unknown agent state "${state}"`);
+    const wasBusy = a.state === 'ringing' || a.state === 'talking' || a.state === 'afterCall';
+    if (viaCti) a.ctiManaged = true;
+    a.state = state;
+    a.breakReason = state === 'break' ? reason : null;
+    a.callId = state === 'ringing' || state === 'talking' ? callId : null;
+    a.stateSince = this.now();
+    // Idle time counts from the end of the last call (or from going ready when not on a call).
+    if (state === 'ready' && (wasBusy || a.idleSince < a.stateSince)) a.idleSince = a.stateSince;
+    this.#changed(a);
+  }
+
+  /**
+   * Agents of `queue` that may be offered a call now, longest idle first, then by skill level
+   * (1 is the best). Agents without CTI count as ready whenever they are registered and idle.
+   * @param {string} queue
+   * @param {{ exclude?: Iterable<string> }} [opts] agents already tried for this call
+   */
+  availableFor(queue, { exclude = [] } = {}) {
+    const skip = new Set(exclude);
+    return [...this.agents.values()]
+      .filter((a) => !skip.has(a.agentId) && a.registered && a.skills.some((s) => s.queue === queue))
+      .filter((a) => (a.ctiManaged ? a.state === 'ready' : a.state === 'ready' || a.state === 'offline'))
+      .sort((x, y) => x.idleSince - y.idleSince || level(x, queue) - level(y, queue) || x.agentId.localeCompare(y.agentId))
+      .map((a) => this.get(a.agentId));
+  }
+
+  #changed(a) {
+    this.emit('change', this.get(a.agentId));
+  }
+}
+
+function level(agent, queue) {
+  return agent.skills.find((s) => s.queue === queue)?.level ?? 99;
+}

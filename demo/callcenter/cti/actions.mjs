@@ -1,0 +1,481 @@
+// The CTI actions. Names, parameters and response fields follow Alibaba Cloud CloudCallCenter
+// (2020-07-01), so code written against that SDK reads the same here; values are JSON numbers
+// where the vendor sometimes sends numeric strings. Every action runs for one identified user
+// (UserId), checked by cti-server.mjs before it gets here.
+import { errors } from './errors.mjs';
+import { int, list, obj, str } from './request.mjs';
+
+/** Directory state -> UserContext.UserState (MakeCall/ReadyForService/... answers). */
+export const USER_STATE = Object.freeze({
+  offline: 'OFFLINE',
+  ready: 'READY',
+  break: 'BREAK',
+  ringing: 'RINGING',
+  talking: 'TALKING',
+  afterCall: 'WORKING',
+});
+
+/** Directory state -> ListRealtimeAgentStates State (the vendor's StateList values). */
+export const AGENT_STATE = Object.freeze({
+  offline: 'Offline',
+  ready: 'Ready',
+  break: 'Break',
+  ringing: 'Ringing',
+  talking: 'Talking',
+  afterCall: 'ACW',
+});
+const STATE_LIST_VALUES = ['Offline', 'Ready', 'Break', 'Ringing', 'Dialing', 'Talking', 'ACW'];
+
+/** CDR result -> ContactDisposition. */
+const DISPOSITION = Object.freeze({ answered: 'Success', missed: 'NoAnswer', failed: 'Failed' });
+const CONTACT_TYPE = Object.freeze({ inbound: 'Inbound', outbound: 'Outbound', internal: 'Internal' });
+
+const BUSY = new Set(['ringing', 'talking']);
+const DIALABLE = /^\+?[0-9*#]{1,32}$/;
+const JOB_ID = /^[A-Za-z0-9._:@+-]+$/;
+
+/**
+ * @typedef {import('../agents.mjs').AgentRecord} AgentRecord
+ * @typedef {{ Number: string, Province: string, City: string }} OutboundNumber
+ * @typedef {object} CallControl  implemented by the ACD (queue B2BUA); every method may reject
+ *   with an Error carrying `code` (string) and `httpStatus` (number), passed on to the client.
+ * @property {(a: {agentId: string, callee: string, caller?: string, timeoutSeconds?: number}) => Promise<{jobId: string, callId?: string}>} makeCall
+ * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} releaseCall
+ * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} holdCall
+ * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} retrieveCall
+ * @property {(a: {agentId: string, jobId: string, transferee: string}) => Promise<unknown>} blindTransfer
+ * @property {(a: {agentId: string, jobId: string, transferee: string}) => Promise<{jobId?: string}|void>} initiateAttendedTransfer
+ * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} completeAttendedTransfer
+ * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} cancelAttendedTransfer
+ * @property {(jobId: string) => (string|undefined|Promise<string|undefined>)} ownerOf  agent id owning the call
+ *
+ * @typedef {object} CtiContext  built once by createCtiHandler
+ * @property {import('../agents.mjs').AgentDirectory} directory
+ * @property {Map<string, {role: string, displayName: string}>} users  every SIP user of users.json
+ * @property {string} domain
+ * @property {string} instanceId
+ * @property {Array<{id: string, name: string}>} queues
+ * @property {import('./cdr-store.mjs').CdrStore|undefined} cdrStore
+ * @property {CallControl|undefined} callControl
+ * @property {number} callControlTimeoutMs
+ * @property {OutboundNumber[]} outboundNumbers
+ * @property {string} sipServerUrl
+ * @property {boolean} requireRegistration
+ *
+ * @typedef {object} ActionCall
+ * @property {string} action
+ * @property {Record<string, unknown>} params
+ * @property {AgentRecord} user   the caller (agent or supervisor), fresh from the directory
+ * @property {CtiContext} ctx
+ */
+
+/** "sales" -> "sales@pbx.test", the vendor's id@instance style. */
+const qualified = (id, ctx) => `${id}@${ctx.domain}`;
+
+/**
+ * "1001", "1001@pbx.test", "sip:1001@pbx.test" -> "1001"; null when the domain is someone else's.
+ * @param {string} raw
+ * @param {CtiContext} ctx
+ */
+export function localPart(raw, ctx) {
+  let s = raw.trim();
+  if (/^sips?:/i.test(s)) s = s.slice(s.indexOf(':') + 1);
+  const at = s.indexOf('@');
+  if (at < 0) return s;
+  const domain = s.slice(at + 1).toLowerCase();
+  return domain === ctx.domain.toLowerCase() || domain === ctx.instanceId.toLowerCase() ? s.slice(0, at) : null;
+}
+
+/** @param {AgentRecord} a @param {CtiContext} ctx */
+function skillGroupIds(a, ctx) {
+  return a.skills.map((s) => qualified(s.queue, ctx));
+}
+
+/**
+ * The vendor's UserContext, from the directory's current view of the agent.
+ * @param {string} agentId
+ * @param {CtiContext} ctx
+ */
+export function userContext(agentId, ctx) {
+  const a = /** @type {AgentRecord} */ (ctx.directory.get(agentId));
+  return {
+    UserId: qualified(a.agentId, ctx),
+    Extension: a.agentId,
+    DeviceId: deviceId(a.agentId),
+    InstanceId: ctx.instanceId,
+    UserState: USER_STATE[a.state],
+    BreakCode: a.breakReason ?? '',
+    JobId: a.callId ?? '',
+    WorkMode: 'ON_SITE',
+    OutboundScenario: false,
+    Mobile: '',
+    SignedSkillGroupIdList: a.state === 'offline' ? [] : skillGroupIds(a, ctx),
+  };
+}
+
+/** One WebRTC softphone per agent in the dev call center. */
+const deviceId = (agentId) => `webrtc-${agentId}`;
+
+/**
+ * @template T
+ * @param {T[]} items
+ * @param {Record<string, unknown>} params
+ * @param {{ pageSize?: number }} [defaults]
+ */
+function page(items, params, { pageSize: defaultSize = 20 } = {}) {
+  const PageNumber = /** @type {number} */ (int(params, 'PageNumber', { min: 1, max: 100, fallback: 1 }));
+  const PageSize = /** @type {number} */ (int(params, 'PageSize', { min: 1, max: 100, fallback: defaultSize }));
+  return { PageNumber, PageSize, TotalCount: items.length, List: items.slice((PageNumber - 1) * PageSize, PageNumber * PageSize) };
+}
+
+/** @param {AgentRecord} a @param {string} action */
+function refuseBusy(a, action) {
+  if (BUSY.has(a.state)) throw errors.state('CurrentStateIsBusy', a.agentId, a.state, action);
+}
+
+/**
+ * Callee / Transferee: a dialable number or a SIP user of users.json (extension, queue).
+ * @param {ActionCall} call
+ * @param {string} name
+ */
+function target(call, name) {
+  const raw = /** @type {string} */ (str(call.params, name, { required: true, max: 128 }));
+  const user = localPart(raw, call.ctx);
+  if (user === null) throw errors.invalid(name, raw, `not in domain ${call.ctx.domain}`);
+  if (!DIALABLE.test(user) && !call.ctx.users.has(user)) throw errors.invalid(name, raw, 'not a phone number or a known extension');
+  if (user === call.user.agentId) throw errors.invalid(name, raw, 'the agent cannot call or transfer to itself');
+  return user;
+}
+
+/** @param {ActionCall} call */
+function requireCallControl(call) {
+  if (!call.ctx.callControl) throw errors.callControlUnavailable(call.action);
+  return call.ctx.callControl;
+}
+
+/**
+ * Runs a call-control promise with a deadline, so a stuck ACD cannot hang the HTTP request.
+ * @template T
+ * @param {ActionCall} call
+ * @param {() => Promise<T>|T} run
+ * @returns {Promise<T>}
+ */
+async function bounded(call, run) {
+  const ms = call.ctx.callControlTimeoutMs;
+  /** @type {NodeJS.Timeout|undefined} */
+  let timer;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(run),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(errors.callControlTimeout(call.action, ms)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Validates JobId and that it is the caller's call.
+ * @param {ActionCall} call
+ * @returns {Promise<string>}
+ */
+async function ownJob(call) {
+  const jobId = /** @type {string} */ (str(call.params, 'JobId', { required: true, max: 128, pattern: JOB_ID, why: 'not a JobId' }));
+  const cc = requireCallControl(call);
+  const owner = typeof cc.ownerOf === 'function' ? await bounded(call, () => cc.ownerOf(jobId)) : call.user.agentId;
+  if (owner === undefined || owner === null || owner === '') throw errors.jobNotFound(jobId);
+  if (owner !== call.user.agentId) {
+    throw errors.forbidden(`The call ${jobId} is not a call of agent ${call.user.agentId}; it cannot ${call.action} it.`, ['JobId', jobId]);
+  }
+  return jobId;
+}
+
+/**
+ * @param {ActionCall} call
+ * @param {string} jobId
+ * @param {Record<string, unknown>} [extra]
+ */
+function callAnswer(call, jobId, extra = {}) {
+  return {
+    CallContext: { InstanceId: call.ctx.instanceId, JobId: jobId, ...extra },
+    UserContext: userContext(call.user.agentId, call.ctx),
+  };
+}
+
+/**
+ * The actions whose only parameter is JobId.
+ * @param {'releaseCall'|'holdCall'|'retrieveCall'|'completeAttendedTransfer'|'cancelAttendedTransfer'} method
+ */
+function jobAction(method) {
+  /** @param {ActionCall} call */
+  return async (call) => {
+    const jobId = await ownJob(call);
+    const cc = requireCallControl(call);
+    await bounded(call, () => cc[method]({ agentId: call.user.agentId, jobId }));
+    return callAnswer(call, jobId);
+  };
+}
+
+/**
+ * A CDR as a ListRecentCallDetailRecords item.
+ * @param {import('./cdr-store.mjs').CdrRecord} r
+ * @param {CtiContext} ctx
+ */
+function cdrItem(r, ctx) {
+  const agents = r.agentIds.length ? r.agentIds : r.agentId ? [r.agentId] : [];
+  const disposition =
+    r.result === 'abandoned' ? (r.ringTime !== undefined || r.queue === undefined ? 'AbandonedRing' : 'AbandonedInQueue') : DISPOSITION[r.result];
+  return {
+    ContactId: r.contactId,
+    CallId: r.callId,
+    ContactType: CONTACT_TYPE[r.direction],
+    ContactDisposition: disposition,
+    Result: r.result,
+    CallingNumber: r.caller,
+    CalledNumber: r.callee,
+    AgentIds: agents.map((id) => qualified(id, ctx)).join(','),
+    AgentNames: agents.map((id) => ctx.directory.get(id)?.displayName ?? id).join(','),
+    SkillGroupIds: r.queue ? qualified(r.queue, ctx) : '',
+    StartTime: r.startTime,
+    RingTime: r.ringTime ?? null,
+    EstablishedTime: r.establishedTime ?? null,
+    ReleaseTime: r.releaseTime,
+    CallDuration: r.duration,
+    Duration: Math.round((r.releaseTime - r.startTime) / 1000),
+    ReleaseInitiator: r.releaseInitiator,
+    InstanceId: ctx.instanceId,
+  };
+}
+
+/**
+ * The action table. `agentOnly` actions change an agent or its calls: supervisors are refused.
+ * @type {Record<string, { agentOnly: boolean, run: (call: ActionCall) => unknown }>}
+ */
+export const ACTIONS = {
+  GetLoginDetails: {
+    agentOnly: false,
+    run: ({ user, ctx }) => ({
+      UserId: qualified(user.agentId, ctx),
+      DisplayName: user.displayName,
+      Extension: user.agentId,
+      Role: user.role,
+      DeviceId: deviceId(user.agentId),
+      DeviceState: user.registered ? 'ONLINE' : 'OFFLINE',
+      UserState: USER_STATE[user.state],
+      WorkMode: 'ON_SITE',
+      SipServerUrl: ctx.sipServerUrl,
+      InstanceId: ctx.instanceId,
+    }),
+  },
+
+  ListSkillLevelsOfUser: {
+    agentOnly: false,
+    run: ({ user, params, ctx }) =>
+      page(
+        user.skills.map((s) => ({
+          SkillGroupId: qualified(s.queue, ctx),
+          SkillGroupName: ctx.queues.find((q) => q.id === s.queue)?.name ?? s.queue,
+          SkillLevel: s.level,
+        })),
+        params,
+      ),
+  },
+
+  ListOutboundNumbersOfUser: {
+    agentOnly: false,
+    run: ({ params, ctx }) => page(ctx.outboundNumbers.map((n) => ({ ...n })), params),
+  },
+
+  ReadyForService: {
+    agentOnly: true,
+    run: ({ user, ctx, action }) => {
+      refuseBusy(user, action);
+      if (ctx.requireRegistration && !user.registered) throw errors.notRegistered(user.agentId);
+      // Re-announcing "ready" must not reset the agent's idle time (its place in the ACD's order).
+      if (!(user.state === 'ready' && user.ctiManaged)) ctx.directory.setState(user.agentId, 'ready', { viaCti: true });
+      return userContext(user.agentId, ctx);
+    },
+  },
+
+  TakeBreak: {
+    agentOnly: true,
+    run: ({ user, params, ctx, action }) => {
+      // The vendor's API names it Code; its UserContext calls it BreakCode. Accept both.
+      const code = str(params, 'Code', { max: 64 }) ?? str(params, 'BreakCode', { max: 64 }) ?? 'default';
+      refuseBusy(user, action);
+      if (user.state === 'offline') throw errors.state('AgentOffline', user.agentId, user.state, action);
+      ctx.directory.setState(user.agentId, 'break', { reason: code, viaCti: true });
+      return userContext(user.agentId, ctx);
+    },
+  },
+
+  SignOutGroup: {
+    agentOnly: true,
+    run: ({ user, ctx, action }) => {
+      refuseBusy(user, action);
+      if (!(user.state === 'offline' && user.ctiManaged)) ctx.directory.setState(user.agentId, 'offline', { viaCti: true });
+      return userContext(user.agentId, ctx);
+    },
+  },
+
+  MakeCall: {
+    agentOnly: true,
+    run: async (call) => {
+      const { user, params, ctx, action } = call;
+      const callee = target(call, 'Callee');
+      const callerParam = str(params, 'Caller', { max: 64 });
+      const timeoutSeconds = int(params, 'TimeoutSeconds', { min: 1, max: 600 });
+      const internal = ctx.users.has(callee) && ctx.users.get(callee)?.role !== 'customer';
+      let caller;
+      if (callerParam !== undefined && callerParam.toLowerCase() !== 'auto') {
+        if (!ctx.outboundNumbers.some((n) => n.Number === callerParam)) {
+          throw errors.invalid('Caller', callerParam, 'not an outbound number of the user (see ListOutboundNumbersOfUser)');
+        }
+        caller = callerParam;
+      } else if (!internal) {
+        caller = ctx.outboundNumbers[0]?.Number;
+      }
+      // The workbench statechart dials from ready and after-call work only (reference table: 3, 5).
+      refuseBusy(user, action);
+      if (user.state === 'offline') throw errors.state('AgentOffline', user.agentId, user.state, action);
+      if (user.state === 'break') throw errors.state('CurrentStatesNotAllowedChanged', user.agentId, user.state, action);
+      const cc = requireCallControl(call);
+      const result = await bounded(call, () =>
+        cc.makeCall({ agentId: user.agentId, callee, ...(caller ? { caller } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) }),
+      );
+      if (!result || typeof result.jobId !== 'string' || !result.jobId) throw errors.internal('Call control returned no jobId.');
+      const CallType = internal ? 'INTERNAL' : 'OUTBOUND';
+      return {
+        ...callAnswer(call, result.jobId, {
+          CallId: result.callId ?? '',
+          CallType,
+          ChannelContexts: [
+            {
+              JobId: result.jobId,
+              ChannelId: `ch:user:${user.agentId}->${callee}:${result.jobId}`,
+              ChannelState: 'DIALING',
+              CallType,
+              Originator: caller ?? user.agentId,
+              Destination: callee,
+              UserId: qualified(user.agentId, ctx),
+              UserExtension: user.agentId,
+              Timestamp: Date.now(),
+            },
+          ],
+        }),
+      };
+    },
+  },
+
+  ReleaseCall: { agentOnly: true, run: jobAction('releaseCall') },
+  HoldCall: { agentOnly: true, run: jobAction('holdCall') },
+  RetrieveCall: { agentOnly: true, run: jobAction('retrieveCall') },
+
+  BlindTransfer: {
+    agentOnly: true,
+    run: async (call) => {
+      const transferee = target(call, 'Transferee');
+      const jobId = await ownJob(call);
+      const cc = requireCallControl(call);
+      await bounded(call, () => cc.blindTransfer({ agentId: call.user.agentId, jobId, transferee }));
+      return callAnswer(call, jobId, { Transferee: transferee });
+    },
+  },
+
+  InitiateAttendedTransfer: {
+    agentOnly: true,
+    run: async (call) => {
+      const transferee = target(call, 'Transferee');
+      const jobId = await ownJob(call);
+      const cc = requireCallControl(call);
+      const result = await bounded(call, () => cc.initiateAttendedTransfer({ agentId: call.user.agentId, jobId, transferee }));
+      const consult = result && typeof result.jobId === 'string' && result.jobId !== jobId ? result.jobId : '';
+      return callAnswer(call, jobId, { Transferee: transferee, ConsultJobId: consult });
+    },
+  },
+
+  CompleteAttendedTransfer: { agentOnly: true, run: jobAction('completeAttendedTransfer') },
+  CancelAttendedTransfer: { agentOnly: true, run: jobAction('cancelAttendedTransfer') },
+
+  ListRealtimeAgentStates: {
+    agentOnly: false,
+    run: ({ params, ctx }) => {
+      const ids = list(params, 'AgentIdList')?.map((id) => localPart(id, ctx));
+      const states = list(params, 'StateList')?.map((s) => {
+        const canonical = STATE_LIST_VALUES.find((v) => v.toLowerCase() === s.toLowerCase());
+        if (!canonical) throw errors.enumeration('StateList', s, STATE_LIST_VALUES);
+        return canonical;
+      });
+      const skillRaw = str(params, 'SkillGroupId', { max: 128 });
+      let skill;
+      if (skillRaw !== undefined) {
+        skill = localPart(skillRaw, ctx);
+        if (skill === null || !ctx.queues.some((q) => q.id === skill)) throw errors.skillGroupNotFound(skillRaw);
+      }
+      const name = str(params, 'AgentName', { max: 64 })?.toLowerCase();
+      const now = Date.now();
+      const agents = ctx.directory
+        .list()
+        .filter((a) => a.role === 'agent')
+        .filter((a) => !ids || ids.includes(a.agentId))
+        .filter((a) => !states || states.includes(AGENT_STATE[a.state]))
+        .filter((a) => !skill || a.skills.some((s) => s.queue === skill))
+        .filter((a) => !name || a.displayName.toLowerCase().includes(name))
+        .map((a) => ({
+          AgentId: qualified(a.agentId, ctx),
+          AgentName: a.displayName,
+          Extension: a.agentId,
+          InstanceId: ctx.instanceId,
+          State: AGENT_STATE[a.state],
+          StateCode: a.state === 'break' ? a.breakReason ?? '' : '',
+          StateTime: Math.max(0, Math.floor((now - a.stateSince) / 1000)),
+          SkillGroupIdList: skillGroupIds(a, ctx),
+          SkillGroupNameList: a.skills.map((s) => ctx.queues.find((q) => q.id === s.queue)?.name ?? s.queue),
+          WorkMode: 'ON_SITE',
+          OutboundScenario: false,
+          Mobile: '',
+          Registered: a.registered,
+          CallId: a.callId ?? '',
+        }));
+      return page(agents, params);
+    },
+  },
+
+  ListRecentCallDetailRecords: {
+    agentOnly: false,
+    run: ({ user, params, ctx }) => {
+      const PageNumber = /** @type {number} */ (int(params, 'PageNumber', { min: 1, max: 100, fallback: 1 }));
+      const PageSize = /** @type {number} */ (int(params, 'PageSize', { min: 1, max: 100, fallback: 20 }));
+      const since = int(params, 'StartTime', { min: 0 });
+      const until = int(params, 'EndTime', { min: 0 });
+      if (since !== undefined && until !== undefined && since > until) throw errors.invalid('StartTime', since, 'after EndTime');
+      const criteria = obj(params, 'Criteria') ?? {};
+      /** @param {string} key */
+      const crit = (key) => {
+        const v = criteria[key];
+        if (v === undefined || v === null || v === '') return undefined;
+        if (typeof v !== 'string' && typeof v !== 'number') throw errors.format('Criteria', criteria, `${key} must be a string`);
+        return String(v);
+      };
+      const phone = crit('phoneNumber');
+      const calling = crit('callingNumber');
+      const called = crit('calledNumber');
+      if (!ctx.cdrStore) throw errors.cdrUnavailable();
+      const { total, records } = ctx.cdrStore.list({
+        // Agents see their own calls; a supervisor sees everyone's.
+        agentId: user.role === 'supervisor' ? undefined : user.agentId,
+        since,
+        until,
+        match: (r) =>
+          (phone === undefined || r.caller === phone || r.callee === phone) &&
+          (calling === undefined || r.caller === calling) &&
+          (called === undefined || r.callee === called),
+        pageNumber: PageNumber,
+        pageSize: PageSize,
+      });
+      return { PageNumber, PageSize, TotalCount: total, List: records.map((r) => cdrItem(r, ctx)) };
+    },
+  },
+};

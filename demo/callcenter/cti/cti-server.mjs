@@ -1,0 +1,225 @@
+// The dev call center's CTI HTTP API: the server side of the reference workbench SDK's request
+// convention (reference 000 section 四), answering with the vendor's response envelope
+// `{ RequestId, Code, HttpStatusCode, Message, Data }`. See README.md next to this file.
+import fs from 'node:fs';
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ACTIONS, localPart } from './actions.mjs';
+import { CtiError, errors, show, toCtiError } from './errors.mjs';
+import { readRequest, str } from './request.mjs';
+
+/** The caller-ID list used when none is passed in (outbound-numbers.json next to this file). */
+export const DEFAULT_OUTBOUND_NUMBERS = JSON.parse(fs.readFileSync(new URL('./outbound-numbers.json', import.meta.url), 'utf8')).numbers;
+
+/**
+ * @typedef {object} CtiOptions
+ * @property {import('../agents.mjs').AgentDirectory} directory  agents and their states
+ * @property {{ domain?: string, users: Array<{ user: string, role?: string, displayName?: string }> }} users  demo/users.json
+ * @property {{ queues: Array<{ id: string, name?: string }> }} queues  demo/callcenter/queues.json (skill groups)
+ * @property {import('./cdr-store.mjs').CdrStore} [cdrStore]  for ListRecentCallDetailRecords
+ * @property {import('./actions.mjs').CallControl} [callControl]  the ACD; without it call actions answer 503
+ * @property {Array<string | { number: string, province?: string, city?: string }>} [outboundNumbers]
+ * @property {string} [path]          ajaxPath, default "/data/api.json"
+ * @property {string} [actionParam]   ajaxApiParamName, default "action"
+ * @property {string} [instanceId]    accepted InstanceId, default users.domain
+ * @property {string} [sipServerUrl]  returned by GetLoginDetails, default ""
+ * @property {boolean} [requireRegistration]  ReadyForService needs a registered softphone, default false
+ * @property {number} [maxBodyBytes]  default 65536
+ * @property {number} [callControlTimeoutMs]  default 15000
+ * @property {{ info?: (line: string) => void, log?: (line: string) => void }} [logger]  one line per call, default console
+ */
+
+/**
+ * Normalizes the outbound numbers into the vendor's list item shape.
+ * @param {CtiOptions['outboundNumbers']} numbers
+ */
+function outboundList(numbers = DEFAULT_OUTBOUND_NUMBERS) {
+  if (!Array.isArray(numbers)) throw new TypeError('cti: outboundNumbers must be an array');
+  return numbers.map((n) => {
+    const item = typeof n === 'string' ? { number: n } : n;
+    if (!item || typeof item.number !== 'string' || !item.number) throw new TypeError('cti: every outbound number needs a number');
+    return { Number: item.number, Province: item.province ?? '', City: item.city ?? '' };
+  });
+}
+
+/**
+ * Creates the request handler. It answers requests for `path` (any query) and returns true, or
+ * returns false without touching the request so the caller can serve it (static files, ...).
+ * @param {CtiOptions} options
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean}
+ */
+export function createCtiHandler({
+  directory,
+  users,
+  queues,
+  cdrStore,
+  callControl,
+  outboundNumbers,
+  path = '/data/api.json',
+  actionParam = 'action',
+  instanceId,
+  sipServerUrl = '',
+  requireRegistration = false,
+  maxBodyBytes = 64 * 1024,
+  callControlTimeoutMs = 15_000,
+  logger = console,
+}) {
+  if (!directory || typeof directory.get !== 'function') throw new TypeError('cti: directory (AgentDirectory) is required');
+  if (!users || !Array.isArray(users.users)) throw new TypeError('cti: users ({ users: [...] } of users.json) is required');
+  if (!queues || !Array.isArray(queues.queues)) throw new TypeError('cti: queues ({ queues: [...] } of queues.json) is required');
+  const domain = users.domain ?? 'localhost';
+  /** @type {import('./actions.mjs').CtiContext} */
+  const ctx = {
+    directory,
+    users: new Map(users.users.map((u) => [u.user, { role: u.role ?? 'customer', displayName: u.displayName ?? u.user }])),
+    domain,
+    instanceId: instanceId ?? domain,
+    queues: queues.queues.map((q) => ({ id: q.id, name: q.name ?? q.id })),
+    cdrStore,
+    callControl,
+    callControlTimeoutMs,
+    outboundNumbers: outboundList(outboundNumbers),
+    sipServerUrl,
+    requireRegistration,
+  };
+  const write = typeof logger?.info === 'function' ? logger.info.bind(logger) : typeof logger?.log === 'function' ? logger.log.bind(logger) : () => {};
+
+  /**
+   * Resolves who is calling: UserId, or the X-CC-Agent header; both must agree.
+   * @param {Record<string, unknown>} params
+   * @param {import('node:http').IncomingMessage} req
+   */
+  function identify(params, req) {
+    const header = req.headers['x-cc-agent'];
+    const headerId = typeof header === 'string' && header.trim() ? header.trim() : undefined;
+    const raw = str(params, 'UserId', { max: 128 }) ?? headerId;
+    if (raw === undefined) throw errors.blank('UserId');
+    const id = localPart(raw, ctx);
+    if (id === null || !directory.has(id)) throw errors.userNotFound(raw);
+    if (headerId !== undefined) {
+      const fromHeader = localPart(headerId, ctx);
+      if (fromHeader !== id) {
+        throw errors.forbidden(`Agent "${show(headerId)}" (X-CC-Agent) cannot act as UserId "${show(raw)}".`, ['UserId', show(raw)]);
+      }
+    }
+    return /** @type {import('./actions.mjs').AgentRecord} */ (directory.get(id));
+  }
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {URL} url
+   * @returns {Promise<{ action?: string, userId?: string, data: unknown }>}
+   */
+  async function run(req, url, seen) {
+    if (req.method !== 'GET' && req.method !== 'POST') throw errors.methodNotAllowed(req.method);
+    const { action, params } = await readRequest(req, url, { actionParam, maxBodyBytes });
+    seen.action = action;
+    seen.userId = typeof params.UserId === 'string' ? params.UserId : req.headers['x-cc-agent'];
+    if (action === undefined || action.trim() === '') throw errors.blank(actionParam);
+    const entry = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+    if (!entry) throw errors.actionNotFound(action);
+    const instance = str(params, 'InstanceId', { max: 128 });
+    if (instance !== undefined && instance !== ctx.instanceId) throw errors.instanceNotFound(instance);
+    const user = identify(params, req);
+    seen.userId = user.agentId;
+    if (entry.agentOnly && user.role !== 'agent') {
+      throw errors.forbidden(`${user.agentId} is a ${user.role}, not an agent; it cannot ${action}.`, ['UserId', user.agentId]);
+    }
+    return entry.run({ action, params, user, ctx });
+  }
+
+  return function ctiHandler(req, res) {
+    let url;
+    try {
+      url = new URL(req.url ?? '/', 'http://cti.invalid');
+    } catch {
+      return false;
+    }
+    if (url.pathname !== path) return false;
+    const started = performance.now();
+    const requestId = randomUUID().toUpperCase();
+    /** @type {{ action?: string, userId?: unknown }} */
+    const seen = {};
+    Promise.resolve()
+      .then(() => run(req, url, seen))
+      .then(
+        (data) => ({ status: 200, body: { RequestId: requestId, Code: 'OK', HttpStatusCode: 200, Message: '', Data: data ?? null } }),
+        (e) => {
+          const err = toCtiError(e);
+          if (!(e instanceof CtiError) && !(e && typeof e === 'object' && 'code' in e)) {
+            // Our own bug, not the client's: keep the stack in the server log.
+            write(`[cti] ${requestId} internal error: ${/** @type {Error} */ (e)?.stack ?? e}`);
+          }
+          return {
+            status: err.httpStatus,
+            body: { RequestId: requestId, Code: err.code, HttpStatusCode: err.httpStatus, Message: err.message, Params: err.params, Data: null },
+          };
+        },
+      )
+      .then(({ status, body }) => {
+        if (!res.headersSent && !res.destroyed) {
+          const text = JSON.stringify(body);
+          /** @type {Record<string, string|number>} */
+          const headers = {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(text),
+            'cache-control': 'no-store',
+            'x-acs-request-id': requestId,
+          };
+          if (status === 405) headers.allow = 'GET, POST';
+          // The rest of an oversized body is not worth reading on a kept-alive connection.
+          if (status === 413) headers.connection = 'close';
+          res.writeHead(status, headers);
+          res.end(text);
+        }
+        const ms = Math.round(performance.now() - started);
+        write(`[cti] ${show(seen.action ?? '-')} UserId=${show(seen.userId ?? '-')} ${body.Code} ${ms}ms`);
+      })
+      .catch((e) => {
+        // Never let a failure here take the process down.
+        try {
+          write(`[cti] ${requestId} could not answer: ${/** @type {Error} */ (e)?.message ?? e}`);
+          res.destroy();
+        } catch {
+          /* nothing left to do */
+        }
+      });
+    return true;
+  };
+}
+
+/**
+ * Starts a server that answers only the CTI API (404 for anything else), for tests and tools.
+ * It does not own the CDR store: close that yourself.
+ * @param {CtiOptions & { host?: string, port?: number }} options
+ * @returns {Promise<{ server: import('node:http').Server, origin: string, url: string, port: number, close(): Promise<void> }>}
+ */
+export async function startCtiServer({ host = '127.0.0.1', port = 0, ...options }) {
+  const handler = createCtiHandler(options);
+  const server = http.createServer((req, res) => {
+    if (handler(req, res)) return;
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not found\n');
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return {
+    server,
+    origin,
+    url: `${origin}${options.path ?? '/data/api.json'}`,
+    port: address.port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
