@@ -304,11 +304,18 @@ export const agentMachine = setup({
           reason: params.reason,
         }) satisfies SipCommand,
     ),
-    sipDial: sendTo('sip', ({ event }) =>
-      event.type === 'call.dial' || event.type === 'call.consult'
-        ? ({ type: 'sip.call', callId: event.callId, target: event.type === 'call.dial' ? event.callee : event.target } satisfies SipCommand)
-        : ({ type: 'sip.call', callId: '', target: '' } satisfies SipCommand),
-    ),
+    sipDial: sendTo('sip', ({ event }) => {
+      if (event.type === 'call.consult') return { type: 'sip.call', callId: event.callId, target: event.target } satisfies SipCommand;
+      if (event.type === 'call.dial') {
+        return {
+          type: 'sip.call',
+          callId: event.callId,
+          target: event.callee,
+          ...(event.callerId ? { callerId: event.callerId } : {}),
+        } satisfies SipCommand;
+      }
+      return { type: 'sip.call', callId: '', target: '' } satisfies SipCommand;
+    }),
     sipTerminateCall: sendTo('sip', ({ context }) => ({ type: 'sip.terminate', callId: context.call?.callId ?? '' }) satisfies SipCommand),
     sipTerminateConsult: sendTo(
       'sip',

@@ -189,7 +189,7 @@ export type AgentCommand =
   | { type: 'agent.logout' }
   | { type: 'agent.ready' }
   | { type: 'agent.break'; reason?: string }
-  | { type: 'call.dial'; callee: string; callId: string }
+  | { type: 'call.dial'; callee: string; callId: string; callerId?: string }
   | { type: 'call.answer' }
   | { type: 'call.hangup' }
   | { type: 'call.hold' }
@@ -209,7 +209,8 @@ export type AgentEvent = AgentCommand | SipFact;
 export type SipCommand =
   | { type: 'sip.register' }
   | { type: 'sip.unregister' }
-  | { type: 'sip.call'; callId: string; target: string }
+  /** `callerId`: the outbound number the agent chose (sent as P-Preferred-Identity). */
+  | { type: 'sip.call'; callId: string; target: string; callerId?: string }
   | { type: 'sip.answer'; callId: string }
   | { type: 'sip.reject'; callId: string; code: number; reason: string }
   | { type: 'sip.terminate'; callId: string }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build, then every test group in Debian's Chromium, with a real SIP
-// server (Kamailio on 127.0.0.1, run by the test runner's sip-server plugin), all inside a
-// network namespace that has only `lo`.
-// Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`).
+// `npm test`: type-check, build, the dev call center's Node tests (test/callcenter, node:test),
+// then every test group in Debian's Chromium, with a real SIP server (Kamailio on 127.0.0.1, run
+// by the test runner's sip-server plugin), all inside a network namespace that has only `lo`.
+// Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`); `--group callcenter`
+// runs only the Node tests.
+import { existsSync, readdirSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ensureNetns } from './netns.mjs';
@@ -29,29 +31,56 @@ function step(label, cmd, cmdArgs) {
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('build', process.execPath, [`${root}scripts/build.mjs`]);
 
-let output = '';
-const code = await new Promise((resolve) => {
-  const child = spawn(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs', ...args], {
-    cwd: root,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** Runs a command, echoing and collecting its standard output. */
+function run(cmd, cmdArgs) {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(cmd, cmdArgs, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    const stop = () => child.kill('SIGTERM');
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    child.on('close', (c, signal) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve({ code: c ?? (signal ? 1 : 0), output: output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '') });
+    });
   });
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-    process.stdout.write(chunk);
-  });
-  const stop = () => child.kill('SIGTERM');
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
-});
+}
 
+const groupIndex = args.indexOf('--group');
+const group = groupIndex >= 0 ? args[groupIndex + 1] : null;
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+const nodeTests = (existsSync(`${root}test/callcenter`) ? readdirSync(`${root}test/callcenter`, { withFileTypes: true }) : [])
+  .filter((e) => e.isFile() && e.name.endsWith('.test.mjs'))
+  .map((e) => `test/callcenter/${e.name}`);
+if ((group === null || group === 'callcenter') && nodeTests.length > 0) {
+  const node = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...nodeTests]);
+  const count = (name) => Number(node.output.match(new RegExp(`ℹ ${name} (\\d+)`))?.[1] ?? 0);
+  passed += count('pass');
+  failed += count('fail') + count('cancelled');
+  skipped += count('skipped') + count('todo');
+  if (node.code !== 0 && count('fail') + count('cancelled') === 0) failed += 1;
+  console.log(`test: dev call center (node --test) ${node.code === 0 ? 'ok' : 'FAILED'}`);
+}
+if (group === 'callcenter') {
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+const browser = await run(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs', ...args]);
 // web-test-runner's last summary line counts every group of the run.
-const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-const last = [...plain.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)].at(-1);
-const passed = Number(last?.[1] ?? 0);
-let failed = Number(last?.[2] ?? 0);
-const skipped = Number(last?.[3] ?? 0);
-if (code !== 0 && failed === 0) failed = 1;
+const last = [...browser.output.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)].at(-1);
+passed += Number(last?.[1] ?? 0);
+const browserFailed = Number(last?.[2] ?? 0);
+failed += browserFailed;
+skipped += Number(last?.[3] ?? 0);
+if (browser.code !== 0 && browserFailed === 0) failed += 1;
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(code === 0 && failed === 0 ? 0 : 1);
+process.exit(failed === 0 ? 0 : 1);

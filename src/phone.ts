@@ -200,9 +200,10 @@ export class Phone {
 
   /**
    * Places a call. Runs the before-dial hook (which may rewrite or veto the number), then
-   * resolves with the call once it is answered, or rejects with the SIP cause.
+   * resolves with the call once it is answered, or rejects with the SIP cause. `callerId` is
+   * the outbound number to present (one of `cti.listOutboundNumbers()`), when the PBX allows it.
    */
-  async call(callee: string): Promise<CallInfo> {
+  async call(callee: string, options: { callerId?: string } = {}): Promise<CallInfo> {
     let target = typeof callee === 'string' ? callee.trim() : '';
     if (!target || !CALLEE.test(target)) {
       throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `callee "${String(callee)}" is not a dialable number or SIP URI`, command: 'call' });
@@ -218,8 +219,17 @@ export class Phone {
       }
       target = decision.trim();
     }
+    const callerId = typeof options?.callerId === 'string' ? options.callerId.trim() : '';
+    if (callerId && !CALLEE.test(callerId)) {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `callerId "${callerId}" is not a number or SIP URI`, command: 'call' });
+    }
     const callId = localCallId();
-    return this.exec({ type: 'call.dial', callee: target, callId }, 'call', (s) => this.settleCall(s, callId, 'call'), 120_000);
+    return this.exec(
+      { type: 'call.dial', callee: target, callId, ...(callerId ? { callerId } : {}) },
+      'call',
+      (s) => this.settleCall(s, callId, 'call'),
+      120_000,
+    );
   }
 
   /** Answers the ringing call; resolves when media is connected. */

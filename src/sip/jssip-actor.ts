@@ -301,13 +301,15 @@ export function createSipActor(settings: SipSettings) {
 
     const legOf = (callId: string): Leg | undefined => legs.get(callId);
 
-    const dial = (callId: string, target: string): void => {
+    const dial = (callId: string, target: string, callerId?: string): void => {
       if (!ua) {
         send({ type: 'sip.call.failed', callId, cause: 'not registered' });
         return;
       }
       try {
         const session = ua.call(toSipTarget(target, domain), {
+          // The caller ID the agent picked; the PBX decides whether to present it (RFC 3325).
+          ...(callerId ? { extraHeaders: [`P-Preferred-Identity: <${toSipTarget(callerId, domain)}>`] } : {}),
           mediaConstraints: AUDIO_ONLY,
           pcConfig: { iceServers: [...settings.iceServers] },
           rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
@@ -378,7 +380,7 @@ export function createSipActor(settings: SipSettings) {
           return;
         }
         case 'sip.call':
-          dial(command.callId, command.target);
+          dial(command.callId, command.target, command.callerId);
           return;
         case 'sip.answer': {
           const leg = legOf(command.callId);

@@ -263,6 +263,41 @@ describe('<cc-workbench> end to end through Kamailio', () => {
     await packetsGrow(newCall.session.connection, 'customer hears the colleague');
   });
 
+  it('as the consulted colleague, takes over the customer when the transferor completes (INVITE with Replaces)', async () => {
+    const colleague = await readyAgent('1002');
+    const transferor = await peer('1001');
+    const customer = await peer(CUSTOMER);
+    // Customer <-> transferor (1001, a plain SIP phone here).
+    const incoming = transferor.peer.nextIncoming();
+    const customerCall = customer.peer.call(testUser('1001').uri);
+    const atTransferor = await incoming;
+    transferor.peer.answer(atTransferor);
+    await customerCall.confirmed;
+    atTransferor.session.hold();
+    await waitFor(() => customerCall.events.includes('hold:remote'), 'customer held');
+    // 1001 consults the workbench (1002): an internal call, status 11.
+    const consult = transferor.peer.call(testUser('1002').uri);
+    await waitFor(() => colleague.code() === STATUS.ringing, 'colleague ringing');
+    await colleague.el.answer();
+    await consult.confirmed;
+    expect(colleague.code()).to.equal(STATUS.internalTalk);
+    const establishedBefore = colleague.of('cc-call-established').length;
+    // 1001 completes: the customer is told to call 1002 with Replaces (the consult dialog).
+    atTransferor.session.refer(testUser('1002').uri, { replaces: consult.session });
+    await waitFor(() => colleague.code() === STATUS.inboundTalk, 'colleague now talks to the customer (status 9)');
+    const established = colleague.of('cc-call-established');
+    expect(established.length).to.equal(establishedBefore + 1);
+    expect(established.at(-1)!.detail.caller).to.equal(CUSTOMER);
+    await consult.ended;
+    const replacement = await waitFor(() => customer.peer.calls.find((c) => c !== customerCall && c.events.includes('confirmed')), 'customer connected to 1002');
+    await packetsGrow(probe!.latest(), 'colleague hears the customer');
+    await packetsGrow(replacement.session.connection, 'customer hears the colleague');
+    await colleague.el.hangUp();
+    expect(colleague.code()).to.equal(STATUS.afterCall);
+    expect(colleague.of('cc-call-hangup').at(-1)!.detail.type).to.equal('inbound');
+    await replacement.ended;
+  });
+
   it('consults a colleague, then cancels and resumes the customer', async () => {
     const agent = await readyAgent('1001');
     const colleague = await peer('1002', (p) => {
