@@ -1,4 +1,6 @@
-// A small static file server for the demo and the bench (GET/HEAD only, 127.0.0.1 only).
+// A small static file server for the demo and the bench (127.0.0.1 only). Static files are
+// GET/HEAD only; `handlers` (the dev call center's APIs) see every request first and return true
+// when they answered it.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -16,9 +18,19 @@ const TYPES = {
 };
 
 /** Serves `root` on 127.0.0.1:`port` (0 = any free port); resolves with { url, close }. */
-export function serveStatic(rootDir, { port = 0, index = '/demo/' } = {}) {
+export function serveStatic(rootDir, { port = 0, index = '/demo/', handlers = [] } = {}) {
   const root = resolve(rootDir);
   const server = createServer((req, res) => {
+    for (const handle of handlers) {
+      try {
+        if (handle(req, res)) return;
+      } catch (error) {
+        console.error(`serve: ${req.method} ${req.url}: ${error instanceof Error ? error.stack : error}`);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('internal error\n');
+        return;
+      }
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;

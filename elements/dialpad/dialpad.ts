@@ -72,6 +72,9 @@ export class CcDialpad extends LitElement {
   /** The number being composed. */
   @property() value = '';
 
+  /** Outbound number to present to the called party (a CTI caller ID); empty = the PBX's choice. */
+  @property({ attribute: 'caller-id' }) callerId = '';
+
   /** Tones sent during the current call. */
   @state() private tones = '';
 
@@ -100,8 +103,20 @@ export class CcDialpad extends LitElement {
   dial(): void {
     const number = this.value.trim();
     if (!number || !this.phone || !(this.agent.value & CAN_DIAL) || this.agent.value & CONNECTED) return;
+    const callerId = this.callerId.trim();
     // Failures reach the page as the phone's error facts (cc-error on <cc-workbench>).
-    this.phone.call(number).catch(() => undefined);
+    this.phone.call(number, callerId ? { callerId } : {}).catch(() => undefined);
+  }
+
+  /**
+   * Focuses the Call button once rendered, or the number input while calling is not possible,
+   * so a number picked elsewhere (a recent call) is one key press from being dialed.
+   */
+  async focusCall(): Promise<void> {
+    await this.updateComplete;
+    const root = this.renderRoot;
+    const call = root.querySelector<HTMLButtonElement>('[part~="call-button"]');
+    (call && !call.disabled ? call : root.querySelector<HTMLElement>('input, button'))?.focus();
   }
 
   private deleteDigit(): void {

@@ -68,6 +68,11 @@ export const workbenchStyles = css`
     cursor: not-allowed;
     opacity: 0.5;
   }
+  /* Waiting for the CTI backend: still focusable, visibly unavailable. */
+  [aria-disabled='true'] {
+    cursor: progress;
+    opacity: 0.6;
+  }
   :is(button, select, input):focus-visible {
     outline: 2px solid var(--_primary);
     outline-offset: 2px;
@@ -172,7 +177,8 @@ export const workbenchStyles = css`
     block-size: 36px;
     border-radius: 50%;
     background: color-mix(in srgb, var(--_primary), var(--_bg) 84%);
-    color: var(--_primary);
+    /* Darker than the primary colour: initials on the tinted disc need 4.5:1. */
+    color: color-mix(in srgb, var(--_primary), #000 20%);
     font-weight: 700;
     font-size: 13px;
   }

@@ -40,6 +40,8 @@ import { loadPhone } from '../../src/load-phone.js';
 import type { PhoneModule } from '../../src/load-phone.js';
 import type { AgentActor, AgentSnapshot, Phone } from '../../src/phone.js';
 import { ICON, icon } from '../dialpad/icons.js';
+import { formatDuration } from './format.js';
+import type { CcWorkbenchCti } from './workbench-cti.js';
 import { workbenchStyles } from './workbench.styles.js';
 
 /** Commands whose buttons the workbench shows; their bit in `WorkbenchView.accepted` is their index. */
@@ -60,6 +62,11 @@ const COMMANDS = [
   'call.cancelConsult',
 ] as const satisfies readonly AgentEvent['type'][];
 type UiCommand = (typeof COMMANDS)[number];
+/** `WorkbenchView.accepted` bits of the agent-status commands (COMMANDS[0..4]). */
+const AGENT_BITS = 0b11111;
+
+/** The CTI parts load with the first phone that has a CTI API; SIP-only pages never fetch them. */
+let ctiModule: Promise<typeof import('./workbench-cti.js')> | null = null;
 
 /** Default break reasons; each is a key of the translations' `breakReason` table. */
 export const DEFAULT_BREAK_REASONS: readonly string[] = ['rest', 'meal', 'meeting', 'training'];
@@ -121,6 +128,8 @@ interface WorkbenchView {
   readonly afterCallSeconds: number | 'manual';
   readonly onCall: boolean;
   readonly connected: boolean;
+  /** A service-state change waits for the CTI backend. */
+  readonly ctiPending: boolean;
   /** Bit i set when the state accepts COMMANDS[i]. */
   readonly accepted: number;
   readonly now: () => number;
@@ -136,6 +145,7 @@ const IDLE_VIEW: WorkbenchView = {
   afterCallSeconds: 'manual',
   onCall: false,
   connected: false,
+  ctiPending: false,
   accepted: 0,
   now: Date.now,
 };
@@ -156,6 +166,7 @@ function selectView(snapshot: AgentSnapshot): WorkbenchView {
     afterCallSeconds: c.policy.afterCall,
     onCall: snapshot.hasTag('onCall'),
     connected: snapshot.hasTag('connected'),
+    ctiPending: snapshot.hasTag('ctiPending'),
     accepted,
     now: c.now,
   };
@@ -189,14 +200,6 @@ function initials(name: string): string {
     .map((word) => word.charAt(0))
     .join('')
     .toUpperCase();
-}
-
-function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  return `${hours ? `${hours}:${pad(minutes)}` : pad(minutes)}:${pad(total % 60)}`;
 }
 
 function text(value: string | null | undefined): string {
@@ -239,6 +242,9 @@ function text(value: string | null | undefined): string {
  * @csspart after-call - The after-call work panel.
  * @csspart error - The latest error (dismissable).
  * @csspart config-error - The configuration error panel.
+ * @csspart caller-id - CTI only: the caller ID picker above the dialpad (label, select, refresh).
+ * @csspart transfer-targets - CTI only: the agents offered for transfer and consult (their count, refresh, errors).
+ * @csspart recent-calls - CTI only: the collapsible recent calls list (a `<details>`).
  *
  * @cssproperty --cc-primary-color - Primary actions and focus rings. Default #2563eb.
  * @cssproperty --cc-danger-color - Hang up and errors. Default #dc2626.
@@ -295,7 +301,9 @@ export class CcWorkbench extends LitElement {
   /**
    * URL or path of the host's CTI API (reference `ajaxOrigin` + `ajaxPath`). When set, log-in,
    * ready, break and log-out go through it (ReadyForService, TakeBreak, SignOutGroup) and the
-   * workbench shows caller IDs, transfer targets and recent calls from it.
+   * workbench shows caller IDs (ListOutboundNumbersOfUser), transfer targets
+   * (ListRealtimeAgentStates) and recent calls (ListRecentCallDetailRecords) from it. A failed
+   * list request shows an inline error and fires `cc-error` 7200 with `apiName` and `requestId`.
    */
   @property() cti: string | null = null;
 
@@ -339,6 +347,11 @@ export class CcWorkbench extends LitElement {
   @state() private target = '';
   @state() private chosenReason = '';
   @state() private keypadOpen = false;
+
+  /** The CTI parts, once their module loaded for a phone with a CTI API. */
+  private ctiParts: CcWorkbenchCti | null = null;
+  /** Agent-command bits before the pending CTI change, so its buttons stay (busy) until it settles. */
+  private agentBitsBeforeCti = 0;
 
   private currentPhone: Phone | null = null;
   private ownsPhone = false;
@@ -421,9 +434,15 @@ export class CcWorkbench extends LitElement {
     return this.withPhone((p) => p.applyForBreak(reason));
   }
 
-  /** Calls a number or SIP URI; `cc-dial-request` may rewrite or veto it. Resolves when answered. */
-  call(callee: string): Promise<CallInfo> {
-    return this.withPhone((p) => p.call(callee));
+  /**
+   * Calls a number or SIP URI; `cc-dial-request` may rewrite or veto it. Resolves when answered.
+   * With a CTI API, `callerId` defaults to the caller ID chosen in the workbench.
+   */
+  call(callee: string, options: { callerId?: string } = {}): Promise<CallInfo> {
+    return this.withPhone((p) => {
+      const callerId = options.callerId ?? this.ctiParts?.callerId ?? '';
+      return p.call(callee, callerId ? { callerId } : {});
+    });
   }
 
   /** Answers the ringing call. */
@@ -555,6 +574,8 @@ export class CcWorkbench extends LitElement {
     this.clock.running = current.onCall || current.afterCallEndsAt !== null;
     if (!current.connected) this.keypadOpen = false;
     if (!current.call) this.announcement = '';
+    if (!current.ctiPending) this.agentBitsBeforeCti = current.accepted & AGENT_BITS;
+    this.ctiParts?.sync({ loggedIn: current.code >= STATUS.break, transferOpen: this.transferOpen(current) });
   }
 
   protected override updated(): void {
@@ -776,7 +797,37 @@ export class CcWorkbench extends LitElement {
     if (previous && ownedPrevious) previous.destroy();
     if (phone && this.isConnected) this.bind(phone);
     this.announcement = '';
+    this.ctiParts?.dispose();
+    this.ctiParts = null;
+    const client = phone?.cti;
+    if (phone && client) {
+      ctiModule ??= import('./workbench-cti.js');
+      ctiModule.then(
+        ({ CcWorkbenchCti }) => {
+          if (this.currentPhone !== phone || this.ctiParts) return;
+          this.ctiParts = new CcWorkbenchCti(this, phone, client, this.fillNumber);
+          this.requestUpdate();
+        },
+        (error: unknown) => {
+          ctiModule = null;
+          this.reportError({ errorCode: ERROR.ctiFailed, errorMsg: `The CTI module failed to load: ${String(error)}`, command: 'configure' });
+        },
+      );
+    }
     this.requestUpdate();
+  }
+
+  /** A recent call was picked: its number goes to the dialpad, and focus to Call. */
+  private readonly fillNumber = (number: string): void => {
+    const pad = this.renderRoot.querySelector('cc-dialpad');
+    if (!pad) return;
+    pad.value = number;
+    void pad.focusCall();
+  };
+
+  /** True when the transfer/consult target field is shown. */
+  private transferOpen(view: WorkbenchView): boolean {
+    return view.connected && !this.keypadOpen && (can(view, 'call.transfer') || can(view, 'call.consult'));
   }
 
   /** Maps the phone's facts to DOM events on the host. */
@@ -866,17 +917,28 @@ export class CcWorkbench extends LitElement {
     for (const name of wanted) states.add(name);
   }
 
+  /** Runs an agent-status command unless a CTI change is still pending. */
+  private runAgent(command: (phone: Phone) => Promise<unknown>): void {
+    if (!this.agent.value.ctiPending) this.run(command);
+  }
+
+  /** The view whose agent-command bits the status buttons follow: during a CTI change, the ones before it. */
+  private agentView(view: WorkbenchView): WorkbenchView {
+    return view.ctiPending ? { ...view, accepted: (view.accepted & ~AGENT_BITS) | this.agentBitsBeforeCti } : view;
+  }
+
   // ---- Event handlers ----
 
+  // While a CTI change is pending the status buttons stay, aria-disabled: a second click is ignored.
   private readonly onLogIn = (): void =>
-    this.run(async (p) => {
+    this.runAgent(async (p) => {
       if (p.snapshot.context.code === STATUS.unregistered) await p.register();
       await p.logIn();
     });
 
-  private readonly onReady = (): void => this.run((p) => p.ready());
-  private readonly onBreak = (): void => this.run((p) => p.applyForBreak(this.selectedReason() || undefined));
-  private readonly onLogOut = (): void => this.run((p) => p.logOut());
+  private readonly onReady = (): void => this.runAgent((p) => p.ready());
+  private readonly onBreak = (): void => this.runAgent((p) => p.applyForBreak(this.selectedReason() || undefined));
+  private readonly onLogOut = (): void => this.runAgent((p) => p.logOut());
   private readonly onAnswer = (): void => this.run((p) => p.answer());
   private readonly onHangUp = (): void => this.run((p) => p.hangUp());
   private readonly onHold = (): void => this.run((p) => p.hold());
@@ -952,7 +1014,11 @@ export class CcWorkbench extends LitElement {
     `;
   }
 
-  private renderAgentActions(view: WorkbenchView, t: CcTranslation): TemplateResult | typeof nothing {
+  private renderAgentActions(current: WorkbenchView, t: CcTranslation): TemplateResult | typeof nothing {
+    const view = this.agentView(current);
+    const busy = current.ctiPending;
+    // aria-disabled rather than disabled: a disabled button drops keyboard focus to <body>.
+    const off = busy ? 'true' : nothing;
     const canLogIn = can(view, 'agent.register') || can(view, 'agent.login');
     const canReady = can(view, 'agent.ready') && view.code !== STATUS.afterCall;
     const canBreak = can(view, 'agent.break') && view.code !== STATUS.break;
@@ -960,21 +1026,23 @@ export class CcWorkbench extends LitElement {
     if (!canLogIn && !canReady && !canBreak && !canLogOut) return nothing;
     const chosen = this.selectedReason();
     return html`
-      <div part="actions" class="actions" role="group" aria-label=${t.label.agentActions}>
-        ${canLogIn ? html`<button class="btn primary" @click=${this.onLogIn}>${t.action.logIn}</button>` : nothing}
-        ${canReady ? html`<button class="btn primary" @click=${this.onReady}>${t.action.ready}</button>` : nothing}
+      <div part="actions" class="actions" role="group" aria-label=${t.label.agentActions} aria-busy=${busy ? 'true' : 'false'}>
+        ${canLogIn ? html`<button class="btn primary" aria-disabled=${off} @click=${this.onLogIn}>${t.action.logIn}</button>` : nothing}
+        ${canReady ? html`<button class="btn primary" aria-disabled=${off} @click=${this.onReady}>${t.action.ready}</button>` : nothing}
         ${canBreak
           ? html`<span class="break">
-              <select aria-label=${t.label.breakReason} @change=${this.onReasonChange}>
+              <select aria-label=${t.label.breakReason} aria-disabled=${off} @change=${this.onReasonChange}>
                 ${this.breakReasons.map(
                   (reason) =>
                     html`<option value=${reason} ?selected=${reason === chosen}>${breakReasonLabel(t, reason)}</option>`,
                 )}
               </select>
-              <button class="btn" @click=${this.onBreak}>${t.action.break}</button>
+              <button class="btn" aria-disabled=${off} @click=${this.onBreak}>${t.action.break}</button>
             </span>`
           : nothing}
-        ${canLogOut ? html`<button class="btn ghost" @click=${this.onLogOut}>${t.action.goOffline}</button>` : nothing}
+        ${canLogOut
+          ? html`<button class="btn ghost" aria-disabled=${off} @click=${this.onLogOut}>${t.action.goOffline}</button>`
+          : nothing}
       </div>
     `;
   }
@@ -1024,15 +1092,26 @@ export class CcWorkbench extends LitElement {
         : view.code === STATUS.unregistered || view.code === STATUS.offline
           ? t.message.loggedOutHint
           : '';
+    const cti = this.ctiParts;
     return html`
       ${view.onCall ? this.renderCall(view, t) : nothing}
       ${view.code === STATUS.afterCall ? this.renderAfterCall(view, t) : nothing}
-      ${hint ? html`<p class="hint">${hint}</p>` : nothing} ${view.onCall ? nothing : this.renderDialpad()}
+      ${hint ? html`<p class="hint">${hint}</p>` : nothing}
+      ${view.onCall
+        ? nothing
+        : html`${cti && view.code >= STATUS.break ? cti.renderCallerId(t) : nothing}${this.renderDialpad()}${cti
+            ? cti.renderRecentCalls(t)
+            : nothing}`}
     `;
   }
 
   private renderDialpad(): TemplateResult {
-    return html`<cc-dialpad part="dialpad" lang=${this.localize.lang} .phone=${this.currentPhone}></cc-dialpad>`;
+    return html`<cc-dialpad
+      part="dialpad"
+      lang=${this.localize.lang}
+      .phone=${this.currentPhone}
+      .callerId=${this.ctiParts?.callerId ?? ''}
+    ></cc-dialpad>`;
   }
 
   private renderCall(view: WorkbenchView, t: CcTranslation): TemplateResult {
@@ -1110,10 +1189,12 @@ export class CcWorkbench extends LitElement {
               id="transfer-target"
               type="tel"
               autocomplete="off"
+              list=${this.ctiParts ? 'transfer-targets' : nothing}
               placeholder=${t.label.transferPlaceholder}
               .value=${this.target}
               @input=${this.onTargetInput}
             />
+            ${this.ctiParts ? this.ctiParts.renderTransferTargets(t) : nothing}
             <div class="transfer-row">
               ${canTransfer
                 ? html`<button class="btn" ?disabled=${empty} @click=${this.onTransfer}>
@@ -1166,8 +1247,15 @@ export class CcWorkbench extends LitElement {
         ${remaining === null
           ? nothing
           : html`<div class="progress" aria-hidden="true"><span style="inline-size: ${share * 100}%"></span></div>`}
-        ${can(view, 'agent.ready')
-          ? html`<button class="btn primary block" @click=${this.onReady}>${t.action.ready}</button>`
+        ${can(this.agentView(view), 'agent.ready')
+          ? html`<button
+              class="btn primary block"
+              aria-disabled=${view.ctiPending ? 'true' : nothing}
+              aria-busy=${view.ctiPending ? 'true' : 'false'}
+              @click=${this.onReady}
+            >
+              ${t.action.ready}
+            </button>`
           : nothing}
       </section>
     `;

@@ -130,7 +130,7 @@ export class CtiClient {
         extension: text(a['Extension'] ?? a['LoginName'] ?? userId.split('@')[0] ?? ''),
         displayName: text(a['DisplayName'] ?? a['AgentName'] ?? userId),
         state: text(a['State'] ?? a['state'] ?? ''),
-        stateSince: time(a['StateTime'] ?? a['StateSince'] ?? null),
+        stateSince: sinceOf(a['StateTime'] ?? a['StateSince'] ?? null),
       };
     });
   }
@@ -145,7 +145,7 @@ export class CtiClient {
       callee: text(r['CalledNumber'] ?? r['Callee'] ?? r['callee'] ?? ''),
       startTime: time(r['StartTime'] ?? r['startTime']) ?? 0,
       duration: Number(r['CallDuration'] ?? r['Duration'] ?? r['duration'] ?? 0) || 0,
-      result: text(r['Result'] ?? r['ReleaseReason'] ?? r['result'] ?? ''),
+      result: text(r['ContactDisposition'] ?? r['Result'] ?? r['result'] ?? ''),
     }));
   }
 
@@ -226,6 +226,12 @@ function time(value: unknown): number | null {
     return Number.isNaN(t) ? null : t;
   }
   return null;
+}
+
+/** CCC's StateTime is the seconds spent in the state; an epoch (ms) or a date string also works. */
+function sinceOf(value: unknown): number | null {
+  if (typeof value === 'number' && value >= 0 && value < 1e9) return Date.now() - value * 1000;
+  return time(value);
 }
 
 function direction(value: unknown): CallRecord['direction'] {

@@ -60,9 +60,33 @@ export interface CcTranslation {
     readonly breakHint: string;
     readonly transferring: (target: string) => string;
   };
+  /** The parts shown only with a CTI API: caller ID, transfer targets, recent calls. */
+  readonly cti: {
+    readonly callerId: string;
+    readonly transferTargets: string;
+    readonly recentCalls: string;
+    readonly loading: string;
+    readonly retry: string;
+    /** Accessible names of each list's refresh button. */
+    readonly refresh: Readonly<Record<CtiList, string>>;
+    /** Inline error title when a list request fails; the technical message is shown below. */
+    readonly failed: Readonly<Record<CtiList, string>>;
+    readonly noCallerIds: string;
+    readonly noAgents: string;
+    readonly noRecentCalls: string;
+    readonly agentsReady: (ready: number, total: number) => string;
+    readonly direction: Readonly<Record<'inbound' | 'outbound' | 'internal', string>>;
+    /** Backend agent states (ListRealtimeAgentStates `State`), by lower-case name; unknown ones are shown as given. */
+    readonly agentState: Readonly<Record<string, string>>;
+    /** Call record results, by lower-case name; unknown ones are shown as given. */
+    readonly callResult: Readonly<Record<string, string>>;
+  };
   /** Short explanations of error codes (section 七); the technical message is shown below. */
   readonly error: Readonly<Partial<Record<number, string>>> & { readonly fallback: string };
 }
+
+/** The lists the CTI parts fetch. */
+export type CtiList = 'callerIds' | 'agents' | 'recentCalls';
 
 export const en: CcTranslation = {
   $lang: 'en',
@@ -142,6 +166,43 @@ export const en: CcTranslation = {
     breakHint: 'On break: no calls are routed to you.',
     transferring: (target) => `Transferring to ${target}…`,
   },
+  cti: {
+    callerId: 'Caller ID',
+    transferTargets: 'Transfer targets',
+    recentCalls: 'Recent calls',
+    loading: 'Loading…',
+    retry: 'Retry',
+    refresh: { callerIds: 'Refresh caller IDs', agents: 'Refresh agent list', recentCalls: 'Refresh recent calls' },
+    failed: {
+      callerIds: 'Could not load caller IDs',
+      agents: 'Could not load the agent list',
+      recentCalls: 'Could not load recent calls',
+    },
+    noCallerIds: 'No outbound numbers assigned',
+    noAgents: 'No other agents',
+    noRecentCalls: 'No recent calls',
+    agentsReady: (ready, total) => `${ready} of ${total} agents ready`,
+    direction: { inbound: 'Inbound', outbound: 'Outbound', internal: 'Internal' },
+    agentState: {
+      ready: 'Ready',
+      break: 'Break',
+      ringing: 'Ringing',
+      dialing: 'Dialing',
+      talking: 'Talking',
+      acw: 'After-call work',
+      working: 'After-call work',
+      offline: 'Offline',
+    },
+    callResult: {
+      answered: 'Answered',
+      success: 'Answered',
+      missed: 'Missed',
+      noanswer: 'Missed',
+      abandoned: 'Abandoned',
+      failed: 'Failed',
+      busy: 'Busy',
+    },
+  },
   error: {
     fallback: 'Something went wrong',
     9001: 'Not possible in the current state',
@@ -158,6 +219,7 @@ export const en: CcTranslation = {
     7020: 'The phone did not respond in time',
     7100: 'Invalid configuration',
     7101: 'Invalid number',
+    7200: 'The call-center service refused the request',
     8001: 'The microphone is not available',
   },
 };

@@ -41,6 +41,8 @@ export interface Mounted {
 export async function mountWorkbench(
   attrs: Record<string, string | null> = {},
   sipOptions: FakeSipOptions = { autoRespond: true },
+  /** Sets properties before the element connects (e.g. `ctiRequest`), so the first phone has them. */
+  setup: (el: CcWorkbench) => void = () => undefined,
 ): Promise<Mounted> {
   const sip = createFakeSip(sipOptions);
   const el = document.createElement('cc-workbench');
@@ -48,6 +50,7 @@ export async function mountWorkbench(
   for (const type of EVENT_TYPES) el.addEventListener(type, (e) => events.push(e as CustomEvent));
   el.phoneFactory = (config) => new Phone(config, { sipActor: sip.actor });
   el.password = 'secret';
+  setup(el);
   for (const [name, value] of Object.entries({ server: SERVER, 'sip-uri': SIP_URI, ...attrs })) {
     if (value !== null) el.setAttribute(name, value);
   }

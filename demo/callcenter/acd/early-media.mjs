@@ -95,15 +95,21 @@ export function answerWithPeer(session, pc, offerSdp, { extraHeaders = [] } = {}
   globalThis.RTCPeerConnection = /** @type {any} */ (function EarlyMediaPeer() {
     return pc;
   });
+  const restore = () => {
+    p.setRemoteDescription = setRemoteDescription;
+    p.createAnswer = createAnswer;
+    p.setLocalDescription = setLocalDescription;
+  };
   try {
     session.answer({ mediaConstraints: { audio: false, video: false }, extraHeaders });
+  } catch (e) {
+    restore();
+    throw e;
   } finally {
     globalThis.RTCPeerConnection = Global;
   }
   if (session.connection !== pc) {
-    p.setRemoteDescription = setRemoteDescription;
-    p.createAnswer = createAnswer;
-    p.setLocalDescription = setLocalDescription;
+    restore();
     throw new Error('early media: JsSIP answer() did not use the early-media peer connection');
   }
 }

@@ -304,7 +304,10 @@ export const ACTIONS = {
     run: ({ user, params, ctx, action }) => {
       // The vendor's API names it Code; its UserContext calls it BreakCode. Accept both.
       const code = str(params, 'Code', { max: 64 }) ?? str(params, 'BreakCode', { max: 64 }) ?? 'default';
-      refuseBusy(user, action);
+      // A ringing agent may go on break: the workbench does so when a call rings unanswered
+      // (reference: 30 s of ringing -> break). The ACD then treats the offer as refused and
+      // leaves the break in place (it restores an agent only while still ringing for its call).
+      if (user.state !== 'ringing') refuseBusy(user, action);
       if (user.state === 'offline') throw errors.state('AgentOffline', user.agentId, user.state, action);
       ctx.directory.setState(user.agentId, 'break', { reason: code, viaCti: true });
       return userContext(user.agentId, ctx);

@@ -56,7 +56,7 @@ function toMs(v) {
 /**
  * Validates and completes a record; throws TypeError naming the faulty field.
  * Fields not listed in CdrRecord are kept as they are.
- * @param {Partial<CdrRecord> & Record<string, unknown>} r
+ * @param {Record<string, any>} r  a CdrRecord, possibly without the defaulted fields
  * @returns {CdrRecord}
  */
 export function normalizeCdr(r) {
@@ -185,7 +185,7 @@ export class CdrStore {
 
   /**
    * Stores one finished call (synchronously: it is on disk when this returns).
-   * @param {Partial<CdrRecord> & Record<string, unknown>} record
+   * @param {Record<string, any>} record  a CdrRecord; see normalizeCdr for the defaults
    * @returns {CdrRecord} the stored record (validated, with defaults filled in)
    */
   append(record) {
@@ -203,7 +203,7 @@ export class CdrStore {
    */
   list({ agentId, since, until, match, limit, pageNumber = 1, pageSize } = {}) {
     const size = pageSize ?? limit ?? Infinity;
-    const first = (Math.max(1, pageNumber) - 1) * size;
+    const first = size === Infinity ? 0 : (Math.max(1, pageNumber) - 1) * size;
     /** @type {CdrRecord[]} */
     const page = [];
     let total = 0;

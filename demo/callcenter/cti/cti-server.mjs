@@ -109,7 +109,8 @@ export function createCtiHandler({
   /**
    * @param {import('node:http').IncomingMessage} req
    * @param {URL} url
-   * @returns {Promise<{ action?: string, userId?: string, data: unknown }>}
+   * @param {{ action?: string, userId?: unknown }} seen  filled in as the request is understood, for the log line
+   * @returns {Promise<unknown>} the response's Data
    */
   async function run(req, url, seen) {
     if (req.method !== 'GET' && req.method !== 'POST') throw errors.methodNotAllowed(req.method);

@@ -79,7 +79,7 @@ export class Customer extends EventEmitter {
     this.remoteHold = false;
     this.holdCount = 0;
     this.dtmfSent = '';
-    /** @type {import('jssip').RTCSession|null} */
+    /** @type {import('jssip/lib/RTCSession.js').RTCSession|null} */
     this.session = null;
     /** @type {import('werift').RTCPeerConnection|null} the call's peer connection (kept after the end, closed) */
     this.peerConnection = null;
@@ -115,7 +115,7 @@ export class Customer extends EventEmitter {
     if (this.state !== 'idle') throw new Error(`customer ${this.id}: call() in state ${this.state}`);
     const uri = target.startsWith('sip:') ? target : `sip:${target}@${this.domain}`;
     this.setState('dialing');
-    const fromUserName = from && from !== this.ua.configuration.uri.user ? from : undefined;
+    const fromUserName = from && from !== /** @type {any} */ (this.ua).configuration?.uri?.user ? from : undefined;
     const session = this.ua.call(uri, {
       mediaStream: /** @type {MediaStream} */ (/** @type {unknown} */ (this.source.stream)),
       pcConfig: { iceServers: [] },
@@ -136,7 +136,7 @@ export class Customer extends EventEmitter {
   /**
    * Takes an incoming session (the call center calling this customer's number) and answers it
    * after `answerDelayMs` (a negative delay: never, the call rings until the caller gives up).
-   * @param {import('jssip').RTCSession} session
+   * @param {import('jssip/lib/RTCSession.js').RTCSession} session
    * @param {{ call_id?: string }} [request] the INVITE
    */
   answerIncoming(session, request) {
@@ -165,7 +165,7 @@ export class Customer extends EventEmitter {
   }
 
   /**
-   * @param {import('jssip').RTCSession} session
+   * @param {import('jssip/lib/RTCSession.js').RTCSession} session
    * @private
    */
   bindSession(session) {

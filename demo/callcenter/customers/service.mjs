@@ -33,7 +33,7 @@ export class CustomerInputError extends Error {
  * @property {import('../media/audio.mjs').AudioSourceOptions} [answerAudio] what customers who
  *   answer send (default the melody prompt)
  * @property {number} [maxActive] concurrent calls (default 50)
- * @property {number} [maxHistory] ended calls kept (default 50)
+ * @property {number} [maxHistory] ended calls kept, with their recordings (default 20: up to 20 MB)
  * @property {number} [recordSeconds] received audio kept per call (default 60)
  * @property {{ info: (...a: unknown[]) => void, warn: (...a: unknown[]) => void }} [log]
  */
@@ -60,7 +60,7 @@ export async function startCustomerService(options) {
   const {
     wsUrl, domain, user = 'pstn', password, defaultFrom = '13800000001', answerDelayMs = 1000,
     audio = { kind: 'tone', frequency: 440 }, answerAudio = { kind: 'prompt' },
-    maxActive = 50, maxHistory = 50, recordSeconds = 60,
+    maxActive = 50, maxHistory = 20, recordSeconds = 60,
     log = { info() {}, warn: (...a) => console.warn('[customers]', ...a) },
   } = options;
   const JsSIP = loadNodeJsSIP();
@@ -110,13 +110,14 @@ export async function startCustomerService(options) {
 
   ua.on('newRTCSession', (/** @type {any} */ e) => {
     if (e.originator !== 'remote') return;
-    /** @type {import('jssip').RTCSession} */
+    /** @type {import('jssip/lib/RTCSession.js').RTCSession} */
     const session = e.session;
     if (closed || active.size >= maxActive) {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
-    const called = e.request?.ruri?.user ?? user;
+    // the To user is the number dialled; the Request-URI was rewritten to our registered contact
+    const called = e.request?.to?.uri?.user ?? e.request?.ruri?.user ?? user;
     const caller = session.remote_identity?.uri?.user ?? 'unknown';
     const c = new Customer({ id: nextId(), ua, domain, direction: 'incoming', from: caller, to: called, audio: answerAudio, answerDelayMs, recordSeconds, log });
     track(c);

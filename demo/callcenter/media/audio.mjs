@@ -52,12 +52,15 @@ export function muLawToLinear(byte) {
   const u = ~byte & 0xff;
   const exponent = (u >> 4) & 0x07;
   const magnitude = ((((u & 0x0f) << 3) + MULAW_BIAS) << exponent) - MULAW_BIAS;
-  return u & 0x80 ? -magnitude : magnitude;
+  return u & 0x80 && magnitude ? -magnitude : magnitude;
 }
 
 const MULAW_DECODE = Int16Array.from({ length: 256 }, (_, b) => muLawToLinear(b));
 
-/** G.711 A-law byte to PCM (decoding only: a browser might send PCMA if the SDP allowed it). */
+/**
+ * G.711 A-law byte to PCM (decoding only: a browser might send PCMA if the SDP allowed it).
+ * @param {number} byte
+ */
 function aLawToLinear(byte) {
   const a = byte ^ 0x55;
   const exponent = (a & 0x70) >> 4;
@@ -118,7 +121,7 @@ function toneGenerator({ frequency, amplitude, onMs, offMs }) {
   const peak = amplitude * 32767;
   const step = (2 * Math.PI * frequency) / SAMPLE_RATE;
   const period = onMs && offMs ? Math.round(((onMs + offMs) * SAMPLE_RATE) / 1000) : 0;
-  const on = period ? Math.round((onMs * SAMPLE_RATE) / 1000) : 0;
+  const on = period ? Math.round(((onMs ?? 0) * SAMPLE_RATE) / 1000) : 0;
   let n = 0;
   return () => {
     const frame = new Int16Array(FRAME_SAMPLES);
@@ -467,8 +470,7 @@ export function createRecorder(track, { maxSeconds = 60, telephoneEventPayloadTy
     }
   }
 
-  /** @type {{ unSubscribe: () => void } | void | undefined} */
-  const subscription = track?.onReceiveRtp.subscribe(feed);
+  const subscription = /** @type {{ unSubscribe: () => void } | undefined} */ (track?.onReceiveRtp.subscribe(feed) || undefined);
 
   function samples(/** @type {number} */ lastSamples = capacity) {
     const n = Math.min(written, capacity, lastSamples);

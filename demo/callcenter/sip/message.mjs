@@ -33,7 +33,9 @@ export class SipParseError extends Error {
  * @typedef {{ transport: string, host: string, port?: number, params: Record<string, string|null>, branch?: string, sentBy: string }} Via
  */
 
+/** @type {Record<string, string>} */
 const COMPACT = { i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from', s: 'subject', k: 'supported', t: 'to', v: 'via', o: 'event', r: 'refer-to', b: 'referred-by', x: 'session-expires', u: 'allow-events' };
+/** @type {Record<string, string>} */
 const CANONICAL = {
   'call-id': 'Call-ID', cseq: 'CSeq', 'www-authenticate': 'WWW-Authenticate', 'max-forwards': 'Max-Forwards',
   'record-route': 'Record-Route', 'content-length': 'Content-Length', 'min-expires': 'Min-Expires',

@@ -58,9 +58,14 @@ const PHONE_NUMBER = /^\+?\d{5,}$/;
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, REFER, NOTIFY, SUBSCRIBE, REGISTER';
 
 /**
- * The running server. Emits `registered` / `unregistered` ({ user, contact, reason }) and
- * `call-start` ({ callId, fromUser, toUser, time }), `call-answer` ({ callId, time }),
- * `call-end` ({ callId, time, status, reason, byUser? }).
+ * The running server. Events (time = ms since epoch):
+ * - `registered` { user, contact } when a new binding appears (refreshes are silent)
+ * - `unregistered` { user, contact, reason: 'expired' | 'unregister' | 'socket-closed' }
+ * - `call-start` { callId, fromUser, toUser, time } for each authenticated initial INVITE
+ *   (toUser is the dialed Request-URI user)
+ * - `call-answer` { callId, time } on the 2xx to it
+ * - `call-end` { callId, time, status, reason: 'bye' | 'cancel' | 'failed' | 'socket-closed', byUser? }
+ *   status is the INVITE's final status (200 for answered calls); byUser hung up (BYE) or vanished.
  */
 export class SipServer extends EventEmitter {
   /** ws://127.0.0.1:<port> */
@@ -312,8 +317,8 @@ export async function startSipServer({
     learnContacts(conn, req);
     const method = /** @type {string} */ (req.method);
     if (method === 'ACK') return onAck(req);
+    if (method === 'CANCEL') return onCancel(conn, req, txKey(req, 'INVITE'));
     const key = txKey(req);
-    if (method === 'CANCEL') return onCancel(conn, req, key);
     const again = serverTxns.get(key);
     if (again) {
       if (again.last) send(conn, again.last);
@@ -441,7 +446,7 @@ export async function startSipServer({
       };
       st.dialog = dialog;
       dialogs.set(callId, dialog);
-      server.emit('call-start', { callId, fromUser: dialog.fromUser, toUser: dialog.toUser, time: new Date() });
+      server.emit('call-start', { callId, fromUser: dialog.fromUser, toUser: dialog.toUser, time: Date.now() });
     }
     const target = locate(ruri);
     if ('status' in target) {
@@ -563,7 +568,9 @@ export async function startSipServer({
     send(conn, res);
     if (!st || st.final) return;
     st.canceled = true;
-    if (st.client) cancelClient(st.client, get(req, 'reason'));
+    if (!st.client) return;
+    if (!st.client.provisional) say(`CANCEL of ${get(req, 'call-id')} waits for a provisional response from ${st.client.conn.id}`);
+    cancelClient(st.client, get(req, 'reason'));
   }
 
   /** ACK of a non-2xx final response ends here; an ACK of a 2xx follows the dialog. */
@@ -627,7 +634,7 @@ export async function startSipServer({
       const contact = get(res, 'contact');
       Object.assign(dialog.callee, { conn, tag: to.params.tag, header: get(res, 'to'), user: to.uri.user, contact: contact ? parseNameAddr(splitList(contact)[0]).uri.text : undefined });
       dialog.state = 'confirmed';
-      server.emit('call-answer', { callId: dialog.callId, time: new Date() });
+      server.emit('call-answer', { callId: dialog.callId, time: Date.now() });
     } else {
       endCall(dialog, status, dialog.goneUser ? 'socket-closed' : st.canceled ? 'cancel' : 'failed');
     }
@@ -658,7 +665,7 @@ export async function startSipServer({
     if (dialog.state === 'ended') return;
     dialog.state = 'ended';
     later(() => { if (dialogs.get(dialog.callId) === dialog) dialogs.delete(dialog.callId); }, linger);
-    server.emit('call-end', { callId: dialog.callId, time: new Date(), status, reason, ...(byUser ? { byUser } : {}) });
+    server.emit('call-end', { callId: dialog.callId, time: Date.now(), status, reason, ...(byUser ? { byUser } : {}) });
   }
 
   /**

@@ -10,7 +10,8 @@ import { telephoneEventPayloadTypes } from '../../../demo/callcenter/media/dtmf.
 export const FAKE_MIC_BEEP = Object.freeze({ kind: /** @type {const} */ ('tone'), frequency: 400, pattern: { onMs: 20, offMs: 480 }, amplitude: 0.5 });
 
 /**
- * Resolves when `predicate()` holds, polling every 20 ms; rejects after `timeoutMs` with `what`.
+ * Resolves when `predicate()` holds (it may return a promise), polling every 20 ms; rejects
+ * after `timeoutMs` with `what`.
  * @param {() => unknown} predicate
  * @param {string} what
  * @param {number} [timeoutMs]
@@ -18,7 +19,7 @@ export const FAKE_MIC_BEEP = Object.freeze({ kind: /** @type {const} */ ('tone')
 export async function waitFor(predicate, what, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (predicate()) return;
+    if (await predicate()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -26,7 +27,7 @@ export async function waitFor(predicate, what, timeoutMs = 10_000) {
 
 /**
  * @typedef {object} AgentCall
- * @property {import('jssip').RTCSession} session
+ * @property {import('jssip/lib/RTCSession.js').RTCSession} session
  * @property {ReturnType<typeof createAudioSource>} source
  * @property {ReturnType<typeof createRecorder>} recorder
  * @property {any} pc werift RTCPeerConnection

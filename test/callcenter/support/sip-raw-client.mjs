@@ -93,9 +93,22 @@ export async function connectRaw(wsUrl, identity = {}) {
 
   const client = {
     ws, inbox, user, domain, contact, contactUser, fromTag,
-    /** Sends text or bytes as one text frame, like a browser would. @param {string | Buffer} data */
-    send(data) {
-      ws.send(data, { binary: false });
+    /**
+     * Sends one frame: text like a browser would, or binary (RFC 7118 allows both).
+     * @param {string | Buffer} data
+     * @param {boolean} [binary]
+     */
+    send(data, binary = false) {
+      ws.send(data, { binary });
+    },
+    /**
+     * OPTIONS to the server itself, answered after everything this socket sent before: once it
+     * returns, whatever the server did in reply to earlier messages has been written to this socket.
+     */
+    async ping() {
+      const branch = token();
+      client.send(buildRequest('OPTIONS', `sip:${domain}`, client.headers('OPTIONS', `sip:${domain}`, { branch })));
+      return client.next((m) => (m.header('via') ?? '').includes(branch));
     },
     /**
      * Waits for the next unread message that matches (messages that do not match stay unread).
@@ -145,7 +158,7 @@ export async function connectRaw(wsUrl, identity = {}) {
         const branch = token();
         client.send(buildRequest(method, uri, [...client.headers(method, o.to ?? uri, { callId, cseq, branch }), ...auth, ...(o.extra ?? [])], o.body));
         for (let i = 0; i < 10; i++) {
-          const res = await client.next((m) => m.status !== undefined && (m.header('via') ?? '').includes(branch));
+          const res = await client.next((m) => m.status !== undefined && (m.header('via') ?? '').includes(branch) && (m.header('cseq') ?? '').endsWith(` ${method}`));
           if (/** @type {number} */ (res.status) < 200) { o.onProvisional?.(res); continue; }
           if ((res.status === 401 || res.status === 407) && attempt === 0 && password) {
             const h = /** @type {string} */ (res.header(res.status === 401 ? 'www-authenticate' : 'proxy-authenticate'));

@@ -1,0 +1,1124 @@
+// The dev call center's queues (ACD): a back-to-back user agent made of JsSIP UAs in Node with
+// werift media. One UA per queue registers the queue's AOR (sip:sales@..., sip:support@...), so
+// customers' calls to a queue reach it. A queued caller gets `182 Queued` with early media (queue
+// music), the call is offered to the longest-idle available agent of the queue (a second call
+// from the ACD to the agent), and once the agent answers the caller gets `200 OK` and the ACD
+// relays RTP between the two legs. Hold, DTMF, hang-up and transfers (REFER, with or without
+// Replaces) are carried across; the CTI API drives calls through the call-control methods.
+//
+// Agent availability and call states live in the AgentDirectory (../agents.mjs); the ACD reads
+// `availableFor()` and sets 'ringing' / 'talking' / 'afterCall' (CTI agents) or back to
+// 'offline' (agents without CTI).
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { loadNodeJsSIP } from '../media/node-jssip.mjs';
+import { telephoneEventPayloadTypes } from '../media/dtmf.mjs';
+import { createAudioSource } from '../media/audio.mjs';
+import { RtpOut } from './rtp-out.mjs';
+import { holdBackRinging, answerEarly, answerWithPeer } from './early-media.mjs';
+
+const REGISTER_TIMEOUT_MS = 10_000;
+/** How long an agent who did not take a call is skipped for that call before it is offered again. */
+const DEFAULT_RETRY_AGENT_SECONDS = 5;
+/** Periodic re-check of waiting calls, besides the directory's change events. */
+const RECHECK_MS = 2000;
+/** After a REFER succeeded, the transferor ends its leg itself; the ACD ends it after this. */
+const TRANSFEROR_GRACE_MS = 4000;
+/** Bound on retries of a hold / resume re-INVITE that JsSIP refused (another one in progress). */
+const MAX_HOLD_RETRIES = 25;
+
+/**
+ * @typedef {object} AcdOptions
+ * @property {string} wsUrl       SIP over WebSocket URL of the proxy
+ * @property {string} domain      SIP domain, e.g. "pbx.test"
+ * @property {{ users: Array<{user: string, password: string, role?: string, displayName?: string}> }} users  demo/users.json
+ * @property {{ ringTimeoutSeconds?: number, retryAgentSeconds?: number, maxWaitSeconds?: number,
+ *   queues: Array<{id: string, name?: string, ringTimeoutSeconds?: number, agents: Array<{agentId: string, level?: number}>}> }} queues
+ *   demo/callcenter/queues.json
+ * @property {import('../agents.mjs').AgentDirectory} directory
+ * @property {(record: CdrRecord) => void} [onRecord] one call detail record per finished call
+ * @property {{ info?: Function, warn?: Function, debug?: Function }} [log]
+ */
+
+/**
+ * @typedef {object} CdrRecord
+ * @property {string} contactId     the ACD's jobId
+ * @property {string} callId        SIP Call-ID of the customer leg
+ * @property {'inbound'|'outbound'} direction
+ * @property {string} caller
+ * @property {string} callee        the queue (inbound) or the dialled number (outbound)
+ * @property {string} [queue]
+ * @property {string|null} agentId  the agent who handled the call last (or was offered it)
+ * @property {string[]} agentIds    every agent who talked on the call (transfer targets too)
+ * @property {number} startTime     ms epoch
+ * @property {number|null} ringTime ms epoch an agent's phone was first called
+ * @property {number|null} establishedTime ms epoch
+ * @property {number} releaseTime   ms epoch
+ * @property {number} duration      talk time, whole seconds
+ * @property {'customer'|'agent'|'system'} releaseInitiator
+ * @property {'answered'|'abandoned'|'failed'} result
+ */
+
+/** One SIP dialog of the ACD with its media. */
+class Leg {
+  /**
+   * @param {{ id: string, role: 'customer'|'agent'|'consult', agentId?: string|null, party: string }} o
+   */
+  constructor({ id, role, agentId = null, party }) {
+    this.id = id;
+    this.role = role;
+    /** Directory agent on this leg (null for customers and plain numbers). */
+    this.agentId = agentId;
+    /** SIP user of the far end. */
+    this.party = party;
+    /** @type {any} JsSIP RTCSession */
+    this.session = null;
+    this.out = new RtpOut();
+    /** @type {Leg|null} the leg whose media this one exchanges */
+    this.peer = null;
+    /** Send queue / hold music to this leg. */
+    this.prompt = false;
+    this.answered = false;
+    this.ended = false;
+    /** The far end holds this leg (re-INVITE with sendonly / inactive). */
+    this.remoteHold = false;
+    /** @type {NodeJS.Timeout|null} */
+    this.timer = null;
+    this.received = { audio: 0, events: 0 };
+    /** @type {WeakSet<object>} werift fires onTrack again for the same track after renegotiation */
+    this.tracks = new WeakSet();
+    /** @type {{ sdp: string|undefined, types: number[] }} */
+    this.eventTypes = { sdp: undefined, types: [] };
+    /** SIP Call-ID of this leg's dialog. */
+    this.callId = '';
+    /** @type {any} the customer leg's early-media peer connection (inbound calls) */
+    this.pc = null;
+    /** The ACD gave up ringing this leg (ring timeout). */
+    this.noAnswer = false;
+  }
+
+  /** Payload types the far end uses for telephone-event, from the remote SDP. */
+  telephoneEventTypes() {
+    const sdp = this.session?.connection?.remoteDescription?.sdp;
+    if (sdp !== this.eventTypes.sdp) this.eventTypes = { sdp, types: telephoneEventPayloadTypes(sdp) };
+    return this.eventTypes.types;
+  }
+}
+
+/**
+ * @typedef {object} Call
+ * @property {string} jobId
+ * @property {'inbound'|'outbound'} direction
+ * @property {string} queue         '' for outbound calls
+ * @property {string} caller
+ * @property {string} callerName
+ * @property {string} callee
+ * @property {Leg} customer
+ * @property {string} offerSdp      the customer's offer (inbound)
+ * @property {Leg|null} agent       the agent leg the customer is (or will be) bridged to
+ * @property {Leg|null} offer       an agent leg ringing for this queued call
+ * @property {{ leg: Leg, from: Leg|null, via: 'refer'|'cti' }|null} transfer a new agent leg ringing
+ * @property {{ leg: Leg, jobId: string }|null} consult CTI attended transfer: the consulted leg
+ * @property {Leg[]} detached       earlier agent legs of a transferred call, until they end
+ * @property {any} [ua]             the JsSIP UA that places this call's outgoing legs
+ * @property {Map<string, number>} tried agentId -> ms epoch of the failed offer
+ * @property {'queued'|'talking'|'dialing'|'ended'} state
+ * @property {boolean} ctiHold
+ * @property {number} holdRetries
+ * @property {string[]} agentIds
+ * @property {number} startTime
+ * @property {number|null} ringTime
+ * @property {number|null} establishedTime
+ */
+
+/**
+ * Starts the ACD: registers one UA per queue and resolves once all are registered.
+ * @param {AcdOptions} options
+ * @returns {Promise<Acd>}
+ */
+export async function startAcd(options) {
+  const acd = new Acd(options);
+  try {
+    await acd.start();
+  } catch (e) {
+    await acd.close();
+    throw e;
+  }
+  return acd;
+}
+
+/**
+ * The queues. Events (all with `jobId`):
+ *  - 'queued'       { jobId, callId, queue, caller }            caller got 182 Queued + queue music
+ *  - 'offered'      { jobId, queue, agentId }                   an agent's phone is being called
+ *  - 'offerFailed'  { jobId, queue, agentId, reason }           rejected (486, 603, ...) or 'noAnswer'
+ *  - 'answered'     { jobId, queue, agentId, callId }           bridged; caller got 200 OK
+ *  - 'held' / 'resumed' { jobId, agentId, by: 'agent'|'cti' }   the customer leg was put on / off hold
+ *  - 'dtmf'         { jobId, from: 'agent'|'customer', digit }  relayed a SIP INFO digit
+ *  - 'transferring' { jobId, from, to, via: 'refer'|'cti', replaces }
+ *  - 'transferred'  { jobId, from, to }  / 'transferFailed' { jobId, from, to, reason }
+ *  - 'ended'        { jobId, record }                           the CDR
+ */
+export class Acd extends EventEmitter {
+  /** @param {AcdOptions} o */
+  constructor({ wsUrl, domain, users, queues, directory, onRecord, log }) {
+    super();
+    this.wsUrl = wsUrl;
+    this.domain = domain;
+    this.usersConfig = users;
+    this.queueConfig = queues;
+    this.directory = directory;
+    this.onRecord = onRecord;
+    this.log = { info: log?.info?.bind(log) ?? (() => {}), warn: log?.warn?.bind(log) ?? (() => {}), debug: log?.debug?.bind(log) ?? (() => {}) };
+    this.JsSIP = loadNodeJsSIP();
+    /** @type {Map<string, any>} queue id -> JsSIP UA */
+    this.uas = new Map();
+    /** @type {Map<string, Call>} jobId -> call */
+    this.jobs = new Map();
+    /** @type {Map<string, Call[]>} queue id -> waiting calls, first come first */
+    this.waitingCalls = new Map();
+    /** @type {WeakMap<object, string>} outgoing JsSIP session -> SIP Call-ID */
+    this.callIds = new WeakMap();
+    this.seq = 0;
+    this.closed = false;
+    this.dispatchScheduled = false;
+    this.retryAgentMs = (queues.retryAgentSeconds ?? DEFAULT_RETRY_AGENT_SECONDS) * 1000;
+    this.prompt = createAudioSource({ kind: 'prompt', amplitude: 0.2 });
+    /** @type {NodeJS.Timeout|null} */
+    this.recheckTimer = null;
+    this.onDirectoryChange = () => this.#scheduleDispatch();
+  }
+
+  /** Registers the queue UAs; called by startAcd(). */
+  async start() {
+    for (const q of this.queueConfig.queues) {
+      this.waitingCalls.set(q.id, []);
+      const account = this.usersConfig.users.find((u) => u.user === q.id);
+      if (!account) throw new Error(`ACD: queue "${q.id}" has no SIP account in users.json`);
+      const ua = new this.JsSIP.UA({
+        sockets: [new this.JsSIP.WebSocketInterface(this.wsUrl)],
+        uri: `sip:${q.id}@${this.domain}`,
+        password: account.password,
+        display_name: account.displayName ?? q.name ?? q.id,
+        register: true,
+        user_agent: 'cc-workbench dev ACD',
+        // JsSIP answers 408 to an incoming call not answered within this; callers may wait long.
+        no_answer_timeout: Math.max(60, this.queueConfig.maxWaitSeconds ?? 3600),
+      });
+      ua.on('newRTCSession', (/** @type {any} */ e) => this.#onNewSession(q.id, e));
+      this.uas.set(q.id, ua);
+    }
+    await Promise.all(
+      [...this.uas.entries()].map(
+        ([id, ua]) =>
+          new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`ACD: queue "${id}" did not register within ${REGISTER_TIMEOUT_MS} ms`)), REGISTER_TIMEOUT_MS);
+            ua.once('registered', () => {
+              clearTimeout(timer);
+              resolve(undefined);
+            });
+            ua.once('registrationFailed', (/** @type {any} */ e) => {
+              clearTimeout(timer);
+              reject(new Error(`ACD: queue "${id}" registration failed: ${e.cause}`));
+            });
+            ua.start();
+          }),
+      ),
+    );
+    this.prompt.start();
+    this.prompt.track.onReceiveRtp.subscribe((rtp) => {
+      for (const call of this.jobs.values()) {
+        for (const leg of this.#legs(call)) if (leg.prompt && !leg.ended) leg.out.relay(rtp, 'prompt', false);
+      }
+    });
+    this.directory.on('change', this.onDirectoryChange);
+    this.recheckTimer = setInterval(() => this.#scheduleDispatch(), RECHECK_MS);
+    this.log.info(`ACD: queues ${[...this.uas.keys()].join(', ')} registered`);
+  }
+
+  // ----------------------------------------------------------------------------------- views
+
+  /** @returns {Array<{id: string, name: string, waiting: number, longestWaitMs: number, available: string[], talking: number}>} */
+  queues() {
+    const now = Date.now();
+    return this.queueConfig.queues.map((q) => {
+      const waiting = this.waitingCalls.get(q.id) ?? [];
+      return {
+        id: q.id,
+        name: q.name ?? q.id,
+        waiting: waiting.length,
+        longestWaitMs: waiting.length ? now - waiting[0].startTime : 0,
+        available: this.directory.availableFor(q.id).map((a) => a.agentId),
+        talking: [...this.jobs.values()].filter((c) => c.queue === q.id && c.state === 'talking').length,
+      };
+    });
+  }
+
+  /**
+   * Calls waiting in `queue`, first come first.
+   * @param {string} queue
+   * @returns {Array<{jobId: string, callId: string, caller: string, since: number, offeredTo: string|null}>}
+   */
+  waiting(queue) {
+    return (this.waitingCalls.get(queue) ?? []).map((c) => ({
+      jobId: c.jobId,
+      callId: c.customer.callId,
+      caller: c.caller,
+      since: c.startTime,
+      offeredTo: c.offer?.agentId ?? null,
+    }));
+  }
+
+  /** Every call the ACD holds now. */
+  calls() {
+    return [...this.jobs.values()].map((c) => ({
+      jobId: c.jobId,
+      callId: c.customer.callId,
+      direction: c.direction,
+      queue: c.queue || null,
+      caller: c.caller,
+      callee: c.callee,
+      state: c.state,
+      agentId: c.agent?.agentId ?? c.agent?.party ?? null,
+      offeredTo: c.offer?.agentId ?? null,
+      held: this.#customerHeldWanted(c),
+      startTime: c.startTime,
+      establishedTime: c.establishedTime,
+      packets: {
+        fromCustomer: c.customer.received.audio,
+        toCustomer: c.customer.out.audioPackets,
+        fromAgent: c.agent?.received.audio ?? 0,
+        toAgent: c.agent?.out.audioPackets ?? 0,
+      },
+    }));
+  }
+
+  /**
+   * The agent who controls `jobId` (a call's id or its consultation's id), if any.
+   * @param {string} jobId
+   */
+  ownerOf(jobId) {
+    const call = this.#findJob(jobId);
+    return call?.agent?.agentId ?? undefined;
+  }
+
+  // ------------------------------------------------------------------------- inbound calls
+
+  /** @param {string} queue @param {{ session: any, originator: string, request: any }} e */
+  #onNewSession(queue, { session, originator, request }) {
+    if (originator === 'local') {
+      this.callIds.set(session, request.call_id);
+      return;
+    }
+    if (this.closed) {
+      session.terminate({ status_code: 480, reason_phrase: 'Temporarily Unavailable' });
+      return;
+    }
+    if (!request.body) {
+      // A late-SDP INVITE cannot get early media from here; not something JsSIP / browsers send.
+      session.terminate({ status_code: 488, reason_phrase: 'SDP Offer Required' });
+      return;
+    }
+    const provisional = holdBackRinging(request);
+    const jobId = this.#newJobId();
+    const caller = request.from?.uri?.user ?? 'anonymous';
+    const customer = new Leg({ id: `${jobId}/customer`, role: 'customer', party: caller });
+    customer.session = session;
+    customer.callId = request.call_id;
+    customer.prompt = true;
+    /** @type {Call} */
+    const call = {
+      jobId,
+      direction: 'inbound',
+      queue,
+      caller,
+      callerName: request.from?.display_name || caller,
+      callee: queue,
+      customer,
+      offerSdp: request.body,
+      agent: null,
+      offer: null,
+      transfer: null,
+      consult: null,
+      tried: new Map(),
+      state: 'queued',
+      ctiHold: false,
+      holdRetries: 0,
+      agentIds: [],
+      startTime: Date.now(),
+      ringTime: null,
+      establishedTime: null,
+      detached: [],
+    };
+    this.jobs.set(jobId, call);
+    this.#wireCustomer(call, session);
+    answerEarly(request.body, customer.out.stream, (pc) => this.#receive(customer, pc))
+      .then(({ pc, sdp }) => {
+        if (call.state === 'ended') {
+          pc.close().catch(() => {});
+          return;
+        }
+        customer.pc = pc;
+        provisional.sendProvisional(182, 'Queued', sdp);
+        this.waitingCalls.get(queue)?.push(call);
+        this.log.info(`ACD: ${caller} queued in ${queue} (${jobId})`);
+        this.emit('queued', { jobId, callId: customer.callId, queue, caller });
+        this.#scheduleDispatch();
+      })
+      .catch((e) => {
+        this.log.warn(`ACD: early media for ${caller} failed: ${e.message}`);
+        if (call.state !== 'ended') {
+          try {
+            session.terminate({ status_code: 500, reason_phrase: 'Media Setup Failed' });
+          } catch {
+            // already gone
+          }
+        }
+      });
+  }
+
+  /** @param {Call} call @param {any} session */
+  #wireCustomer(call, session) {
+    const leg = call.customer;
+    session.on('failed', (/** @type {any} */ e) => {
+      leg.ended = true;
+      const byCustomer = e.originator === 'remote';
+      this.#endCall(call, byCustomer ? 'customer' : 'system', call.direction === 'inbound' && byCustomer ? 'abandoned' : 'failed', `customer leg failed: ${e.cause}`);
+    });
+    session.on('confirmed', () => this.#refresh(call));
+    session.on('ended', (/** @type {any} */ e) => {
+      leg.ended = true;
+      this.#endCall(call, e.originator === 'remote' ? 'customer' : 'system', 'answered', `customer leg ended: ${e.cause}`);
+    });
+    session.on('hold', () => this.#syncHold(call));
+    session.on('unhold', () => this.#syncHold(call));
+    session.on('newDTMF', (/** @type {any} */ e) => {
+      if (e.originator !== 'remote') return;
+      const agent = call.agent;
+      if (!agent || agent.ended || !agent.answered) return;
+      try {
+        agent.session.sendDTMF(e.dtmf.tone, { transportType: 'INFO', duration: e.dtmf.duration });
+        this.emit('dtmf', { jobId: call.jobId, from: 'customer', digit: e.dtmf.tone });
+      } catch (err) {
+        this.log.warn(`ACD: DTMF to agent failed: ${/** @type {Error} */ (err).message}`);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------ dispatch
+
+  #scheduleDispatch() {
+    if (this.dispatchScheduled || this.closed) return;
+    this.dispatchScheduled = true;
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      if (!this.closed) this.#dispatch();
+    });
+  }
+
+  #dispatch() {
+    const now = Date.now();
+    for (const [queue, list] of this.waitingCalls) {
+      for (const call of list) {
+        if (call.offer || call.state !== 'queued') continue;
+        const exclude = [...call.tried].filter(([, at]) => now - at < this.retryAgentMs).map(([id]) => id);
+        const agent = this.directory.availableFor(queue, { exclude })[0];
+        if (!agent) continue;
+        this.#offer(call, agent.agentId);
+      }
+    }
+  }
+
+  /** @param {Call} call @param {string} agentId */
+  #offer(call, agentId) {
+    const leg = new Leg({ id: `${call.jobId}/agent-${++this.seq}`, role: 'agent', agentId, party: agentId });
+    call.offer = leg;
+    call.ringTime ??= Date.now();
+    this.directory.setState(agentId, 'ringing', { callId: call.jobId });
+    const session = this.#callAgentLeg(call, leg, this.uas.get(call.queue), this.#agentHeaders(call));
+    if (!session) return;
+    leg.timer = setTimeout(() => {
+      if (call.offer === leg && !leg.answered) {
+        leg.noAnswer = true;
+        this.#terminate(leg);
+      }
+    }, this.#ringTimeoutMs(call.queue));
+    this.log.info(`ACD: ${call.jobId} offered to ${agentId}`);
+    this.emit('offered', { jobId: call.jobId, queue: call.queue, agentId });
+  }
+
+  /** @param {Call} call */
+  #agentHeaders(call) {
+    const headers = [`P-Asserted-Identity: <sip:${call.caller}@${this.domain}>`, `X-CC-Job-Id: ${call.jobId}`];
+    if (call.queue) headers.push(`X-CC-Queue: ${call.queue}`);
+    return headers;
+  }
+
+  /**
+   * Calls an agent (or any number) from `ua` for `call`; wires the new leg. Returns the session,
+   * or null when JsSIP refused to start the call (the leg is then treated as failed).
+   * @param {Call} call @param {Leg} leg @param {any} ua @param {string[]} extraHeaders
+   */
+  #callAgentLeg(call, leg, ua, extraHeaders) {
+    try {
+      const session = ua.call(`sip:${leg.party}@${this.domain}`, {
+        mediaStream: leg.out.stream,
+        fromDisplayName: call.direction === 'inbound' ? call.caller : call.callee,
+        extraHeaders,
+        pcConfig: { iceServers: [] },
+      });
+      this.#wireAgentLeg(call, leg, session);
+      return session;
+    } catch (e) {
+      this.log.warn(`ACD: calling ${leg.party} failed: ${/** @type {Error} */ (e).message}`);
+      leg.ended = true;
+      setImmediate(() => this.#agentLegFailed(call, leg, 'error'));
+      return null;
+    }
+  }
+
+  /** @param {Call} call @param {Leg} leg @param {any} session */
+  #wireAgentLeg(call, leg, session) {
+    leg.session = session;
+    leg.callId = this.callIds.get(session) ?? '';
+    if (session.connection) this.#receive(leg, session.connection);
+    session.on('peerconnection', (/** @type {any} */ e) => this.#receive(leg, e.peerconnection));
+    session.on('accepted', () => {
+      leg.answered = true;
+      if (leg.timer) clearTimeout(leg.timer);
+      leg.timer = null;
+      this.#agentLegAnswered(call, leg);
+    });
+    session.on('failed', (/** @type {any} */ e) => {
+      leg.ended = true;
+      if (leg.timer) clearTimeout(leg.timer);
+      const reason = leg.noAnswer ? 'noAnswer' : e.message?.status_code ? String(e.message.status_code) : e.cause;
+      this.#agentLegFailed(call, leg, reason);
+    });
+    session.on('ended', (/** @type {any} */ e) => {
+      leg.ended = true;
+      this.#agentLegEnded(call, leg, e.originator);
+    });
+    session.on('hold', (/** @type {any} */ e) => {
+      if (e.originator !== 'remote') return;
+      leg.remoteHold = true;
+      this.#refresh(call);
+    });
+    session.on('unhold', (/** @type {any} */ e) => {
+      if (e.originator !== 'remote') return;
+      leg.remoteHold = false;
+      this.#refresh(call);
+    });
+    session.on('newDTMF', (/** @type {any} */ e) => {
+      if (e.originator !== 'remote') return;
+      const to = leg === call.agent ? call.customer : leg === call.consult?.leg ? call.agent : null;
+      if (!to || to.ended) return;
+      to.out.sendDtmf(e.dtmf.tone, { durationMs: Math.max(100, Math.min(500, Number(e.dtmf.duration) || 160)) });
+      this.emit('dtmf', { jobId: call.jobId, from: 'agent', digit: e.dtmf.tone });
+    });
+    session.on('refer', (/** @type {any} */ e) => this.#onRefer(call, leg, e));
+  }
+
+  /** @param {Call} call @param {Leg} leg */
+  #agentLegAnswered(call, leg) {
+    if (call.state === 'ended') {
+      this.#terminate(leg);
+      return;
+    }
+    if (call.offer === leg) {
+      call.offer = null;
+      this.#unqueue(call);
+      call.agent = leg;
+      call.state = 'talking';
+      this.#agentTalking(call, leg);
+      try {
+        answerWithPeer(call.customer.session, call.customer.pc, call.offerSdp);
+      } catch (e) {
+        this.log.warn(`ACD: answering ${call.caller} failed: ${/** @type {Error} */ (e).message}`);
+        this.#endCall(call, 'system', 'failed', 'customer answer failed');
+        return;
+      }
+      call.establishedTime = Date.now();
+      this.#refresh(call);
+      this.log.info(`ACD: ${call.jobId} answered by ${leg.agentId}`);
+      this.emit('answered', { jobId: call.jobId, queue: call.queue, agentId: leg.agentId, callId: call.customer.callId });
+    } else if (call.transfer?.leg === leg) {
+      this.#transferAnswered(call);
+    } else if (call.consult?.leg === leg) {
+      this.#agentTalking(call, leg);
+      this.#refresh(call);
+    } else if (call.direction === 'outbound' && call.agent === leg && call.state === 'dialing') {
+      this.#agentTalking(call, leg);
+      this.#dialCustomer(call);
+    } else {
+      this.#terminate(leg);
+    }
+  }
+
+  /** @param {Call} call @param {Leg} leg @param {string} reason */
+  #agentLegFailed(call, leg, reason) {
+    leg.ended = true;
+    leg.out.close();
+    if (call.offer === leg) {
+      call.offer = null;
+      if (leg.agentId) {
+        call.tried.set(leg.agentId, Date.now());
+        this.#releaseAgent(call, leg.agentId, false);
+      }
+      this.log.info(`ACD: ${call.jobId} not taken by ${leg.agentId} (${reason})`);
+      this.emit('offerFailed', { jobId: call.jobId, queue: call.queue, agentId: leg.agentId, reason });
+      this.#scheduleDispatch();
+    } else if (call.transfer?.leg === leg) {
+      const from = call.transfer.from?.agentId ?? call.agent?.agentId ?? null;
+      call.transfer = null;
+      if (leg.agentId) this.#releaseAgent(call, leg.agentId, false);
+      this.emit('transferFailed', { jobId: call.jobId, from, to: leg.party, reason });
+      this.#refresh(call);
+    } else if (call.consult?.leg === leg) {
+      call.consult = null;
+      if (leg.agentId) this.#releaseAgent(call, leg.agentId, false);
+      this.emit('transferFailed', { jobId: call.jobId, from: call.agent?.agentId ?? null, to: leg.party, reason });
+      this.#refresh(call);
+    } else if (call.agent === leg) {
+      this.#endCall(call, 'agent', 'failed', `agent leg failed: ${reason}`);
+    }
+  }
+
+  /** @param {Call} call @param {Leg} leg @param {string} originator */
+  #agentLegEnded(call, leg, originator) {
+    leg.out.close();
+    if (leg.timer) clearTimeout(leg.timer);
+    leg.timer = null;
+    if (leg.agentId && leg.answered) this.#releaseAgent(call, leg.agentId, true);
+    if (call.agent === leg) {
+      this.#endCall(call, originator === 'remote' ? 'agent' : 'system', 'answered', 'agent leg ended');
+    } else if (call.consult?.leg === leg) {
+      call.consult = null;
+      this.#refresh(call);
+    } else if (call.transfer?.leg === leg) {
+      call.transfer = null;
+      this.#refresh(call);
+    }
+  }
+
+  // --------------------------------------------------------------------------------- media
+
+  /**
+   * Relays what arrives on `leg` to its peer leg.
+   * @param {Leg} leg @param {any} pc werift RTCPeerConnection
+   */
+  #receive(leg, pc) {
+    if (!pc?.onTrack || leg.tracks.has(pc)) return;
+    leg.tracks.add(pc);
+    pc.onTrack.subscribe((/** @type {any} */ track) => {
+      if (leg.tracks.has(track)) return;
+      leg.tracks.add(track);
+      track.onReceiveRtp.subscribe((/** @type {any} */ rtp) => {
+        if (leg.ended) return;
+        const isEvent = leg.telephoneEventTypes().includes(rtp.header.payloadType);
+        if (isEvent) leg.received.events++;
+        else leg.received.audio++;
+        const to = leg.peer;
+        if (to && !to.ended && to.peer === leg) to.out.relay(rtp, leg.id, isEvent);
+      });
+    });
+  }
+
+  /** @param {Leg} a @param {Leg} b */
+  #link(a, b) {
+    if (a.peer && a.peer !== b) this.#unlink(a);
+    if (b.peer && b.peer !== a) this.#unlink(b);
+    a.peer = b;
+    b.peer = a;
+  }
+
+  /** @param {Leg} a */
+  #unlink(a) {
+    if (a.peer?.peer === a) a.peer.peer = null;
+    a.peer = null;
+  }
+
+  /** @param {Call} call */
+  #customerHeldWanted(call) {
+    return Boolean(call.agent?.remoteHold || call.ctiHold || call.consult);
+  }
+
+  /**
+   * Puts media and the customer's hold state in line with the call: the customer hears the agent
+   * when bridged and nobody holds, queue / hold music otherwise; during a CTI consultation the
+   * agent talks with the consulted party.
+   * @param {Call} call
+   */
+  #refresh(call) {
+    if (call.state === 'ended') return;
+    const { customer, agent } = call;
+    const held = this.#customerHeldWanted(call);
+    const bridged = Boolean(agent && agent.answered && !agent.ended && call.establishedTime);
+    if (bridged && !held) this.#link(customer, /** @type {Leg} */ (agent));
+    else this.#unlink(customer);
+    customer.prompt = !bridged || held;
+    const consult = call.consult?.leg;
+    if (agent && consult?.answered && !consult.ended) this.#link(agent, consult);
+    else if (consult) this.#unlink(consult);
+    if (agent) agent.prompt = call.direction === 'outbound' && !call.establishedTime && agent.answered;
+    this.#syncHold(call);
+  }
+
+  /** @param {Call} call */
+  #syncHold(call) {
+    const s = call.customer.session;
+    if (call.state === 'ended' || !call.establishedTime || !s?.isEstablished?.()) return;
+    const want = this.#customerHeldWanted(call);
+    const held = Boolean(s.isOnHold().local);
+    if (held === want) {
+      call.holdRetries = 0;
+      return;
+    }
+    const ok = want ? s.hold() : s.unhold();
+    if (ok) {
+      call.holdRetries = 0;
+      this.emit(want ? 'held' : 'resumed', { jobId: call.jobId, agentId: call.agent?.agentId ?? null, by: call.ctiHold ? 'cti' : 'agent' });
+      return;
+    }
+    // Another re-INVITE is in progress: JsSIP refuses a second one; try again shortly (bounded).
+    if (call.holdRetries++ < MAX_HOLD_RETRIES) {
+      setTimeout(() => this.#syncHold(call), 200);
+    } else {
+      this.log.warn(`ACD: ${call.jobId}: could not ${want ? 'hold' : 'resume'} the customer`);
+    }
+  }
+
+  // ----------------------------------------------------------------------------- transfers
+
+  /**
+   * REFER from an agent on its ACD leg: blind transfer (Refer-To a user or number) or consult
+   * transfer (Refer-To with Replaces: JsSIP puts the Replaces header into the new INVITE).
+   * JsSIP has already answered 202 and reports the new leg's progress in NOTIFYs.
+   * @param {Call} call @param {Leg} leg @param {{ request: any, accept: Function, reject: Function }} e
+   */
+  #onRefer(call, leg, { request, accept, reject }) {
+    if (leg !== call.agent || call.state !== 'talking' || call.transfer || call.consult) {
+      reject();
+      return;
+    }
+    const uri = request.refer_to.uri;
+    const target = String(uri.user ?? '');
+    if (!target) {
+      reject();
+      return;
+    }
+    const replaces = uri.hasHeader('replaces');
+    const newLeg = this.#newTransferLeg(call, target);
+    call.transfer = { leg: newLeg, from: leg, via: 'refer' };
+    this.emit('transferring', { jobId: call.jobId, from: leg.agentId, to: target, via: 'refer', replaces });
+    const ok = accept(
+      (/** @type {any} */ session) => this.#wireAgentLeg(call, newLeg, session),
+      { mediaStream: newLeg.out.stream, fromDisplayName: call.caller, extraHeaders: this.#agentHeaders(call), pcConfig: { iceServers: [] } },
+    );
+    if (ok === false) {
+      this.#agentLegFailed(call, newLeg, 'refer accept refused');
+      return;
+    }
+    newLeg.callId = this.callIds.get(newLeg.session) ?? '';
+    this.#armTransferTimer(call, newLeg);
+  }
+
+  /** @param {Call} call @param {string} target */
+  #newTransferLeg(call, target) {
+    const agentId = this.directory.has(target) ? target : null;
+    const leg = new Leg({ id: `${call.jobId}/agent-${++this.seq}`, role: 'agent', agentId, party: target });
+    if (agentId) this.directory.setState(agentId, 'ringing', { callId: call.jobId });
+    return leg;
+  }
+
+  /** @param {Call} call @param {Leg} leg */
+  #armTransferTimer(call, leg) {
+    leg.timer = setTimeout(() => {
+      if (!leg.answered && !leg.ended) {
+        leg.noAnswer = true;
+        this.#terminate(leg);
+      }
+    }, this.#ringTimeoutMs(call.queue));
+  }
+
+  /** @param {Call} call */
+  #transferAnswered(call) {
+    const t = /** @type {NonNullable<Call['transfer']>} */ (call.transfer);
+    const old = call.agent;
+    call.transfer = null;
+    call.agent = t.leg;
+    call.ctiHold = false;
+    this.#agentTalking(call, t.leg);
+    if (old) {
+      call.detached.push(old);
+      this.#unlink(old);
+      old.prompt = false;
+      if (old.agentId) this.#releaseAgent(call, old.agentId, true);
+      if (t.via === 'refer') {
+        // The transferor ends its leg on the NOTIFY 200 (RFC 5589); end it here if it does not.
+        old.timer = setTimeout(() => this.#terminate(old), TRANSFEROR_GRACE_MS);
+      } else {
+        this.#terminate(old);
+      }
+    }
+    this.#refresh(call);
+    this.log.info(`ACD: ${call.jobId} transferred from ${old?.party} to ${t.leg.party}`);
+    this.emit('transferred', { jobId: call.jobId, from: old?.agentId ?? old?.party ?? null, to: t.leg.party });
+  }
+
+  // ---------------------------------------------------------------------- agent states, end
+
+  /** @param {Call} call @param {Leg} leg */
+  #agentTalking(call, leg) {
+    if (leg.party && !call.agentIds.includes(leg.party)) call.agentIds.push(leg.party);
+    if (leg.agentId) this.directory.setState(leg.agentId, 'talking', { callId: call.jobId });
+  }
+
+  /**
+   * After an offer or a call: back to 'ready' / 'afterCall' (CTI agents) or 'offline' (no CTI),
+   * unless the agent's state no longer refers to this call (the CTI changed it meanwhile).
+   * @param {Call} call @param {string} agentId @param {boolean} talked
+   */
+  #releaseAgent(call, agentId, talked) {
+    const a = this.directory.get(agentId);
+    if (!a || a.callId !== call.jobId || (a.state !== 'ringing' && a.state !== 'talking')) return;
+    const next = a.ctiManaged ? (talked ? 'afterCall' : 'ready') : 'offline';
+    this.directory.setState(agentId, next);
+  }
+
+  /** @param {Call} call */
+  #unqueue(call) {
+    const list = this.waitingCalls.get(call.queue);
+    const i = list ? list.indexOf(call) : -1;
+    if (i >= 0) list?.splice(i, 1);
+  }
+
+  /** @param {Call} call @returns {Leg[]} */
+  #legs(call) {
+    return /** @type {Leg[]} */ ([call.customer, call.agent, call.offer, call.transfer?.leg, call.consult?.leg, ...call.detached].filter(Boolean));
+  }
+
+  /**
+   * @param {Call} call
+   * @param {'customer'|'agent'|'system'} initiator
+   * @param {'answered'|'abandoned'|'failed'} result  used when the call was never established
+   * @param {string} why
+   */
+  #endCall(call, initiator, result, why) {
+    if (call.state === 'ended') return;
+    call.state = 'ended';
+    this.#unqueue(call);
+    const releaseTime = Date.now();
+    for (const leg of new Set([...this.#legs(call)])) {
+      if (leg.timer) clearTimeout(leg.timer);
+      this.#unlink(leg);
+      leg.prompt = false;
+      if (!leg.ended) this.#terminate(leg);
+      leg.out.close();
+      if (leg.agentId) this.#releaseAgent(call, leg.agentId, leg.answered);
+    }
+    this.jobs.delete(call.jobId);
+    const established = call.establishedTime;
+    /** @type {CdrRecord} */
+    const record = {
+      contactId: call.jobId,
+      callId: call.customer.callId,
+      direction: call.direction,
+      caller: call.caller,
+      callee: call.callee,
+      ...(call.queue ? { queue: call.queue } : {}),
+      agentId: call.agent?.agentId ?? call.agent?.party ?? call.offer?.agentId ?? [...call.tried.keys()].at(-1) ?? null,
+      agentIds: [...call.agentIds],
+      startTime: call.startTime,
+      ringTime: call.ringTime,
+      establishedTime: established,
+      releaseTime,
+      duration: established ? Math.max(0, Math.round((releaseTime - established) / 1000)) : 0,
+      releaseInitiator: initiator,
+      result: established ? 'answered' : result === 'answered' ? 'failed' : result,
+    };
+    this.log.info(`ACD: ${call.jobId} ended (${record.result}, by ${initiator}: ${why})`);
+    try {
+      this.onRecord?.(record);
+    } catch (e) {
+      this.log.warn(`ACD: onRecord failed: ${/** @type {Error} */ (e).message}`);
+    }
+    this.emit('ended', { jobId: call.jobId, record });
+    this.#scheduleDispatch();
+  }
+
+  /** Ends a leg whatever its state (CANCEL, reject or BYE); never throws. @param {Leg} leg */
+  #terminate(leg) {
+    const s = leg.session;
+    if (!s || s.isEnded?.()) return;
+    try {
+      s.terminate();
+    } catch (e) {
+      this.log.debug?.(`ACD: terminate ${leg.id}: ${/** @type {Error} */ (e).message}`);
+    }
+  }
+
+  /** @param {string} queue */
+  #ringTimeoutMs(queue) {
+    const q = this.queueConfig.queues.find((x) => x.id === queue);
+    return (q?.ringTimeoutSeconds ?? this.queueConfig.ringTimeoutSeconds ?? 15) * 1000;
+  }
+
+  #newJobId() {
+    return `job-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  }
+
+  // -------------------------------------------------------------------------- call control
+
+  /** @param {string} jobId @returns {Call|undefined} */
+  #findJob(jobId) {
+    const direct = this.jobs.get(jobId);
+    if (direct) return direct;
+    for (const c of this.jobs.values()) if (c.consult?.jobId === jobId) return c;
+    return undefined;
+  }
+
+  /**
+   * The call `jobId` when `agentId` controls it; rejects otherwise (CTI error shape).
+   * @param {string} agentId @param {string} jobId
+   */
+  #own(agentId, jobId) {
+    const call = this.#findJob(jobId);
+    if (!call) throw ccError('NotExists.JobId', 404, `The call "${jobId}" does not exist.`);
+    if (call.agent?.agentId !== agentId) throw ccError('Forbidden.NotAuthorized', 403, `The call "${jobId}" is not agent ${agentId}'s call.`);
+    return call;
+  }
+
+  /**
+   * Outbound call for an agent: rings the agent's phone first (Call-Info answer-after=0, so the
+   * workbench answers by itself), then dials `callee` and bridges the two.
+   * @param {{ agentId: string, callee: string, caller?: string }} o
+   * @returns {Promise<{ jobId: string, callId: string }>} once the agent's phone is being called
+   */
+  async makeCall({ agentId, callee, caller }) {
+    if (this.closed) throw ccError('ServiceUnavailable.CallControl', 503, 'The ACD is closed.');
+    const a = this.directory.get(agentId);
+    if (!a) throw ccError('NotExists.UserId', 404, `The user "${agentId}" does not exist.`);
+    if (!a.registered) throw ccError('AgentNotRegistered', 409, `Agent ${agentId} has no registered softphone.`);
+    if (a.state === 'ringing' || a.state === 'talking') throw ccError('CurrentStateIsBusy', 409, `Agent ${agentId} is on a call.`);
+    if (!/^[A-Za-z0-9_.+*#-]{1,64}$/.test(String(callee ?? ''))) throw ccError('Parameter.Invalid', 400, `The callee "${callee}" is not a number.`);
+    const queue = a.skills[0]?.queue ?? this.queueConfig.queues[0]?.id;
+    const ua = this.uas.get(queue) ?? [...this.uas.values()][0];
+    const jobId = this.#newJobId();
+    const customer = new Leg({ id: `${jobId}/customer`, role: 'customer', party: callee });
+    const agent = new Leg({ id: `${jobId}/agent-${++this.seq}`, role: 'agent', agentId, party: agentId });
+    /** @type {Call} */
+    const call = {
+      jobId,
+      direction: 'outbound',
+      queue: '',
+      caller: caller || agentId,
+      callerName: caller || agentId,
+      callee,
+      customer,
+      offerSdp: '',
+      agent,
+      offer: null,
+      transfer: null,
+      consult: null,
+      tried: new Map(),
+      state: 'dialing',
+      ctiHold: false,
+      holdRetries: 0,
+      agentIds: [],
+      startTime: Date.now(),
+      ringTime: Date.now(),
+      establishedTime: null,
+      detached: [],
+    };
+    call.ua = ua;
+    this.jobs.set(jobId, call);
+    this.directory.setState(agentId, 'ringing', { callId: jobId });
+    const session = this.#callAgentLeg(call, agent, ua, [
+      'Call-Info: <sip:' + this.domain + '>;answer-after=0',
+      `P-Asserted-Identity: <sip:${callee}@${this.domain}>`,
+      `X-CC-Job-Id: ${jobId}`,
+    ]);
+    if (!session) throw ccError('InternalError', 500, `Could not call agent ${agentId}.`);
+    agent.timer = setTimeout(() => {
+      if (!agent.answered) this.#terminate(agent);
+    }, this.#ringTimeoutMs(queue));
+    return { jobId, callId: agent.callId };
+  }
+
+  /** @param {Call} call */
+  #dialCustomer(call) {
+    const leg = call.customer;
+    const ua = call.ua ?? [...this.uas.values()][0];
+    try {
+      const session = ua.call(`sip:${call.callee}@${this.domain}`, {
+        mediaStream: leg.out.stream,
+        fromDisplayName: call.caller,
+        extraHeaders: [`P-Asserted-Identity: <sip:${call.caller}@${this.domain}>`, `X-CC-Job-Id: ${call.jobId}`],
+        pcConfig: { iceServers: [] },
+      });
+      leg.session = session;
+      leg.callId = this.callIds.get(session) ?? '';
+      if (session.connection) this.#receive(leg, session.connection);
+      session.on('peerconnection', (/** @type {any} */ e) => this.#receive(leg, e.peerconnection));
+      this.#wireCustomer(call, session);
+      session.on('accepted', () => {
+        leg.answered = true;
+        if (call.state !== 'dialing') return;
+        call.state = 'talking';
+        call.establishedTime = Date.now();
+        this.#refresh(call);
+        this.emit('answered', { jobId: call.jobId, queue: '', agentId: call.agent?.agentId ?? null, callId: leg.callId });
+      });
+      this.#refresh(call);
+    } catch (e) {
+      this.#endCall(call, 'system', 'failed', `dialing ${call.callee} failed: ${/** @type {Error} */ (e).message}`);
+    }
+  }
+
+  /** Hangs up the call (both legs). @param {{ agentId: string, jobId: string }} o */
+  async releaseCall({ agentId, jobId }) {
+    const call = this.#own(agentId, jobId);
+    if (call.consult?.jobId === jobId) {
+      await this.cancelAttendedTransfer({ agentId, jobId });
+      return { jobId };
+    }
+    this.#endCall(call, 'agent', call.direction === 'inbound' ? 'abandoned' : 'failed', 'released via CTI');
+    return { jobId };
+  }
+
+  /** Puts the customer on hold (the customer hears hold music). @param {{ agentId: string, jobId: string }} o */
+  async holdCall({ agentId, jobId }) {
+    const call = this.#own(agentId, jobId);
+    if (call.state !== 'talking' || !call.establishedTime) throw ccError('InvalidState.Call', 409, `The call "${jobId}" is not connected.`);
+    if (call.ctiHold) throw ccError('InvalidState.Call', 409, `The call "${jobId}" is already on hold.`);
+    call.ctiHold = true;
+    this.#refresh(call);
+    return { jobId };
+  }
+
+  /** Takes the customer off hold. @param {{ agentId: string, jobId: string }} o */
+  async retrieveCall({ agentId, jobId }) {
+    const call = this.#own(agentId, jobId);
+    if (!call.ctiHold) throw ccError('InvalidState.Call', 409, `The call "${jobId}" is not on hold.`);
+    if (call.consult) throw ccError('InvalidState.Call', 409, `The call "${jobId}" has a consultation; complete or cancel it first.`);
+    call.ctiHold = false;
+    this.#refresh(call);
+    return { jobId };
+  }
+
+  /**
+   * Blind transfer through the ACD: calls `transferee`; when it answers the customer is bridged
+   * to it and the agent's leg is released. Resolves once the transferee is being called.
+   * @param {{ agentId: string, jobId: string, transferee: string }} o
+   */
+  async blindTransfer({ agentId, jobId, transferee }) {
+    const call = this.#own(agentId, jobId);
+    this.#checkTransfer(call, jobId, transferee);
+    const leg = this.#newTransferLeg(call, String(transferee));
+    call.transfer = { leg, from: call.agent, via: 'cti' };
+    this.emit('transferring', { jobId, from: agentId, to: leg.party, via: 'cti', replaces: false });
+    if (!this.#callAgentLeg(call, leg, this.#uaOf(call), this.#agentHeaders(call))) throw ccError('InternalError', 500, `Could not call ${transferee}.`);
+    this.#armTransferTimer(call, leg);
+    return { jobId };
+  }
+
+  /**
+   * Consultation: holds the customer and calls `transferee`; once answered the agent talks with
+   * the transferee. Resolves with the consultation's jobId.
+   * @param {{ agentId: string, jobId: string, transferee: string }} o
+   */
+  async initiateAttendedTransfer({ agentId, jobId, transferee }) {
+    const call = this.#own(agentId, jobId);
+    this.#checkTransfer(call, jobId, transferee);
+    const leg = new Leg({ id: `${call.jobId}/consult-${++this.seq}`, role: 'consult', agentId: this.directory.has(transferee) ? transferee : null, party: transferee });
+    if (leg.agentId) this.directory.setState(leg.agentId, 'ringing', { callId: call.jobId });
+    const consultJobId = `${call.jobId}-consult-${this.seq}`;
+    call.consult = { leg, jobId: consultJobId };
+    this.#refresh(call);
+    if (!this.#callAgentLeg(call, leg, this.#uaOf(call), this.#agentHeaders(call))) throw ccError('InternalError', 500, `Could not call ${transferee}.`);
+    this.#armTransferTimer(call, leg);
+    this.emit('transferring', { jobId: call.jobId, from: agentId, to: leg.party, via: 'cti', replaces: false, consultJobId });
+    return { jobId: consultJobId };
+  }
+
+  /** Bridges the customer to the consulted party and releases the agent. @param {{ agentId: string, jobId: string }} o */
+  async completeAttendedTransfer({ agentId, jobId }) {
+    const call = this.#own(agentId, jobId);
+    const consult = call.consult;
+    if (!consult) throw ccError('InvalidState.Call', 409, `The call "${jobId}" has no consultation.`);
+    if (!consult.leg.answered || consult.leg.ended) throw ccError('InvalidState.Call', 409, `The consultation of "${jobId}" is not connected.`);
+    call.consult = null;
+    call.transfer = { leg: consult.leg, from: call.agent, via: 'cti' };
+    this.#transferAnswered(call);
+    return { jobId: call.jobId };
+  }
+
+  /** Ends the consultation and reconnects the agent with the customer. @param {{ agentId: string, jobId: string }} o */
+  async cancelAttendedTransfer({ agentId, jobId }) {
+    const call = this.#own(agentId, jobId);
+    const consult = call.consult;
+    if (!consult) throw ccError('InvalidState.Call', 409, `The call "${jobId}" has no consultation.`);
+    call.consult = null;
+    call.ctiHold = false;
+    this.#unlink(consult.leg);
+    this.#terminate(consult.leg);
+    if (consult.leg.agentId) this.#releaseAgent(call, consult.leg.agentId, consult.leg.answered);
+    this.#refresh(call);
+    return { jobId: call.jobId };
+  }
+
+  /** @param {Call} call @param {string} jobId @param {unknown} transferee */
+  #checkTransfer(call, jobId, transferee) {
+    if (call.state !== 'talking' || !call.establishedTime) throw ccError('InvalidState.Call', 409, `The call "${jobId}" is not connected.`);
+    if (call.transfer || call.consult) throw ccError('InvalidState.Call', 409, `The call "${jobId}" is already being transferred.`);
+    if (!/^[A-Za-z0-9_.+*#-]{1,64}$/.test(String(transferee ?? ''))) throw ccError('Parameter.Invalid', 400, `The transferee "${transferee}" is not a number or agent.`);
+    if (transferee === call.agent?.party) throw ccError('Parameter.Invalid', 400, 'An agent cannot transfer a call to itself.');
+  }
+
+  /** @param {Call} call */
+  #uaOf(call) {
+    return call.ua ?? this.uas.get(call.queue) ?? [...this.uas.values()][0];
+  }
+
+  // ---------------------------------------------------------------------------------- close
+
+  /** Ends every call, unregisters the queues and stops all timers. */
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
+    this.directory.off('change', this.onDirectoryChange);
+    for (const call of [...this.jobs.values()]) this.#endCall(call, 'system', 'failed', 'ACD closing');
+    this.prompt.stop();
+    // Let the BYEs / CANCELs go out before the sockets close (bounded).
+    if (this.uas.size) await new Promise((r) => setTimeout(r, 200));
+    await Promise.all(
+      [...this.uas.values()].map(
+        (ua) =>
+          new Promise((resolve) => {
+            const timer = setTimeout(resolve, 2000);
+            ua.once('disconnected', () => {
+              clearTimeout(timer);
+              resolve(undefined);
+            });
+            try {
+              ua.stop();
+            } catch {
+              clearTimeout(timer);
+              resolve(undefined);
+            }
+          }),
+      ),
+    );
+    this.uas.clear();
+  }
+}
+
+/**
+ * A call-control rejection in the shape the CTI API maps onto its answers.
+ * @param {string} code @param {number} httpStatus @param {string} message
+ */
+function ccError(code, httpStatus, message) {
+  return Object.assign(new Error(message), { code, httpStatus });
+}

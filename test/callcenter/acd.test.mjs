@@ -1,0 +1,324 @@
+// The dev call center's queues (demo/callcenter/acd/): real JsSIP + werift UAs in Node as
+// customers and agents, through a real SIP server on loopback. Every phone sends a tone of its
+// own frequency, so a recording tells whose audio was relayed.
+//
+//   scripts/in-netns.sh node --test test/callcenter/acd.test.mjs
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { AgentDirectory } from '../../demo/callcenter/agents.mjs';
+import { startAcd } from '../../demo/callcenter/acd/acd.mjs';
+import { startKamailio } from '../support/kamailio.mjs';
+import { sleep, startPhone, waitFor } from './support/acd-harness.mjs';
+
+const USERS = JSON.parse(fs.readFileSync(new URL('../../demo/users.json', import.meta.url), 'utf8'));
+const QUEUES_FILE = JSON.parse(fs.readFileSync(new URL('../../demo/callcenter/queues.json', import.meta.url), 'utf8'));
+/** Short rings, and an agent who did not take a call is not offered it again during a test. */
+const QUEUES = { ...QUEUES_FILE, ringTimeoutSeconds: 2, retryAgentSeconds: 60 };
+const password = (/** @type {string} */ user) => USERS.users.find((/** @type {any} */ u) => u.user === user).password;
+
+/** Tone each phone sends; away from the queue music's notes (494..1047 Hz). */
+const FREQ = /** @type {Record<string, number>} */ ({
+  '1001': 1200, '1002': 1400, '1003': 1600, '1004': 1800, '1005': 2000,
+  '13800000001': 400, '13800000002': 300, '13800000003': 350,
+});
+/** A recording "has" a tone when most of its recent energy is that tone. */
+const HEARS = 0.5;
+
+/** @type {{ wsUrl: string, domain: string, stop: () => Promise<void> }} */
+let pbx;
+before(async () => {
+  pbx = await startKamailio();
+});
+after(async () => {
+  await pbx?.stop();
+});
+
+/**
+ * An ACD with its directory and registered agent phones.
+ * @param {import('node:test').TestContext} t
+ * @param {{ agents: Record<string, { answer?: 'auto'|'manual'|number, state?: string }>,
+ *           queues?: object, now?: () => number, order?: string[] }} o
+ *   state: a CTI state set after registration (CTI-managed agent); none = agent without CTI
+ *   order: agents set to their state in this order (earlier = idle longer)
+ */
+async function setup(t, { agents, queues = QUEUES, now, order }) {
+  const directory = new AgentDirectory({ users: USERS, queues, now });
+  /** @type {any[]} */
+  const records = [];
+  /** @type {Record<string, any>} */
+  const phones = {};
+  /** @type {any[]} */
+  const customers = [];
+  const acd = await startAcd({ wsUrl: pbx.wsUrl, domain: pbx.domain, users: USERS, queues, directory, onRecord: (r) => records.push(r) });
+  /** @type {Array<{ event: string, data: any }>} */
+  const events = [];
+  for (const name of ['queued', 'offered', 'offerFailed', 'answered', 'held', 'resumed', 'dtmf', 'transferring', 'transferred', 'transferFailed', 'ended']) {
+    acd.on(name, (data) => events.push({ event: name, data }));
+  }
+  t.after(async () => {
+    await Promise.all([...customers, ...Object.values(phones)].map((p) => p.close()));
+    await acd.close();
+  });
+  for (const [id, a] of Object.entries(agents)) {
+    phones[id] = await startPhone({ wsUrl: pbx.wsUrl, domain: pbx.domain, user: id, password: password(id), frequency: FREQ[id], answer: a.answer ?? 'auto' });
+  }
+  for (const id of order ?? Object.keys(agents)) {
+    const state = agents[id].state;
+    if (state) directory.setState(id, /** @type {any} */ (state), { viaCti: true });
+  }
+  // Registrar facts last: nothing is offered before every agent is in its state.
+  for (const id of Object.keys(agents)) directory.setRegistered(id, true);
+  return {
+    acd,
+    directory,
+    records,
+    phones,
+    events,
+    /** @param {string} user */
+    async customer(user, answer = /** @type {'auto'|'manual'|number} */ ('manual')) {
+      const p = await startPhone({ wsUrl: pbx.wsUrl, domain: pbx.domain, user, password: password(user), frequency: FREQ[user], answer });
+      customers.push(p);
+      return p;
+    },
+  };
+}
+
+describe('ACD queues', { timeout: 120_000 }, () => {
+  it('queues a caller with 182 and queue music, offers the call to the ready agent only, and relays audio both ways', async (t) => {
+    const { acd, directory, records, phones, events, customer } = await setup(t, {
+      agents: { '1001': { state: 'break' }, '1002': { state: 'ready', answer: 'manual' }, '1003': { state: 'offline' } },
+    });
+    const c = await customer('13800000001');
+    const t0 = Date.now();
+    const call = c.call('sales');
+    await waitFor(() => call.has('progress:182'), { what: '182 Queued' });
+    const queuedAt = Date.now();
+    const ringing = await phones['1002'].nextIncoming(0);
+    const offeredAt = Date.now();
+    // Early media: queue music (voiced audio, none of the agent's tone) before anyone answers.
+    await waitFor(() => call.recorder.voicedPackets >= 25, { what: 'queue music at the caller' });
+    assert.equal(call.answered, false);
+    assert.ok(call.toneShare(FREQ['1002']) < 0.1, 'the caller does not hear the agent before the answer');
+    assert.equal(directory.get('1002')?.state, 'ringing');
+    assert.deepEqual(acd.waiting('sales').map((w) => w.offeredTo), ['1002']);
+
+    const invite = phones['1002'].invites[0];
+    assert.equal(invite.fromName, '13800000001', 'From display name is the caller');
+    assert.match(invite.pai ?? '', /^<sip:13800000001@pbx\.test>$/);
+    assert.equal(invite.queue, 'sales');
+    assert.ok(invite.jobId, 'X-CC-Job-Id');
+
+    ringing.answer();
+    await waitFor(() => call.has('confirmed'), { what: 'caller connected' });
+    await waitFor(() => call.toneShare(FREQ['1002']) > HEARS, { what: "agent's audio at the caller" });
+    await waitFor(() => ringing.toneShare(FREQ['13800000001']) > HEARS, { what: "caller's audio at the agent" });
+    assert.equal(directory.get('1002')?.state, 'talking');
+    assert.deepEqual(acd.waiting('sales'), []);
+    assert.equal(phones['1001'].incoming.length, 0, 'agent on break is not offered the call');
+    assert.equal(phones['1003'].incoming.length, 0, 'agent offline by CTI is not offered the call');
+    const [live] = acd.calls();
+    t.diagnostic(`182 after ${queuedAt - t0} ms, agent INVITE ${offeredAt - queuedAt} ms after 182; early packets at caller ${call.earlyPackets}`);
+
+    call.hangUp();
+    await waitFor(() => ringing.ended, { what: 'agent leg ended' });
+    assert.equal(ringing.end.originator, 'remote');
+    await waitFor(() => records.length === 1, { what: 'CDR' });
+    const r = records[0];
+    t.diagnostic(`packets relayed: customer->agent ${live.packets.toAgent}, agent->customer ${live.packets.toCustomer} (at snapshot); CDR ${JSON.stringify(r)}`);
+    assert.equal(r.contactId, invite.jobId);
+    assert.equal(r.direction, 'inbound');
+    assert.equal(r.caller, '13800000001');
+    assert.equal(r.callee, 'sales');
+    assert.equal(r.queue, 'sales');
+    assert.equal(r.agentId, '1002');
+    assert.equal(r.result, 'answered');
+    assert.equal(r.releaseInitiator, 'customer');
+    assert.ok(r.callId);
+    assert.ok(r.startTime <= r.ringTime && r.ringTime <= r.establishedTime && r.establishedTime <= r.releaseTime);
+    assert.equal(directory.get('1002')?.state, 'afterCall', 'CTI agent goes to after-call work');
+    assert.deepEqual(events.map((e) => e.event), ['queued', 'offered', 'answered', 'ended']);
+  });
+
+  it('offers the longest-idle agent first and the next one when it rejects with 486', async (t) => {
+    let clock = 1_000_000;
+    const { directory, records, phones, events, customer } = await setup(t, {
+      now: () => clock,
+      agents: { '1004': {}, '1005': { answer: 486 } },
+    });
+    clock += 1000;
+    directory.setState('1005', 'ready', { viaCti: true });
+    clock += 1000;
+    directory.setState('1004', 'ready', { viaCti: true });
+    assert.ok((directory.get('1005')?.idleSince ?? 0) < (directory.get('1004')?.idleSince ?? 0));
+
+    const c = await customer('13800000002');
+    const call = c.call('support');
+    const rejected = await phones['1005'].nextIncoming(0);
+    const taken = await phones['1004'].nextIncoming(0);
+    await waitFor(() => rejected.ended, { what: '486 at 1005' });
+    await waitFor(() => call.has('confirmed'), { what: 'caller connected to 1004' });
+    await waitFor(() => call.toneShare(FREQ['1004']) > HEARS, { what: "1004's audio at the caller" });
+    assert.ok(events.findIndex((e) => e.event === 'offered' && e.data.agentId === '1005') < events.findIndex((e) => e.event === 'offered' && e.data.agentId === '1004'));
+    assert.deepEqual(events.find((e) => e.event === 'offerFailed')?.data.reason, '486');
+    assert.equal(directory.get('1005')?.state, 'ready', 'a rejecting CTI agent stays ready');
+    assert.equal(phones['1005'].incoming.length, 1, '1005 is not offered the call again');
+    call.hangUp();
+    await waitFor(() => taken.ended && records.length === 1, { what: 'end and CDR' });
+    assert.equal(records[0].agentId, '1004');
+  });
+
+  it('offers the call to the next agent when the first does not answer within the ring timeout', async (t) => {
+    const queues = { ...QUEUES, ringTimeoutSeconds: 1 };
+    const { directory, phones, events, customer } = await setup(t, {
+      queues,
+      agents: { '1001': { answer: 'manual' }, '1002': {} }, // agents without CTI
+    });
+    const c = await customer('13800000001');
+    const call = c.call('sales');
+    const first = await waitFor(() => phones['1001'].incoming[0] ?? phones['1002'].incoming[0], { what: 'first offer' });
+    // Agents without CTI are equally idle: the order is by skill level, then id.
+    assert.equal(phones['1001'].incoming[0], first);
+    await waitFor(() => first.ended, { what: 'CANCEL at the agent who did not answer' });
+    assert.equal(first.end.cause, 'Canceled');
+    await phones['1002'].nextIncoming(0);
+    await waitFor(() => call.has('confirmed'), { what: 'caller connected to 1002' });
+    assert.equal(events.find((e) => e.event === 'offerFailed')?.data.reason, 'noAnswer');
+    assert.equal(directory.get('1001')?.state, 'offline', 'agent without CTI back to no state');
+    assert.equal(directory.get('1002')?.state, 'talking');
+  });
+
+  it('answers 487 to a queued caller who hangs up and removes the call from the queue', async (t) => {
+    const { acd, records, events, customer } = await setup(t, { agents: {} });
+    const c = await customer('13800000003');
+    const call = c.call('sales');
+    await waitFor(() => acd.waiting('sales').length === 1, { what: 'queued' });
+    await waitFor(() => call.has('progress:182') && call.recorder.voicedPackets > 5, { what: 'queue music' });
+    call.hangUp();
+    await waitFor(() => call.ended, { what: 'caller ended' });
+    assert.equal(call.end.name, 'failed');
+    assert.equal(call.end.cause, 'Canceled');
+    await waitFor(() => c.responses.some((r) => r.status === 487 && /INVITE$/.test(r.cseq)), { what: '487 to the INVITE' });
+    await waitFor(() => records.length === 1, { what: 'CDR' });
+    assert.deepEqual(acd.waiting('sales'), []);
+    assert.deepEqual(acd.calls(), []);
+    assert.equal(records[0].result, 'abandoned');
+    assert.equal(records[0].releaseInitiator, 'customer');
+    assert.equal(records[0].establishedTime, null);
+    assert.deepEqual(events.map((e) => e.event), ['queued', 'ended']);
+  });
+
+  it('keeps a second caller waiting while the only agent is busy and offers it once the agent is ready', async (t) => {
+    const { acd, directory, phones, customer } = await setup(t, { agents: { '1001': { state: 'ready' } } });
+    const a = await customer('13800000001');
+    const b = await customer('13800000002');
+    const first = a.call('sales');
+    const firstLeg = await phones['1001'].nextIncoming(0);
+    await waitFor(() => first.has('confirmed'), { what: 'first caller connected' });
+    const second = b.call('sales');
+    await waitFor(() => acd.waiting('sales').length === 1 && second.has('progress:182'), { what: 'second caller queued' });
+    assert.equal(acd.waiting('sales')[0].offeredTo, null);
+    first.hangUp();
+    await waitFor(() => firstLeg.ended && directory.get('1001')?.state === 'afterCall', { what: 'after-call work' });
+    await sleep(300); // a few dispatch rounds: after-call work is not available
+    assert.equal(phones['1001'].incoming.length, 1, 'no offer during after-call work');
+    assert.equal(second.answered, false);
+    directory.setState('1001', 'ready', { viaCti: true });
+    const secondLeg = await phones['1001'].nextIncoming(1);
+    await waitFor(() => second.has('confirmed'), { what: 'second caller connected' });
+    await waitFor(() => secondLeg.toneShare(FREQ['13800000002']) > HEARS, { what: "second caller's audio at the agent" });
+  });
+
+  it('carries hold / resume and DTMF between the agent and the caller', async (t) => {
+    const { acd, events, phones, customer } = await setup(t, { agents: { '1001': {} } });
+    const c = await customer('13800000001');
+    const call = c.call('sales');
+    const leg = await phones['1001'].nextIncoming(0);
+    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected' });
+
+    leg.session.hold();
+    await waitFor(() => call.has('hold:remote'), { what: 'caller sees hold' });
+    await waitFor(() => call.toneShare(FREQ['1001'], 400) < 0.05 && call.recorder.analyse({ lastMs: 400 }).activeRatio > 0.3, {
+      what: 'hold music instead of the agent',
+    });
+    assert.equal(acd.calls()[0].held, true);
+    leg.session.unhold();
+    await waitFor(() => call.has('unhold:remote'), { what: 'caller sees resume' });
+    await waitFor(() => call.toneShare(FREQ['1001']) > HEARS, { what: 'agent audible again' });
+
+    // The agent's SIP INFO digits reach the caller as RFC 4733 events ...
+    leg.session.sendDTMF('59', { transportType: 'INFO', duration: 120, interToneGap: 100 });
+    await waitFor(() => call.recorder.digits === '59', { what: 'digits 5 9 at the caller' });
+    assert.ok(call.recorder.eventPackets >= 6);
+    // ... and the caller's RFC 4733 events reach the agent as RFC 4733 events.
+    await call.source.sendDtmf('#3');
+    await waitFor(() => leg.recorder.digits === '#3', { what: 'digits # 3 at the agent' });
+    assert.deepEqual(events.filter((e) => e.event === 'held' || e.event === 'resumed').map((e) => e.event), ['held', 'resumed']);
+  });
+
+  it('blind-transfers the caller when the agent sends REFER', async (t) => {
+    const { directory, records, phones, events, customer } = await setup(t, {
+      agents: { '1001': { state: 'ready' }, '1002': {} },
+      order: ['1001'],
+    });
+    directory.setRegistered('1002', false); // 1002 only receives the transfer
+    const c = await customer('13800000001');
+    const call = c.call('sales');
+    const leg1 = await phones['1001'].nextIncoming(0);
+    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    let notified = 0;
+    leg1.session.refer(`sip:1002@${pbx.domain}`, {
+      eventHandlers: {
+        accepted: () => {
+          notified++;
+          leg1.hangUp(); // what a phone does on NOTIFY 200 (RFC 5589)
+        },
+      },
+    });
+    const leg2 = await phones['1002'].nextIncoming(0);
+    assert.equal(phones['1002'].invites[0].fromName, '13800000001');
+    await waitFor(() => call.toneShare(FREQ['1002']) > HEARS, { what: "1002's audio at the caller" });
+    await waitFor(() => leg2.toneShare(FREQ['13800000001']) > HEARS, { what: "caller's audio at 1002" });
+    await waitFor(() => leg1.ended, { what: "1001's leg ended" });
+    assert.equal(notified, 1);
+    assert.equal(call.ended, false);
+    assert.equal(directory.get('1001')?.state, 'afterCall');
+    assert.ok(events.some((e) => e.event === 'transferred' && e.data.from === '1001' && e.data.to === '1002'));
+    call.hangUp();
+    await waitFor(() => leg2.ended && records.length === 1, { what: 'end and CDR' });
+    assert.equal(records[0].agentId, '1002');
+    assert.deepEqual(records[0].agentIds, ['1001', '1002']);
+  });
+
+  it('consult-transfers the caller when the agent sends REFER with Replaces', async (t) => {
+    const { records, phones, events, customer, directory } = await setup(t, {
+      agents: { '1001': { state: 'ready' }, '1002': {} },
+    });
+    directory.setRegistered('1002', false);
+    const c = await customer('13800000001');
+    const call = c.call('sales');
+    const leg1 = await phones['1001'].nextIncoming(0);
+    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    leg1.session.hold();
+    await waitFor(() => call.has('hold:remote'), { what: 'caller held' });
+    // 1001 consults 1002 directly through the proxy.
+    const consult = phones['1001'].call('1002');
+    const consultAt1002 = await phones['1002'].nextIncoming(0);
+    await waitFor(() => consult.has('confirmed') && consult.toneShare(FREQ['1002']) > HEARS, { what: 'consultation connected' });
+    leg1.session.refer(`sip:1002@${pbx.domain}`, {
+      replaces: consult.session,
+      eventHandlers: { accepted: () => leg1.hangUp() },
+    });
+    const replacing = await phones['1002'].nextIncoming(1);
+    assert.equal(phones['1002'].invites[1].replaces, true, 'the ACD sent INVITE with Replaces');
+    await waitFor(() => consultAt1002.ended && consult.ended, { what: 'consultation replaced' });
+    await waitFor(() => call.has('unhold:remote'), { what: 'caller taken off hold' });
+    await waitFor(() => call.toneShare(FREQ['1002']) > HEARS, { what: "1002's audio at the caller" });
+    await waitFor(() => replacing.toneShare(FREQ['13800000001']) > HEARS, { what: "caller's audio at 1002" });
+    await waitFor(() => leg1.ended, { what: "1001's leg ended" });
+    assert.ok(events.some((e) => e.event === 'transferring' && e.data.replaces === true));
+    call.hangUp();
+    await waitFor(() => replacing.ended && records.length === 1, { what: 'end and CDR' });
+    assert.deepEqual(records[0].agentIds, ['1001', '1002']);
+  });
+});
