@@ -74,6 +74,42 @@ const sipServer = {
   },
 };
 
+/**
+ * The project's own dev call center (demo/callcenter: SIP proxy, queues, simulated customers,
+ * CTI API), for the tests that run the workbench against it. Its HTTP APIs are served on the
+ * test server's own origin, as `npm start` serves them next to the demo pages.
+ */
+let center = null;
+const callCenter = {
+  name: 'dev-call-center',
+  async serverStart() {
+    if (process.env.CC_NO_SIP_SERVER === '1' || !hasTests('test/e2e-callcenter')) return;
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { startCallCenter } = await import('./demo/callcenter/index.mjs');
+    center = await startCallCenter({ quiet: true, dataDir: mkdtempSync(`${tmpdir()}/cc-center-`) });
+    console.log(`dev call center: ${center.wsUrl}`);
+  },
+  async serverStop() {
+    await center?.close();
+    center = null;
+  },
+};
+
+/** Koa middleware in front of the static files: the call center's HTTP APIs. */
+async function callCenterApis(ctx, next) {
+  for (const handle of center?.handlers ?? []) {
+    if (handle(ctx.req, ctx.res)) {
+      ctx.respond = false;
+      if (!ctx.res.writableFinished) await new Promise((resolve) => ctx.res.once('close', resolve));
+      return;
+    }
+  }
+  await next();
+}
+
+const centerEnv = () => (center ? { wsUrl: center.wsUrl, domain: center.domain, users: center.users.users, cti: '/api/ccc' } : {});
+
 const sipEnv = () =>
   kamailio
     ? { wsUrl: kamailio.wsUrl, domain: kamailio.domain, users: users.users, silentStun: `stun:127.0.0.1:${blackhole.address().port}` }
@@ -92,17 +128,19 @@ export default {
     { name: 'unit', files: 'test/sip/**/*.test.ts' },
     { name: 'elements', files: 'test/elements/**/*.test.ts' },
     { name: 'e2e', files: 'test/e2e/**/*.test.ts', testFramework: { config: { timeout: 90_000 } } },
+    { name: 'callcenter-e2e', files: 'test/e2e-callcenter/**/*.test.ts', testFramework: { config: { timeout: 120_000 } } },
   ].filter((g) => hasTests(g.files.split('/**')[0])),
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }) },
     }),
   ],
-  plugins: [sipServer, jssipBundle, esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
+  middleware: [callCenterApis],
+  plugins: [sipServer, callCenter, jssipBundle, esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"></head>
 <body>
-<script>window.__CC_ENV__ = ${JSON.stringify(sipEnv())};</script>
+<script>window.__CC_ENV__ = ${JSON.stringify(sipEnv())}; window.__CC_CENTER__ = ${JSON.stringify(centerEnv())};</script>
 <script type="module" src="${testFramework}"></script>
 </body></html>`,
 };

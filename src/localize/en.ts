@@ -199,6 +199,8 @@ export const en: CcTranslation = {
       missed: 'Missed',
       noanswer: 'Missed',
       abandoned: 'Abandoned',
+      abandonedring: 'Abandoned while ringing',
+      abandonedinqueue: 'Abandoned in queue',
       failed: 'Failed',
       busy: 'Busy',
     },

@@ -108,6 +108,8 @@ export const zhCn: CcTranslation = {
       missed: '未接听',
       noanswer: '未接听',
       abandoned: '已放弃',
+      abandonedring: '振铃放弃',
+      abandonedinqueue: '排队放弃',
       failed: '呼叫失败',
       busy: '忙线',
     },

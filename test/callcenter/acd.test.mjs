@@ -109,6 +109,7 @@ describe('ACD queues', { timeout: 120_000 }, () => {
     assert.equal(invite.queue, 'sales');
     assert.ok(invite.jobId, 'X-CC-Job-Id');
 
+    assert.ok(!c.responses.some((r) => r.status === 180), 'no 180 Ringing: the caller is queued, not ringing');
     ringing.answer();
     await waitFor(() => call.has('confirmed'), { what: 'caller connected' });
     await waitFor(() => call.toneShare(FREQ['1002']) > HEARS, { what: "agent's audio at the caller" });
@@ -319,6 +320,89 @@ describe('ACD queues', { timeout: 120_000 }, () => {
     assert.ok(events.some((e) => e.event === 'transferring' && e.data.replaces === true));
     call.hangUp();
     await waitFor(() => replacing.ended && records.length === 1, { what: 'end and CDR' });
+    assert.deepEqual(records[0].agentIds, ['1001', '1002']);
+  });
+
+  it('places an outbound call for an agent (makeCall), holds, retrieves and releases it; refuses foreign and unknown jobs', async (t) => {
+    const { acd, directory, records, phones, customer } = await setup(t, { agents: { '1001': { state: 'ready' } } });
+    const cust = await customer('13800000002', 'auto');
+    const { jobId, callId } = await acd.makeCall({ agentId: '1001', callee: '13800000002', caller: '057188000001' });
+    assert.ok(jobId && callId);
+    const agentLeg = await phones['1001'].nextIncoming(0);
+    assert.match(phones['1001'].invites[0].callInfo ?? '', /answer-after=0/);
+    assert.match(phones['1001'].invites[0].pai ?? '', /^<sip:13800000002@/);
+    const custLeg = await cust.nextIncoming(0);
+    assert.equal(cust.invites[0].fromName, '057188000001');
+    await waitFor(() => custLeg.toneShare(FREQ['1001']) > HEARS && agentLeg.toneShare(FREQ['13800000002']) > HEARS, { what: 'two-way audio' });
+    assert.equal(acd.ownerOf(jobId), '1001');
+    assert.equal(directory.get('1001')?.state, 'talking');
+
+    await assert.rejects(acd.holdCall({ agentId: '1002', jobId }), { code: 'Forbidden.NotAuthorized', httpStatus: 403 });
+    await assert.rejects(acd.releaseCall({ agentId: '1001', jobId: 'job-unknown' }), { code: 'NotExists.JobId', httpStatus: 404 });
+    await assert.rejects(acd.retrieveCall({ agentId: '1001', jobId }), { code: 'InvalidState.Call', httpStatus: 409 });
+    await assert.rejects(acd.makeCall({ agentId: '1001', callee: '13800000003' }), { code: 'CurrentStateIsBusy', httpStatus: 409 });
+    await assert.rejects(acd.makeCall({ agentId: '1002', callee: 'x>y' }), { code: 'AgentNotRegistered' });
+
+    await acd.holdCall({ agentId: '1001', jobId });
+    await waitFor(() => custLeg.has('hold:remote'), { what: 'customer held' });
+    await waitFor(() => custLeg.toneShare(FREQ['1001'], 400) < 0.05, { what: 'agent no longer heard' });
+    await assert.rejects(acd.holdCall({ agentId: '1001', jobId }), { code: 'InvalidState.Call' });
+    await acd.retrieveCall({ agentId: '1001', jobId });
+    await waitFor(() => custLeg.has('unhold:remote') && custLeg.toneShare(FREQ['1001']) > HEARS, { what: 'customer retrieved' });
+
+    await acd.releaseCall({ agentId: '1001', jobId });
+    await waitFor(() => custLeg.ended && agentLeg.ended && records.length === 1, { what: 'released' });
+    assert.equal(acd.ownerOf(jobId), undefined);
+    const r = records[0];
+    assert.equal(r.direction, 'outbound');
+    assert.equal(r.caller, '057188000001');
+    assert.equal(r.callee, '13800000002');
+    assert.equal(r.agentId, '1001');
+    assert.equal(r.result, 'answered');
+    assert.equal(r.releaseInitiator, 'agent');
+    assert.equal(directory.get('1001')?.state, 'afterCall');
+  });
+
+  it('transfers through call control: consultation cancelled, consultation completed, then blind', async (t) => {
+    const { acd, directory, records, phones, customer } = await setup(t, { agents: { '1001': { state: 'ready' }, '1002': {} } });
+    directory.setRegistered('1002', false);
+    const c = await customer('13800000001');
+    const call = c.call('sales');
+    const leg1 = await phones['1001'].nextIncoming(0);
+    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    const [{ jobId }] = acd.calls();
+
+    // Consult 1002, then go back to the caller.
+    const first = await acd.initiateAttendedTransfer({ agentId: '1001', jobId, transferee: '1002' });
+    assert.equal(acd.ownerOf(first.jobId), '1001');
+    const consult1 = await phones['1002'].nextIncoming(0);
+    await waitFor(() => call.has('hold:remote'), { what: 'caller held during the consultation' });
+    await waitFor(() => leg1.toneShare(FREQ['1002']) > HEARS && consult1.toneShare(FREQ['1001']) > HEARS, { what: '1001 and 1002 talk' });
+    await assert.rejects(acd.initiateAttendedTransfer({ agentId: '1001', jobId, transferee: '1002' }), { code: 'InvalidState.Call' });
+    await acd.cancelAttendedTransfer({ agentId: '1001', jobId: first.jobId });
+    await waitFor(() => consult1.ended && call.has('unhold:remote'), { what: 'consultation ended, caller back' });
+    await waitFor(() => call.toneShare(FREQ['1001']) > HEARS && leg1.toneShare(FREQ['13800000001']) > HEARS, { what: '1001 and caller talk again' });
+
+    // Consult again and complete: the caller talks with 1002, 1001 is released.
+    await acd.initiateAttendedTransfer({ agentId: '1001', jobId, transferee: '1002' });
+    const consult2 = await phones['1002'].nextIncoming(1);
+    await waitFor(() => consult2.toneShare(FREQ['1001']) > HEARS, { what: 'second consultation' });
+    await acd.completeAttendedTransfer({ agentId: '1001', jobId });
+    await waitFor(() => leg1.ended, { what: "1001's leg released" });
+    await waitFor(() => call.toneShare(FREQ['1002']) > HEARS && consult2.toneShare(FREQ['13800000001']) > HEARS, { what: 'caller and 1002 talk' });
+    assert.equal(acd.ownerOf(jobId), '1002');
+    assert.equal(directory.get('1001')?.state, 'afterCall');
+    await assert.rejects(acd.releaseCall({ agentId: '1001', jobId }), { code: 'Forbidden.NotAuthorized' });
+
+    // 1002 blind-transfers the caller back to 1001.
+    await acd.blindTransfer({ agentId: '1002', jobId, transferee: '1001' });
+    const back = await phones['1001'].nextIncoming(1);
+    await waitFor(() => consult2.ended && call.toneShare(FREQ['1001']) > HEARS && back.toneShare(FREQ['13800000001']) > HEARS, {
+      what: 'caller back with 1001',
+    });
+    call.hangUp();
+    await waitFor(() => back.ended && records.length === 1, { what: 'end and CDR' });
+    assert.equal(records[0].agentId, '1001');
     assert.deepEqual(records[0].agentIds, ['1001', '1002']);
   });
 });

@@ -39,6 +39,8 @@ const RECORDS = [
     CalledNumber: '13900000001',
     StartTime: Date.now() - 3_600_000,
     CallDuration: 0,
+    // The demo CTI (like CCC) sends ContactDisposition, which wins over Result.
+    ContactDisposition: 'NoAnswer',
     Result: 'missed',
   },
 ];

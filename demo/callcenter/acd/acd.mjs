@@ -901,7 +901,8 @@ export class Acd extends EventEmitter {
     if (!a) throw ccError('NotExists.UserId', 404, `The user "${agentId}" does not exist.`);
     if (!a.registered) throw ccError('AgentNotRegistered', 409, `Agent ${agentId} has no registered softphone.`);
     if (a.state === 'ringing' || a.state === 'talking') throw ccError('CurrentStateIsBusy', 409, `Agent ${agentId} is on a call.`);
-    if (!/^[A-Za-z0-9_.+*#-]{1,64}$/.test(String(callee ?? ''))) throw ccError('Parameter.Invalid', 400, `The callee "${callee}" is not a number.`);
+    if (!isDialable(callee)) throw ccError('Parameter.Invalid', 400, `The callee "${callee}" is not a number.`);
+    if (caller != null && caller !== '' && !isDialable(caller)) throw ccError('Parameter.Invalid', 400, `The caller "${caller}" is not a number.`);
     const queue = a.skills[0]?.queue ?? this.queueConfig.queues[0]?.id;
     const ua = this.uas.get(queue) ?? [...this.uas.values()][0];
     const jobId = this.#newJobId();
@@ -1072,7 +1073,7 @@ export class Acd extends EventEmitter {
   #checkTransfer(call, jobId, transferee) {
     if (call.state !== 'talking' || !call.establishedTime) throw ccError('InvalidState.Call', 409, `The call "${jobId}" is not connected.`);
     if (call.transfer || call.consult) throw ccError('InvalidState.Call', 409, `The call "${jobId}" is already being transferred.`);
-    if (!/^[A-Za-z0-9_.+*#-]{1,64}$/.test(String(transferee ?? ''))) throw ccError('Parameter.Invalid', 400, `The transferee "${transferee}" is not a number or agent.`);
+    if (!isDialable(transferee)) throw ccError('Parameter.Invalid', 400, `The transferee "${transferee}" is not a number or agent.`);
     if (transferee === call.agent?.party) throw ccError('Parameter.Invalid', 400, 'An agent cannot transfer a call to itself.');
   }
 
@@ -1113,6 +1114,11 @@ export class Acd extends EventEmitter {
     );
     this.uas.clear();
   }
+}
+
+/** A SIP user part the ACD puts into URIs and headers: digits, letters and a few marks only. */
+function isDialable(/** @type {unknown} */ v) {
+  return typeof v === 'string' && /^[A-Za-z0-9_.+*#-]{1,64}$/.test(v);
 }
 
 /**

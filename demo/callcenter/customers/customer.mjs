@@ -251,6 +251,17 @@ export class Customer extends EventEmitter {
     };
     const sub = pc.onTrack.subscribe(subscribeTrack);
     this.releases.push(() => sub.unSubscribe());
+    // ICE or DTLS gave up: a call without media would otherwise sit in the list forever
+    const stateSub = pc.connectionStateChange?.subscribe((/** @type {string} */ state) => {
+      if (state !== 'failed' || this.state === 'ended') return;
+      this.log.warn(`customer ${this.id}: media connection failed, hanging up`);
+      try {
+        this.session?.terminate({ cause: 'RTP Timeout', status_code: 408, reason_phrase: 'Media Failed' });
+      } catch {
+        this.finish('RTP Timeout', 'system');
+      }
+    });
+    if (stateSub) this.releases.push(() => stateSub.unSubscribe());
   }
 
   /** @private */
@@ -395,8 +406,11 @@ export class Customer extends EventEmitter {
     };
   }
 
-  /** The snapshot plus the received audio's analysis and the DTMF log. */
-  details() {
+  /**
+   * The snapshot plus the received audio's analysis and the DTMF log.
+   * @param {{ lastMs?: number }} [options] analyse only the last `lastMs` of received audio
+   */
+  details({ lastMs } = {}) {
     return {
       ...this.snapshot(),
       audio: {
@@ -411,7 +425,7 @@ export class Customer extends EventEmitter {
           firstPacketAt: this.recorder.firstPacketAt,
           lastPacketAt: this.recorder.lastPacketAt,
           lastVoiceAt: this.recorder.lastVoiceAt,
-          analysis: this.recorder.analyse({ frequencies: [400] }),
+          analysis: this.recorder.analyse({ frequencies: [400], ...(lastMs ? { lastMs } : {}) }),
         },
       },
       dtmf: this.recorder.eventsLog.map((d) => ({ digit: d.digit, at: d.at, durationMs: d.durationMs, via: d.via })),

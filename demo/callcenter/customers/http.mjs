@@ -2,7 +2,7 @@
 //
 //   GET  {base}                  -> 200 { customers: CustomerSnapshot[] } (live first, newest first)
 //   POST {base}  { from?, to }   -> 201 CustomerSnapshot   (places a customer call)
-//   GET  {base}/:id              -> 200 details: snapshot + audio analysis + DTMF log
+//   GET  {base}/:id[?lastMs=N]   -> 200 details: snapshot + audio analysis (of the last N ms) + DTMF log
 //   GET  {base}/:id/recording.wav-> 200 audio/wav (what the customer heard, last 60 s)
 //   POST {base}/:id/hangup       -> 200 CustomerSnapshot (once ended)
 //   POST {base}/:id/hold | unhold-> 200 CustomerSnapshot (once the re-INVITE was accepted)
@@ -84,7 +84,7 @@ export function createCustomerHandler({ service, basePath = '/api/customers' }) 
     const path = url.pathname.replace(/\/+$/, '');
     if (path !== base && !path.startsWith(`${base}/`)) return false;
     const parts = path.slice(base.length).split('/').filter(Boolean).map(decodeURIComponent);
-    handle(req, res, parts).catch((error) => {
+    handle(req, res, parts, url).catch((error) => {
       if (res.headersSent) {
         res.destroy();
         return;
@@ -101,8 +101,9 @@ export function createCustomerHandler({ service, basePath = '/api/customers' }) 
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').ServerResponse} res
    * @param {string[]} parts
+   * @param {URL} url
    */
-  async function handle(req, res, parts) {
+  async function handle(req, res, parts, url) {
     const method = req.method ?? 'GET';
     const allow = (/** @type {string[]} */ methods) => {
       if (methods.includes(method) || (method === 'HEAD' && methods.includes('GET'))) return;
@@ -128,7 +129,10 @@ export function createCustomerHandler({ service, basePath = '/api/customers' }) 
     if (rest.length) throw new HttpError(404, 'not_found', `no such resource ${req.url}`);
     if (action === undefined) {
       allow(['GET']);
-      return sendJson(res, 200, customer.details());
+      // ?lastMs=N analyses only the most recent audio (e.g. after queue music gave way to the agent).
+      const lastMs = Number(url.searchParams.get('lastMs') ?? 0);
+      if (!Number.isFinite(lastMs) || lastMs < 0 || lastMs > 600_000) throw new HttpError(400, 'invalid_field', `lastMs=${url.searchParams.get('lastMs')} is not 0..600000`, 'lastMs');
+      return sendJson(res, 200, customer.details(lastMs ? { lastMs } : {}));
     }
     if (action === 'recording.wav') {
       allow(['GET']);

@@ -155,7 +155,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
   /** @type {{ answer: 'auto' | 'manual' | number }} */
   const policy = { answer };
   /** Headers of each incoming INVITE, in order. */
-  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, jobId: string|undefined, replaces: boolean }>} */ ([]);
+  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined }>} */ ([]);
   ua.on('newRTCSession', (/** @type {any} */ { session, originator, request }) => {
     if (originator !== 'remote') return;
     const call = new TestCall(session, createAudioSource({ kind: 'tone', frequency, amplitude: 0.3 }));
@@ -168,6 +168,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
       queue: request.getHeader('X-CC-Queue'),
       jobId: request.getHeader('X-CC-Job-Id'),
       replaces: request.hasHeader('Replaces'),
+      callInfo: request.getHeader('Call-Info'),
     });
     // A replacing INVITE (consult transfer) is answered like any other call here.
     if (policy.answer === 'auto' || request.hasHeader('Replaces')) {

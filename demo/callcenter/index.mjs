@@ -1,0 +1,149 @@
+// The dev call center: everything `npm start` needs on one machine, with no Debian packages and
+// no network beyond 127.0.0.1. A SIP-over-WebSocket registrar/proxy, the queues (ACD, a B2BUA
+// with werift media), simulated customers (the `pstn` trunk), the CTI HTTP API with a
+// file-backed call-detail-record store, and the HTTP routes the demo pages use. The workbench
+// talks to it exactly as it would to a production PBX and CTI server.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AgentDirectory } from './agents.mjs';
+import { startSipServer } from './sip/server.mjs';
+import { startAcd } from './acd/acd.mjs';
+import { startCustomerService } from './customers/service.mjs';
+import { createCustomerHandler } from './customers/http.mjs';
+import { createCtiHandler, DEFAULT_OUTBOUND_NUMBERS } from './cti/cti-server.mjs';
+import { openCdrStore } from './cti/cdr-store.mjs';
+import { recordProxyCalls } from './cti/cdr-from-proxy.mjs';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Where the workbench's CTI requests go (the `cti` attribute of the demo pages). */
+export const CTI_PATH = '/api/ccc';
+
+/**
+ * @typedef {object} CallCenterOptions
+ * @property {number} [sipPort]   WebSocket port of the SIP server on 127.0.0.1 (0 = any free one)
+ * @property {string|object} [users]  users.json path or object (default demo/users.json)
+ * @property {string|object} [queues] queues.json path or object (default demo/callcenter/queues.json)
+ * @property {string} [dataDir]   where call detail records are kept (default demo/.data)
+ * @property {number} [customerAnswerDelayMs] simulated customers answer outbound calls after this
+ * @property {boolean} [quiet]    no per-request logging
+ */
+
+/**
+ * Starts every part and resolves with handles and an HTTP handler for the demo server.
+ * @param {CallCenterOptions} [options]
+ */
+export async function startCallCenter(options = {}) {
+  const users = readJson(options.users ?? here('../users.json'));
+  const queues = readJson(options.queues ?? here('./queues.json'));
+  const dataDir = options.dataDir ?? here('../.data');
+  mkdirSync(dataDir, { recursive: true });
+  const quiet = options.quiet === true;
+  const say = quiet ? () => {} : (...a) => console.log(...a);
+  const logger = quiet ? { info() {}, warn: (...a) => console.warn(...a), error: (...a) => console.error(...a), log() {} } : console;
+
+  const directory = new AgentDirectory({ users, queues });
+  const started = [];
+  const stopAll = async () => {
+    for (const stop of started.reverse()) await stop().catch((e) => console.error(`call center: stop failed: ${e.message}`));
+  };
+  try {
+    const sip = await startSipServer({ port: options.sipPort ?? 0, users, log: quiet ? false : (line) => console.error(`[sip] ${line}`) });
+    started.push(() => sip.close());
+    sip.on('registered', ({ user }) => directory.has(user) && directory.setRegistered(user, true));
+    sip.on('unregistered', ({ user }) => {
+      if (directory.has(user) && !sip.registrar.lookup(user)) directory.setRegistered(user, false);
+    });
+
+    const cdrStore = openCdrStore({ file: `${dataDir}/call-records.jsonl` });
+    started.push(async () => cdrStore.close());
+    const proxyRecords = recordProxyCalls({ proxy: sip, store: cdrStore, directory, queueIds: queues.queues.map((q) => q.id), logger });
+    started.push(async () => proxyRecords.detach());
+
+    const account = (user) => users.users.find((u) => u.user === user);
+    const acd = await startAcd({
+      wsUrl: sip.wsUrl,
+      domain: sip.domain,
+      users,
+      queues,
+      directory,
+      onRecord: (record) => {
+        try {
+          cdrStore.append(record);
+        } catch (e) {
+          console.error(`call center: call record not stored: ${e.message}`);
+        }
+      },
+      log: quiet ? undefined : { info: (...a) => say('[acd]', ...a), warn: (...a) => console.warn('[acd]', ...a) },
+    });
+    started.push(() => acd.close());
+
+    const customers = await startCustomerService({
+      wsUrl: sip.wsUrl,
+      domain: sip.domain,
+      user: 'pstn',
+      password: account('pstn')?.password,
+      ...(options.customerAnswerDelayMs === undefined ? {} : { answerDelayMs: options.customerAnswerDelayMs }),
+      log: quiet ? undefined : { info: (...a) => say('[customers]', ...a), warn: (...a) => console.warn('[customers]', ...a) },
+    });
+    started.push(() => customers.close());
+
+    const cti = createCtiHandler({
+      directory,
+      users,
+      queues,
+      cdrStore,
+      callControl: acd,
+      outboundNumbers: DEFAULT_OUTBOUND_NUMBERS,
+      path: CTI_PATH,
+      actionParam: 'action',
+      sipServerUrl: sip.wsUrl,
+      logger,
+    });
+    const customerApi = createCustomerHandler({ service: customers, basePath: '/api/customers' });
+    /** The supervisor page's queue table. */
+    const queueApi = (req, res) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path !== '/api/queues') return false;
+      const body = JSON.stringify(
+        acd.queues().map((q) => ({
+          id: q.id,
+          name: q.name,
+          waiting: q.waiting,
+          longestWaitSeconds: Math.round(q.longestWaitMs / 1000),
+          readyAgents: q.available.length,
+          talking: q.talking,
+          calls: acd.waiting(q.id),
+        })),
+      );
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
+      return true;
+    };
+
+    return {
+      sip,
+      acd,
+      customers,
+      directory,
+      cdrStore,
+      domain: sip.domain,
+      wsUrl: sip.wsUrl,
+      users,
+      /** HTTP handlers for the demo server, tried in order before static files. */
+      handlers: [cti, customerApi, queueApi],
+      close: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function readJson(source) {
+  if (typeof source === 'object' && source !== null) return source;
+  try {
+    return JSON.parse(readFileSync(source, 'utf8'));
+  } catch (e) {
+    throw new Error(`call center: cannot read ${source}: ${e.message}`);
+  }
+}

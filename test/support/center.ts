@@ -1,0 +1,112 @@
+/**
+ * Helpers for tests that run the workbench against the project's dev call center
+ * (demo/callcenter), which the test runner's dev-call-center plugin starts. Its HTTP APIs
+ * (CTI, simulated customers, queues) are served on the test page's own origin.
+ */
+import type { TestUser } from './e2e.js';
+import { waitFor } from './e2e.js';
+
+interface CenterEnv {
+  readonly wsUrl?: string;
+  readonly domain?: string;
+  readonly users?: TestUser[];
+  readonly cti?: string;
+}
+
+declare global {
+  interface Window {
+    __CC_CENTER__?: CenterEnv;
+  }
+}
+
+export function centerEnv(): { wsUrl: string; domain: string; users: TestUser[]; cti: string } {
+  const env = window.__CC_CENTER__ ?? {};
+  if (!env.wsUrl || !env.domain || !env.users || !env.cti) {
+    throw new Error('No dev call center: run the tests with `npm test` (the dev-call-center plugin starts it)');
+  }
+  return { wsUrl: env.wsUrl, domain: env.domain, users: env.users, cti: env.cti };
+}
+
+export function centerUser(user: string): TestUser & { uri: string } {
+  const { users, domain } = centerEnv();
+  const found = users.find((u) => u.user === user);
+  if (!found) throw new Error(`user ${user} is not in demo/users.json`);
+  return { ...found, uri: `sip:${found.user}@${domain}` };
+}
+
+/** A simulated customer as the customer API reports it. */
+export interface CustomerView {
+  readonly id: string;
+  readonly state: 'idle' | 'dialing' | 'queued' | 'ringing' | 'talking' | 'held' | 'ended';
+  readonly from: string;
+  readonly to: string;
+  readonly held: boolean;
+  readonly heldBy: 'local' | 'remote' | 'both' | null;
+  readonly holdCount: number;
+  readonly packetsIn: number;
+  readonly packetsOut: number;
+  readonly dtmfReceived: string;
+  readonly endedBy: string | null;
+  readonly endCause: string | null;
+  readonly audio?: {
+    readonly received: {
+      readonly voicedPackets: number;
+      readonly analysis: { readonly dominantFrequencyHz: number | null; readonly rms: number; readonly tones: Record<string, number> };
+    };
+  };
+}
+
+async function json<T>(response: Response): Promise<T> {
+  const body = (await response.json()) as T & { error?: { message: string } };
+  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status} ${body.error?.message ?? ''}`);
+  return body;
+}
+
+/** The customer panel's API: place, inspect, hold and end simulated customer calls. */
+export const customers = {
+  async place(from: string, to: string): Promise<CustomerView> {
+    return json(await fetch('/api/customers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from, to }) }));
+  },
+  async get(id: string, lastMs = 0): Promise<CustomerView> {
+    return json(await fetch(`/api/customers/${encodeURIComponent(id)}${lastMs ? `?lastMs=${lastMs}` : ''}`));
+  },
+  async hangUp(id: string): Promise<CustomerView> {
+    return json(await fetch(`/api/customers/${encodeURIComponent(id)}/hangup`, { method: 'POST' }));
+  },
+  async hangUpAll(): Promise<void> {
+    const { customers: list } = await json<{ customers: CustomerView[] }>(await fetch('/api/customers'));
+    for (const c of list.filter((c) => c.state !== 'ended')) await customers.hangUp(c.id).catch(() => undefined);
+  },
+  /** Polls until the customer's state passes `check`. */
+  async until(id: string, check: (c: CustomerView) => boolean, what: string, timeoutMs = 15_000): Promise<CustomerView> {
+    return waitFor(async () => {
+      const c = await customers.get(id);
+      return check(c) ? c : null;
+    }, `customer ${id}: ${what}`, timeoutMs, 150);
+  },
+};
+
+/** One CTI API call (reference 000 section 四 convention: form field `request`). */
+export async function cti<T = Record<string, unknown>>(action: string, params: Record<string, unknown>): Promise<T> {
+  const response = await fetch(`${centerEnv().cti}?action=${action}`, {
+    method: 'POST',
+    body: new URLSearchParams({ request: JSON.stringify(params) }),
+  });
+  const envelope = (await response.json()) as { Code: string; Message: string; Data: T };
+  if (envelope.Code !== 'OK') throw new Error(`${action}: ${envelope.Code} ${envelope.Message}`);
+  return envelope.Data;
+}
+
+/** The agent's state as the call center sees it (the supervisor's view). */
+export async function serverState(agentId: string): Promise<string> {
+  const data = await cti<{ List: { Extension: string; State: string }[] }>('ListRealtimeAgentStates', { UserId: '1009', PageSize: 100 });
+  return data.List.find((a) => a.Extension === agentId)?.State ?? 'unknown';
+}
+
+/** Queue snapshot of the ACD. */
+export async function queue(id: string): Promise<{ waiting: number; readyAgents: number }> {
+  const list = (await (await fetch('/api/queues')).json()) as { id: string; waiting: number; readyAgents: number }[];
+  const q = list.find((x) => x.id === id);
+  if (!q) throw new Error(`no queue ${id}`);
+  return q;
+}
