@@ -116,7 +116,8 @@ export class CtiClient {
     const data = await this.call<Json>('ListOutboundNumbersOfUser', { PageNumber: 1, PageSize: 100 });
     return listOf(data).map((n) => ({
       number: text(n['Number'] ?? n['number']),
-      description: text(n['Description'] ?? n['description'] ?? ''),
+      // CCC describes a number by its region (City, Province) when it has no description.
+      description: text(n['Description'] ?? n['description'] ?? ([n['City'], n['Province']].filter(Boolean).join(', ') || '')),
     })).filter((n) => n.number !== '');
   }
 
