@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm run screenshot`: runs the demo (scripts/start.mjs) in a network namespace with only `lo`,
-// lets the customer phone call agent 1001, answers in the workbench, and saves
-// docs/workbench-in-call.png (the README's picture). Doubles as a smoke test of `npm start`.
+// `npm run screenshot`: runs the demo (scripts/start.mjs, the dev call center) in a network
+// namespace with only `lo`, logs agent 1001 in, places a simulated customer call into the sales
+// queue, answers it in the workbench, and saves docs/workbench-in-call.png (the README's picture)
+// plus docs/demo-customers.png and docs/demo-supervisor.png taken during that call. Doubles as a
+// smoke test of `npm start`.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,11 @@ ensureNetns(import.meta.url);
 const { default: puppeteer } = await import('puppeteer-core');
 const { chromeArgs, CHROMIUM } = await import('./chromium.mjs');
 
-const demo = spawn(process.execPath, [`${root}scripts/start.mjs`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const demo = spawn(process.execPath, [`${root}scripts/start.mjs`], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, CC_QUIET: '1' },
+});
 let output = '';
 const url = await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error(`demo did not start within 120 s:\n${output}`)), 120_000);
@@ -34,21 +40,36 @@ try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 760, deviceScaleFactor: 1 });
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(url);
-  const inWorkbench = (selector) => page.waitForFunction((s) => document.querySelector('cc-workbench')?.shadowRoot?.querySelector(s), { timeout: 20_000 }, selector);
-  // Log in (status -1 or 1 -> ready), then let the customer call.
-  await page.waitForFunction(() => document.querySelector('cc-workbench')?.getStatusCode?.().code === 1, { timeout: 20_000 });
+  await page.goto(`${url}agent.html?agent=1001`);
+  const workbench = (selector) => page.waitForFunction((s) => document.querySelector('cc-workbench')?.shadowRoot?.querySelector(s), { timeout: 20_000 }, selector);
+  const code = (c) => page.waitForFunction((c) => document.querySelector('cc-workbench')?.getStatusCode?.().code === c, { timeout: 30_000 }, c);
+  // Registered (1), log in through the CTI API (3), then a customer calls the sales queue.
+  await code(1);
   await page.evaluate(() => document.querySelector('cc-workbench').logIn());
-  await page.waitForFunction(() => document.querySelector('#customer-status')?.textContent === 'Idle', { timeout: 20_000 });
-  await page.click('#customer-call');
-  await page.waitForFunction(() => document.querySelector('cc-workbench').getStatusCode().code === 6, { timeout: 20_000 });
-  const answer = await inWorkbench('[part~="answer-button"]');
+  await code(3);
+  const customer = await page.evaluate(async () => {
+    const r = await fetch('/api/customers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '13800000001', to: 'sales' }) });
+    return r.json();
+  });
+  await code(6);
+  const answer = await workbench('[part~="answer-button"]');
   await answer.click();
-  await page.waitForFunction(() => document.querySelector('cc-workbench').getStatusCode().code === 9, { timeout: 20_000 });
-  await new Promise((r) => setTimeout(r, 2500)); // let the call timer run
+  await code(9);
+  await new Promise((r) => setTimeout(r, 3000)); // let the call timer run and audio flow
   mkdirSync(`${root}docs`, { recursive: true });
   await page.screenshot({ path: `${root}docs/workbench-in-call.png` });
   console.log('saved docs/workbench-in-call.png');
+  for (const [name, path] of [['customers', 'customers.html'], ['supervisor', 'supervisor.html']]) {
+    const other = await browser.newPage();
+    await other.setViewport({ width: 1280, height: 620, deviceScaleFactor: 1 });
+    await other.goto(`${url}${path}`);
+    await new Promise((r) => setTimeout(r, 2500)); // a few polls of the live tables
+    await other.screenshot({ path: `${root}docs/demo-${name}.png` });
+    console.log(`saved docs/demo-${name}.png`);
+    await other.close();
+  }
+  const heard = await page.evaluate(async (id) => (await fetch(`/api/customers/${id}?lastMs=2000`)).json(), customer.id);
+  console.log(`customer ${customer.id}: ${heard.state}, packets in ${heard.packetsIn} / out ${heard.packetsOut}, hears ${heard.audio.received.analysis.dominantFrequencyHz} Hz`);
   await page.evaluate(() => document.querySelector('cc-workbench').hangUp());
 } catch (error) {
   failed = error;

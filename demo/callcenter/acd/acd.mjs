@@ -817,6 +817,10 @@ export class Acd extends EventEmitter {
       leg.out.close();
       if (leg.agentId) this.#releaseAgent(call, leg.agentId, leg.answered);
     }
+    // JsSIP closes the peer connections of its sessions; the early-media peer of a caller who
+    // was never answered is not JsSIP's (a werift peer keeps UDP sockets, and the process, alive).
+    const early = call.customer.pc;
+    if (early && call.customer.session?.connection !== early) Promise.resolve(early.close()).catch(() => {});
     this.jobs.delete(call.jobId);
     const established = call.establishedTime;
     /** @type {CdrRecord} */
