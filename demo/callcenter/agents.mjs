@@ -101,8 +101,10 @@ export class AgentDirectory extends EventEmitter {
     a.breakReason = state === 'break' ? reason : null;
     a.callId = state === 'ringing' || state === 'talking' ? callId : null;
     a.stateSince = this.now();
-    // Idle time counts from the end of the last call (or from going ready when not on a call).
-    if (state === 'ready' && (wasBusy || a.idleSince < a.stateSince)) a.idleSince = a.stateSince;
+    // Idle time counts from the end of the last call (for agents without CTI too, whose idle
+    // state is 'offline'), or from going ready when not on a call.
+    const isBusy = state === 'ringing' || state === 'talking' || state === 'afterCall';
+    if ((wasBusy && !isBusy) || (state === 'ready' && !wasBusy)) a.idleSince = a.stateSince;
     this.#changed(a);
   }
 

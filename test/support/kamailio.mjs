@@ -32,7 +32,8 @@ const START_TIMEOUT_MS = 10_000;
 const STOP_TERM_TIMEOUT_MS = 5_000;
 const STOP_KILL_TIMEOUT_MS = 3_000;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Unref'd: a race against a process's exit must not keep Node alive after the exit won.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms).unref());
 
 /** Kamailio module dir: $KAMAILIO_MPATH or the first known dir holding websocket.so. */
 function findModulePath() {

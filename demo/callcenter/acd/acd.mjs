@@ -121,6 +121,7 @@ class Leg {
  * @property {{ leg: Leg, jobId: string }|null} consult CTI attended transfer: the consulted leg
  * @property {Leg[]} detached       earlier agent legs of a transferred call, until they end
  * @property {any} [ua]             the JsSIP UA that places this call's outgoing legs
+ * @property {number} [dialTimeoutMs] outbound: how long the callee may ring
  * @property {Map<string, number>} tried agentId -> ms epoch of the failed offer
  * @property {'queued'|'talking'|'dialing'|'ended'} state
  * @property {boolean} ctiHold
@@ -248,7 +249,7 @@ export class Acd extends EventEmitter {
         name: q.name ?? q.id,
         waiting: waiting.length,
         longestWaitMs: waiting.length ? now - waiting[0].startTime : 0,
-        available: this.directory.availableFor(q.id).map((a) => a.agentId),
+        available: this.directory.availableFor(q.id).flatMap((a) => (a ? [a.agentId] : [])),
         talking: [...this.jobs.values()].filter((c) => c.queue === q.id && c.state === 'talking').length,
       };
     });
@@ -386,6 +387,7 @@ export class Acd extends EventEmitter {
       this.#endCall(call, byCustomer ? 'customer' : 'system', call.direction === 'inbound' && byCustomer ? 'abandoned' : 'failed', `customer leg failed: ${e.cause}`);
     });
     session.on('confirmed', () => this.#refresh(call));
+    session.on('replaces', (/** @type {any} */ e) => e.reject());
     session.on('ended', (/** @type {any} */ e) => {
       leg.ended = true;
       this.#endCall(call, e.originator === 'remote' ? 'customer' : 'system', 'answered', `customer leg ended: ${e.cause}`);
@@ -517,6 +519,8 @@ export class Acd extends EventEmitter {
       this.emit('dtmf', { jobId: call.jobId, from: 'agent', digit: e.dtmf.tone });
     });
     session.on('refer', (/** @type {any} */ e) => this.#onRefer(call, leg, e));
+    // An INVITE with Replaces aimed at an ACD leg: not supported; answer it rather than let it time out.
+    session.on('replaces', (/** @type {any} */ e) => e.reject());
   }
 
   /** @param {Call} call @param {Leg} leg */
@@ -896,10 +900,11 @@ export class Acd extends EventEmitter {
   /**
    * Outbound call for an agent: rings the agent's phone first (Call-Info answer-after=0, so the
    * workbench answers by itself), then dials `callee` and bridges the two.
-   * @param {{ agentId: string, callee: string, caller?: string }} o
+   * @param {{ agentId: string, callee: string, caller?: string, timeoutSeconds?: number }} o
+   *   timeoutSeconds: how long the callee may ring (default 30)
    * @returns {Promise<{ jobId: string, callId: string }>} once the agent's phone is being called
    */
-  async makeCall({ agentId, callee, caller }) {
+  async makeCall({ agentId, callee, caller, timeoutSeconds }) {
     if (this.closed) throw ccError('ServiceUnavailable.CallControl', 503, 'The ACD is closed.');
     const a = this.directory.get(agentId);
     if (!a) throw ccError('NotExists.UserId', 404, `The user "${agentId}" does not exist.`);
@@ -937,6 +942,7 @@ export class Acd extends EventEmitter {
       detached: [],
     };
     call.ua = ua;
+    call.dialTimeoutMs = Math.max(1, Math.min(300, Number(timeoutSeconds) || 30)) * 1000;
     this.jobs.set(jobId, call);
     this.directory.setState(agentId, 'ringing', { callId: jobId });
     const session = this.#callAgentLeg(call, agent, ua, [
@@ -967,8 +973,13 @@ export class Acd extends EventEmitter {
       if (session.connection) this.#receive(leg, session.connection);
       session.on('peerconnection', (/** @type {any} */ e) => this.#receive(leg, e.peerconnection));
       this.#wireCustomer(call, session);
+      leg.timer = setTimeout(() => {
+        if (!leg.answered) this.#terminate(leg);
+      }, call.dialTimeoutMs ?? 30_000);
       session.on('accepted', () => {
         leg.answered = true;
+        if (leg.timer) clearTimeout(leg.timer);
+        leg.timer = null;
         if (call.state !== 'dialing') return;
         call.state = 'talking';
         call.establishedTime = Date.now();
@@ -1102,7 +1113,8 @@ export class Acd extends EventEmitter {
       [...this.uas.values()].map(
         (ua) =>
           new Promise((resolve) => {
-            const timer = setTimeout(resolve, 2000);
+            // JsSIP closes its socket 2 s after stop() when transactions (the un-REGISTER) are open.
+            const timer = setTimeout(resolve, 3000);
             ua.once('disconnected', () => {
               clearTimeout(timer);
               resolve(undefined);

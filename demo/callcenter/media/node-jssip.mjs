@@ -95,6 +95,24 @@ function patchSenderForTelephoneEvents() {
   };
 }
 
+/**
+ * JsSIP's INVITE server transaction starts Timer H (32 s) when it sends a final non-2xx response
+ * (486, 487 to a CANCEL, ...). When the ACK arrives it starts Timer I and destroys the
+ * transaction but never clears Timer H, so every rejected or cancelled incoming call leaves a
+ * 32 s timer that keeps a Node process alive (a browser does not care). RFC 3261 17.2.1: the ACK
+ * ends the Completed state, so Timer H is cleared when Timer I fires.
+ */
+function clearTimerHOnAck() {
+  const { InviteServerTransaction } = require('jssip/lib/Transactions.js');
+  const proto = InviteServerTransaction?.prototype;
+  if (!proto || typeof proto.timer_I !== 'function') throw new Error('JsSIP internals changed: InviteServerTransaction.timer_I is gone (keep jssip at 3.13)');
+  const timerI = proto.timer_I;
+  proto.timer_I = function () {
+    clearTimeout(this.H);
+    return timerI.call(this);
+  };
+}
+
 let installed = false;
 
 /**
@@ -106,6 +124,7 @@ export function loadNodeJsSIP() {
   if (!installed) {
     installed = true;
     patchSenderForTelephoneEvents();
+    clearTimerHOnAck();
     globalThis.window ??= globalThis;
     globalThis.WebSocket ??= WebSocket;
     globalThis.RTCPeerConnection = LoopbackPeerConnection;

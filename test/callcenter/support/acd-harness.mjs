@@ -60,6 +60,13 @@ export class TestCall {
     this.source = source;
     /** @type {string[]} JsSIP events in order, e.g. 'progress:182', 'accepted', 'hold:remote' */
     this.events = [];
+    /** @type {Record<string, number>} ms epoch of the first occurrence of each event */
+    this.times = { created: Date.now() };
+    const push = this.events.push.bind(this.events);
+    this.events.push = (/** @type {string[]} */ ...names) => {
+      for (const n of names) this.times[n] ??= Date.now();
+      return push(...names);
+    };
     /** @type {any} 'failed' / 'ended' event data */
     this.end = null;
     /** Audio packets received before the call was answered (early media). */
@@ -155,7 +162,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
   /** @type {{ answer: 'auto' | 'manual' | number }} */
   const policy = { answer };
   /** Headers of each incoming INVITE, in order. */
-  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined }>} */ ([]);
+  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined, at: number }>} */ ([]);
   ua.on('newRTCSession', (/** @type {any} */ { session, originator, request }) => {
     if (originator !== 'remote') return;
     const call = new TestCall(session, createAudioSource({ kind: 'tone', frequency, amplitude: 0.3 }));
@@ -169,6 +176,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
       jobId: request.getHeader('X-CC-Job-Id'),
       replaces: request.hasHeader('Replaces'),
       callInfo: request.getHeader('Call-Info'),
+      at: Date.now(),
     });
     // A replacing INVITE (consult transfer) is answered like any other call here.
     if (policy.answer === 'auto' || request.hasHeader('Replaces')) {
@@ -215,7 +223,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
     call(target, extraHeaders = []) {
       const source = createAudioSource({ kind: 'tone', frequency, amplitude: 0.3 });
       const session = ua.call(`sip:${target}@${domain}`, {
-        mediaStream: source.stream,
+        mediaStream: /** @type {any} */ (source.stream),
         extraHeaders,
         pcConfig: { iceServers: [] },
         eventHandlers: {},
@@ -240,7 +248,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
       }
       await sleep(100);
       await new Promise((resolve) => {
-        const timer = setTimeout(resolve, 2000);
+        const timer = setTimeout(resolve, 3000);
         ua.once('disconnected', () => {
           clearTimeout(timer);
           resolve(undefined);
