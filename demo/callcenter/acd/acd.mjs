@@ -11,7 +11,7 @@
 // 'offline' (agents without CTI).
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { loadNodeJsSIP } from '../media/node-jssip.mjs';
+import { loadNodeJsSIP, stopUa } from '../media/node-jssip.mjs';
 import { telephoneEventPayloadTypes } from '../media/dtmf.mjs';
 import { createAudioSource } from '../media/audio.mjs';
 import { RtpOut } from './rtp-out.mjs';
@@ -1109,25 +1109,7 @@ export class Acd extends EventEmitter {
     this.prompt.stop();
     // Let the BYEs / CANCELs go out before the sockets close (bounded).
     if (this.uas.size) await new Promise((r) => setTimeout(r, 200));
-    await Promise.all(
-      [...this.uas.values()].map(
-        (ua) =>
-          new Promise((resolve) => {
-            // JsSIP closes its socket 2 s after stop() when transactions (the un-REGISTER) are open.
-            const timer = setTimeout(resolve, 3000);
-            ua.once('disconnected', () => {
-              clearTimeout(timer);
-              resolve(undefined);
-            });
-            try {
-              ua.stop();
-            } catch {
-              clearTimeout(timer);
-              resolve(undefined);
-            }
-          }),
-      ),
-    );
+    await Promise.all([...this.uas.values()].map((ua) => stopUa(ua)));
     this.uas.clear();
   }
 }

@@ -2,7 +2,7 @@
 // places "customer calls" (From a customer number, to a queue or an extension) and answers
 // every call the proxy routes to the trunk (an agent dialling +8613800000000) as a customer
 // who picks up after a short delay. Keeps the live calls plus a bounded history of ended ones.
-import { loadNodeJsSIP } from '../media/node-jssip.mjs';
+import { loadNodeJsSIP, stopUa } from '../media/node-jssip.mjs';
 import { Customer, CustomerStateError } from './customer.mjs';
 
 /** SIP user part accepted for `from` / `to`: a phone number, an extension or a queue name. */
@@ -195,11 +195,7 @@ export async function startCustomerService(options) {
       if (closed) return;
       closed = true;
       await service.hangUpAll();
-      // JsSIP unregisters, then closes the socket
-      await withTimeout(new Promise((resolve) => {
-        ua.once('disconnected', resolve);
-        ua.stop();
-      }), CLOSE_TIMEOUT_MS);
+      await stopUa(ua, CLOSE_TIMEOUT_MS);
       listeners.clear();
     },
   };

@@ -134,4 +134,27 @@ export function loadNodeJsSIP() {
   return require('jssip');
 }
 
+/**
+ * Stops a JsSIP UA (un-REGISTER, then the socket) and resolves once its socket is closed, or
+ * after `timeoutMs`: JsSIP closes the socket up to 2 s after stop() while transactions are open.
+ * @param {import('jssip').UA} ua
+ * @param {number} [timeoutMs]
+ * @returns {Promise<void>}
+ */
+export function stopUa(ua, timeoutMs = 3000) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    ua.once('disconnected', done);
+    try {
+      ua.stop();
+    } catch {
+      done();
+    }
+  });
+}
+
 export { werift };

@@ -1,6 +1,6 @@
 // Test phones for the ACD tests: real JsSIP UAs in Node with werift media, each sending a tone
 // of its own frequency (so a recording tells whose audio arrived) and recording what it receives.
-import { loadNodeJsSIP } from '../../../demo/callcenter/media/node-jssip.mjs';
+import { loadNodeJsSIP, stopUa } from '../../../demo/callcenter/media/node-jssip.mjs';
 import { createAudioSource, createRecorder } from '../../../demo/callcenter/media/audio.mjs';
 import { telephoneEventPayloadTypes } from '../../../demo/callcenter/media/dtmf.mjs';
 
@@ -247,14 +247,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
         c.recorder.stop();
       }
       await sleep(100);
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, 3000);
-        ua.once('disconnected', () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        });
-        ua.stop();
-      });
+      await stopUa(ua);
     },
   };
 }

@@ -2,7 +2,7 @@
 // answers or places calls with its own audio source and recorder, so the tests see the
 // customer's media from the other end. By default it sends what Chromium's fake microphone
 // sends (--use-fake-device-for-media-stream): a 400 Hz beep of 20 ms every 500 ms.
-import { loadNodeJsSIP } from '../../../demo/callcenter/media/node-jssip.mjs';
+import { loadNodeJsSIP, stopUa } from '../../../demo/callcenter/media/node-jssip.mjs';
 import { createAudioSource, createRecorder } from '../../../demo/callcenter/media/audio.mjs';
 import { telephoneEventPayloadTypes } from '../../../demo/callcenter/media/dtmf.mjs';
 
@@ -138,14 +138,7 @@ export async function startTestAgent({ wsUrl, domain, user, password, autoAnswer
     async stop() {
       for (const c of calls) if (!c.isEnded) c.session.terminate();
       await Promise.all(calls.map((c) => Promise.race([c.ended, new Promise((r) => setTimeout(r, 3000))])));
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, 3000);
-        ua.once('disconnected', () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        });
-        ua.stop();
-      });
+      await stopUa(ua);
     },
   };
 }
