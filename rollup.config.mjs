@@ -25,7 +25,7 @@ const plugins = () => [
   terser({ ecma: 2020, module: true, toplevel: true, format: { comments: false }, compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true } }),
 ];
 
-export default [
+const configs = [
   {
     input: esInput,
     output: {
@@ -49,3 +49,6 @@ export default [
     plugins: plugins(),
   },
 ];
+
+// `scripts/build.mjs --demo` (npm start) skips the IIFE bundle, which the demo pages do not load.
+export default process.env.CC_BUILD_ONLY_ESM === '1' ? configs.slice(0, 1) : configs;

@@ -15,6 +15,7 @@ const { default: puppeteer } = await import('puppeteer-core');
 const { chromeArgs, CHROMIUM } = await import('../scripts/chromium.mjs');
 const { serveStatic } = await import('../scripts/serve.mjs');
 const { startKamailio } = await import('../test/support/kamailio.mjs');
+const { startCallCenter } = await import('../demo/callcenter/index.mjs');
 
 const build = spawnSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -59,7 +60,10 @@ const users = JSON.parse(readFileSync(`${root}demo/users.json`, 'utf8')).users;
 const agent = users.find((u) => u.user === '1001');
 const customer = users.find((u) => u.user === '13800000001');
 const kamailio = await startKamailio({ users: `${root}demo/users.json` });
-const web = await serveStatic(root, { index: '/bench/page.html' });
+const { mkdtempSync } = await import('node:fs');
+const { tmpdir } = await import('node:os');
+const center = await startCallCenter({ quiet: true, dataDir: mkdtempSync(`${tmpdir()}/cc-bench-`) });
+const web = await serveStatic(root, { index: '/bench/page.html', handlers: center.handlers });
 const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }), protocolTimeout: 120_000 });
 const results = { date: new Date().toISOString(), sizes };
 
@@ -222,9 +226,109 @@ try {
     settledGrowthKiB: round((heapSettled - heapAfterLoad) / 1024, 1),
   };
   results.openPeerConnections = await page.evaluate(() => window.__pcs.open());
+
+  // 4. The dev call center: a CTI-mode workbench (agent 1002) and simulated customers calling
+  //    the sales queue. Queue-to-ring: the ACD sent 182 Queued -> cc-call-incoming in the page
+  //    (one machine, one clock: Date.now() on both sides).
+  const centerContext = await browser.createBrowserContext();
+  const agentPage = await centerContext.newPage();
+  agentPage.on('pageerror', (e) => console.error('page error:', e.message));
+  await agentPage.goto(`${web.url}/bench/page.html`);
+  const bob = users.find((u) => u.user === '1002');
+  const centerRegisterMs = await agentPage.evaluate(
+    async ({ server, domain, agent }) => {
+      await customElements.whenDefined('cc-workbench');
+      const el = document.querySelector('#agent');
+      el.password = agent.password;
+      el.setAttribute('after-call', '0');
+      el.setAttribute('cti', '/api/ccc');
+      el.setAttribute('server', server);
+      el.setAttribute('sip-uri', `sip:${agent.user}@${domain}`);
+      const times = [];
+      for (let i = 0; i < 6; i++) {
+        const t0 = performance.now();
+        await el.register();
+        times.push(performance.now() - t0);
+        if (i < 5) await el.unregister();
+      }
+      await el.logIn();
+      return times;
+    },
+    { server: center.wsUrl, domain: center.domain, agent: bob },
+  );
+  const queuedAt = new Map();
+  center.acd.on('queued', ({ jobId }) => queuedAt.set(jobId, Date.now()));
+  const offeredJob = [];
+  center.acd.on('offered', ({ jobId, agentId }) => agentId === '1002' && offeredJob.push(jobId));
+  const queueCalls = [];
+  for (let i = 0; i < 10; i++) {
+    const jobsBefore = offeredJob.length;
+    await agentPage.evaluate(() => {
+      const el = document.querySelector('#agent');
+      window.__ringAt = new Promise((resolve, reject) => {
+        el.addEventListener('cc-call-incoming', () => resolve(Date.now()), { once: true });
+        setTimeout(() => reject(new Error('bench: the queue call did not ring within 15 s')), 15000);
+      });
+    });
+    const customerCall = await agentPage.evaluate(async () => {
+      const r = await fetch('/api/customers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '13800000002', to: 'sales' }) });
+      return r.json();
+    });
+    const ringAt = await agentPage.evaluate(() => window.__ringAt);
+    const jobId = offeredJob[jobsBefore];
+    const measured = await agentPage.evaluate(async (customerId) => {
+      const el = document.querySelector('#agent');
+      const counters = async (pc) => {
+        let received = 0;
+        let sent = 0;
+        (await pc.getStats()).forEach((r) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'audio') received += r.packetsReceived ?? 0;
+          if (r.type === 'outbound-rtp' && r.kind === 'audio') sent += r.packetsSent ?? 0;
+        });
+        return { received, sent };
+      };
+      const customer = async () => (await fetch(`/api/customers/${customerId}`)).json();
+      const pcsBefore = window.__pcs.length;
+      await el.answer();
+      const pc = window.__pcs.at(-1);
+      if (window.__pcs.length === pcsBefore || !pc) throw new Error('bench: no agent peer connection');
+      // Five seconds of conversation, counted at both ends.
+      await new Promise((r) => setTimeout(r, 1000));
+      const a0 = await counters(pc);
+      const c0 = await customer();
+      await new Promise((r) => setTimeout(r, 5000));
+      const a1 = await counters(pc);
+      const c1 = await customer();
+      await el.hangUp();
+      const end = performance.now() + 15000;
+      while (el.getStatusCode().code !== 3 && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
+      return {
+        agentReceived: a1.received - a0.received,
+        agentSent: a1.sent - a0.sent,
+        customerReceived: c1.packetsIn - c0.packetsIn,
+        customerSent: c1.packetsOut - c0.packetsOut,
+      };
+    }, customerCall.id);
+    queueCalls.push({ queueToRingMs: jobId && queuedAt.has(jobId) ? ringAt - queuedAt.get(jobId) : null, ...measured });
+    process.stdout.write(`queue call ${i + 1}/10 `);
+  }
+  console.log();
+  results.callCenter = {
+    registerMs: { first: round(centerRegisterMs[0]), medianWarm: round(median(centerRegisterMs.slice(1))), runs: centerRegisterMs.map((x) => round(x)) },
+    queueToRingMs: { median: round(median(queueCalls.map((c) => c.queueToRingMs).filter((x) => x !== null))), runs: queueCalls.map((c) => c.queueToRingMs) },
+    // Packets in 5 s of conversation (50 a second is 20 ms PCMU/Opus framing, both ways).
+    packetsIn5s: {
+      customerToAgent: median(queueCalls.map((c) => c.agentReceived)),
+      agentToCustomer: median(queueCalls.map((c) => c.customerReceived)),
+      agentSent: median(queueCalls.map((c) => c.agentSent)),
+      customerSent: median(queueCalls.map((c) => c.customerSent)),
+    },
+  };
+  await centerContext.close();
 } finally {
   await browser.close();
   await web.close();
+  await center.close();
   await kamailio.stop();
 }
 
@@ -243,4 +347,10 @@ line('heap growth after 20 calls (KiB)', results.heap.growthKiB, 'target <= 1024
 line('heap growth, calls 2..20 (KiB)', results.heap.growthCalls2to20KiB, '');
 line('heap growth, 35 s later (KiB)', results.heap.settledGrowthKiB, 'after SIP transaction timers');
 line('peer connections left open', results.openPeerConnections, 'expected 0');
+console.log('dev call center (agent 1002 in CTI mode, customers calling sales):');
+line('  register() first / warm (ms)', `${results.callCenter.registerMs.first} / ${results.callCenter.registerMs.medianWarm}`, '');
+line('  182 Queued -> agent rings (ms)', results.callCenter.queueToRingMs.median, 'median of 10');
+const p5 = results.callCenter.packetsIn5s;
+line('  packets in 5 s cust->agent', p5.customerToAgent, `(customer sent ${p5.customerSent})`);
+line('  packets in 5 s agent->cust', p5.agentToCustomer, `(agent sent ${p5.agentSent})`);
 console.log(`\nwritten: bench/results.json`);

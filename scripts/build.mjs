@@ -1,4 +1,6 @@
 // Build: tsc (typed ES modules in dist/esm) -> rollup (dist/cc-workbench.js + IIFE) -> custom-elements.json.
+//   node scripts/build.mjs          everything (npm test, npm run bench, publishing)
+//   node scripts/build.mjs --demo   what the demo pages load: no IIFE bundle, no manifest (faster `npm start`)
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,9 @@ function run(label, cmd, args) {
   console.log(`build: ${label} ok (${Date.now() - started} ms)`);
 }
 
+const demo = process.argv.includes('--demo');
 rmSync(`${root}dist`, { recursive: true, force: true });
 run('tsc', bin('tsc'), ['-p', 'tsconfig.build.json']);
+if (demo) process.env.CC_BUILD_ONLY_ESM = '1';
 run('rollup', bin('rollup'), ['-c', '--silent']);
-run('custom-elements.json', bin('cem'), ['analyze', '--quiet']);
+if (!demo) run('custom-elements.json', bin('cem'), ['analyze', '--quiet']);

@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const httpPort = Number(process.env.PORT ?? 8080);
 const sipPort = Number(process.env.SIP_PORT ?? 5066);
 
-const build = spawnSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'inherit', cwd: root });
+const build = spawnSync(process.execPath, [`${root}scripts/build.mjs`, '--demo'], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const center = await startCallCenter({ sipPort, quiet: process.env.CC_QUIET === '1' });
