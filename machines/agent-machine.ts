@@ -121,7 +121,9 @@ export const agentMachine = setup({
   delays: {
     afterCallDelay: ({ context }) => (context.policy.afterCall === 'manual' ? 0 : context.policy.afterCall * 1000),
     ringTimeout: ({ context }) => context.policy.ringTimeout * 1000,
-    autoAnswerDelay: ({ context }) => (context.policy.autoAnswer ?? 0) * 1000,
+    /** The shorter of the agent's auto-answer policy and what the PBX asked for (Call-Info answer-after). */
+    autoAnswerDelay: ({ context }) =>
+      Math.min(context.policy.autoAnswer ?? Infinity, context.call?.answerAfter ?? Infinity) * 1000,
   },
   guards: {
     isCurrentCall: ({ context, event }) => eventCallId(event) === context.call?.callId,
@@ -130,7 +132,7 @@ export const agentMachine = setup({
     hasNoCall: ({ context }) => context.call === null,
     isAfterCallTimed: ({ context }) => context.policy.afterCall !== 'manual',
     hasRingTimeout: ({ context }) => context.policy.ringTimeout > 0,
-    hasAutoAnswer: ({ context }) => context.policy.autoAnswer !== null,
+    hasAutoAnswer: ({ context }) => context.policy.autoAnswer !== null || typeof context.call?.answerAfter === 'number',
     isFromAfterCall: ({ context }) => context.dialOrigin === 'afterCall',
     isTransferPending: ({ context }) => context.transferTarget !== null,
     isNotTransferPending: ({ context }) => context.transferTarget === null,
@@ -235,6 +237,7 @@ export const agentMachine = setup({
               callee: event.callee,
               remoteName: event.remoteName,
               internal: event.internal,
+              answerAfter: event.answerAfter ?? null,
             })
           : context.call,
     })),

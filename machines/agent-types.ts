@@ -57,6 +57,8 @@ export interface CallInfo {
   readonly muted: boolean;
   /** Hold confirmed by the re-INVITE exchange. */
   readonly held: boolean;
+  /** Seconds after which the PBX asked for this incoming call to be answered (Call-Info answer-after), when accepted. */
+  readonly answerAfter?: number | null;
 }
 
 /** Error codes of the reference SDK, plus ours in the same numeric style. */
@@ -161,7 +163,16 @@ export type SipFact =
   | { type: 'sip.unregistered' }
   | { type: 'sip.registration.failed'; cause: string; sipCode?: number }
   | { type: 'sip.disconnected'; cause: string }
-  | { type: 'sip.call.incoming'; callId: string; caller: string; callee: string; remoteName: string; internal: boolean }
+  | {
+      type: 'sip.call.incoming';
+      callId: string;
+      caller: string;
+      callee: string;
+      remoteName: string;
+      internal: boolean;
+      /** The INVITE asks to be answered after this many seconds (only with `acceptAutoAnswer`). */
+      answerAfter?: number;
+    }
   | { type: 'sip.call.created'; callId: string; sipCallId: string }
   | { type: 'sip.call.progress'; callId: string; sipCode: number }
   | { type: 'sip.call.confirmed'; callId: string }

@@ -18,6 +18,12 @@ export interface PhoneConfig {
   iceServers?: readonly RTCIceServer[];
   /** Seconds of ringing before the call is answered automatically; null = manual answer. */
   autoAnswer?: number | null;
+  /**
+   * Answer calls whose INVITE asks for it (`Call-Info: ...;answer-after=N`, as PBXs and CTI
+   * click-to-dial send), after N seconds. Off by default: only turn it on behind a PBX that
+   * strips such headers from outside callers.
+   */
+  acceptAutoAnswer?: boolean;
   /** Seconds of after-call work, or 'manual' to wait for ready(). Default 15. */
   afterCall?: number | 'manual';
   /** Seconds before an unanswered call is rejected and the agent goes on break. Default 30; 0 = never. */

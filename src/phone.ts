@@ -99,6 +99,7 @@ export class Phone {
       iceGatheringTimeoutMs: config.iceGatheringTimeoutMs ?? DEFAULTS.iceGatheringTimeoutMs,
       noAnswerTimeout: Math.max(60, policy.ringTimeout + 10, (policy.autoAnswer ?? 0) + 10),
       isInternal: (user) => pattern.test(user),
+      acceptAutoAnswer: config.acceptAutoAnswer === true,
       audioElement: () => this.audio,
       transferTimeoutMs: 60_000,
       ...(internals.loadJsSip ? { loadJsSip: internals.loadJsSip } : {}),

@@ -283,6 +283,12 @@ export class CcWorkbench extends LitElement {
   /** Seconds of ringing before a call is answered automatically; absent = answer by hand. */
   @property({ attribute: 'auto-answer' }) autoAnswer: string | null = null;
 
+  /**
+   * Answers calls whose INVITE asks for it (`Call-Info: ...;answer-after=N`, sent by PBXs and
+   * CTI click-to-dial such as MakeCall). Only behind a PBX that strips it from outside callers.
+   */
+  @property({ type: Boolean, attribute: 'accept-auto-answer' }) acceptAutoAnswer = false;
+
   /** Seconds of after-call work before the agent is ready again, or `manual`. Default 15. */
   @property({ attribute: 'after-call' }) afterCall: string | null = null;
 
@@ -555,6 +561,7 @@ export class CcWorkbench extends LitElement {
         'autoAnswer',
         'afterCall',
         'ringTimeout',
+        'acceptAutoAnswer',
         'phoneFactory',
         'cti',
         'ctiMethod',
@@ -654,6 +661,7 @@ export class CcWorkbench extends LitElement {
       ...(typeof ringTimeout === 'number' ? { ringTimeout } : {}),
       ...(dtmfMode ? { dtmfMode: dtmfMode as 'rfc4733' | 'info' } : {}),
       ...(pattern ? { internalPattern: pattern } : {}),
+      ...(this.acceptAutoAnswer ? { acceptAutoAnswer: true } : {}),
       ...(cti ? { cti } : {}),
       ...(ctiMethod ? { ctiMethod: ctiMethod as 'get' | 'post' } : {}),
       ...(ctiActionParam ? { ctiActionParam } : {}),
@@ -717,6 +725,7 @@ export class CcWorkbench extends LitElement {
       config.iceServers,
       config.dtmfMode,
       config.internalPattern,
+      config.acceptAutoAnswer,
       config.cti,
       config.ctiMethod,
       config.ctiActionParam,

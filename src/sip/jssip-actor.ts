@@ -25,6 +25,8 @@ export interface SipSettings {
   readonly noAnswerTimeout: number;
   /** True when a remote user part is another agent (status 11). */
   readonly isInternal: (user: string) => boolean;
+  /** Honour an INVITE's request to be answered automatically (Call-Info answer-after, Alert-Info auto-answer). */
+  readonly acceptAutoAnswer?: boolean;
   /** Where remote audio plays. */
   readonly audioElement: () => HTMLAudioElement;
   /** Milliseconds to wait for the final NOTIFY of a transfer before calling it failed. */
@@ -45,6 +47,20 @@ interface Leg {
 }
 
 const AUDIO_ONLY = { audio: true, video: false } as const;
+
+/**
+ * Seconds after which a server-initiated call (CTI click-to-dial, paging) asks to be answered:
+ * `Call-Info: <...>;answer-after=N` (Polycom, Asterisk, FreeSWITCH) or
+ * `Alert-Info: <...>;info=alert-autoanswer` (0 s). Null when the INVITE does not ask.
+ */
+export function requestedAnswerAfter(request: { getHeaders(name: string): string[] }): number | null {
+  for (const value of request.getHeaders('Call-Info')) {
+    const match = /;\s*answer-after\s*=\s*(\d{1,3})\b/i.exec(value);
+    if (match) return Number(match[1]);
+  }
+  if (request.getHeaders('Alert-Info').some((v) => /info\s*=\s*alert-autoanswer|auto-?answer/i.test(v))) return 0;
+  return null;
+}
 
 function statusOf(message: unknown): number | undefined {
   const code = (message as { status_code?: unknown } | null | undefined)?.status_code;
@@ -214,6 +230,7 @@ export function createSipActor(settings: SipSettings) {
       // JsSIP's typings omit call_id on incoming messages; it is always set by its parser.
       const callId = (request as IncomingRequest & { call_id: string }).call_id;
       const { caller, remoteName } = identityOf(request);
+      const answerAfter = settings.acceptAutoAnswer ? requestedAnswerAfter(request) : null;
       attachSession(callId, session);
       send({
         type: 'sip.call.incoming',
@@ -222,6 +239,7 @@ export function createSipActor(settings: SipSettings) {
         callee: userOf(request.to.uri),
         remoteName,
         internal: settings.isInternal(caller),
+        ...(answerAfter === null ? {} : { answerAfter }),
       });
     };
 

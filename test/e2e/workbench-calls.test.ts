@@ -339,6 +339,26 @@ describe('<cc-workbench> end to end through Kamailio', () => {
     await waitFor(() => agent.code() === STATUS.ready, 'ready');
   });
 
+  it('answers a call that asks for it (Call-Info answer-after=0) only with accept-auto-answer', async () => {
+    const asking = [`Call-Info: <sip:${sipEnv().domain}>;answer-after=0`];
+    const plain = await readyAgent('1001');
+    const customer = await peer(CUSTOMER);
+    const refused = customer.peer.call(testUser('1001').uri, asking);
+    await waitFor(() => plain.code() === STATUS.ringing, 'ringing');
+    await sleep(1500);
+    expect(plain.code(), 'no auto-answer without the attribute').to.equal(STATUS.ringing);
+    refused.session.terminate();
+    await waitFor(() => plain.code() === STATUS.ready, 'ready again');
+    plain.el.remove();
+    const trusting = await readyAgent('1002', { 'accept-auto-answer': '' });
+    const call = customer.peer.call(testUser('1002').uri, asking);
+    await call.confirmed;
+    await waitFor(() => trusting.code() === STATUS.inboundTalk, 'answered by itself');
+    await packetsGrow(probe!.latest(), 'agent hears the caller');
+    call.session.terminate();
+    await waitFor(() => trusting.code() === STATUS.afterCall, 'after-call work');
+  });
+
   it('answers 480 while registered but logged out', async () => {
     const agent = await mountAgent('1001');
     await agent.el.register();

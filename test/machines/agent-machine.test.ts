@@ -376,6 +376,21 @@ describe('agent statechart: timers (simulated clock)', () => {
     expect(h.emitted.some((e) => e.type === 'call.hangup' && e.hangupType === 'ringing')).to.equal(true);
   });
 
+  it('answers after the seconds a server-initiated INVITE asks for (Call-Info answer-after), sooner than the policy', () => {
+    const clock = new SimulatedClock();
+    const h = harness({ policy: { autoAnswer: 10 } }, clock);
+    h.send(...READY, { ...incoming(), answerAfter: 2 } as SipFact);
+    clock.increment(1_999);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ringing);
+    clock.increment(1);
+    expect(h.commands.at(-1)).to.deep.equal({ type: 'sip.answer', callId: 'c1' });
+    // Without the request (and without a policy) the call keeps ringing.
+    const plain = harness({ policy: { ringTimeout: 0 } }, clock);
+    plain.send(...READY, incoming('c2'));
+    clock.increment(60_000);
+    expect(plain.actor.getSnapshot().context.code).to.equal(STATUS.ringing);
+  });
+
   it('never times out ringing when ringTimeout is 0', () => {
     const clock = new SimulatedClock();
     const h = harness({ policy: { ringTimeout: 0 } }, clock);
