@@ -29,6 +29,13 @@ const jssipBundle = {
   },
 };
 
+/** The group named by `--group`, or null when every group runs. Servers start only for groups that use them. */
+const requestedGroup = (() => {
+  const i = process.argv.indexOf('--group');
+  return i >= 0 ? process.argv[i + 1] ?? null : null;
+})();
+const runs = (...groups) => requestedGroup === null || groups.includes(requestedGroup);
+
 function hasTests(dir) {
   try {
     return readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.test.ts'));
@@ -50,7 +57,7 @@ let blackhole = null;
 const sipServer = {
   name: 'sip-server',
   async serverStart() {
-    if (process.env.CC_NO_SIP_SERVER === '1') return;
+    if (process.env.CC_NO_SIP_SERVER === '1' || !runs('unit', 'e2e')) return;
     const { createSocket } = await import('node:dgram');
     blackhole = createSocket('udp4');
     await new Promise((resolve) => blackhole.bind(0, '127.0.0.1', resolve));
@@ -83,7 +90,7 @@ let center = null;
 const callCenter = {
   name: 'dev-call-center',
   async serverStart() {
-    if (process.env.CC_NO_SIP_SERVER === '1' || !hasTests('test/e2e-callcenter')) return;
+    if (process.env.CC_NO_SIP_SERVER === '1' || !runs('callcenter-e2e') || !hasTests('test/e2e-callcenter')) return;
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { startCallCenter } = await import('./demo/callcenter/index.mjs');

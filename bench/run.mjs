@@ -27,6 +27,34 @@ const median = (xs) => {
 const round = (x, d = 1) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
 const kib = (n) => round(n / 1024, 2);
 
+/**
+ * Configures the page's `#agent` workbench, registers it six times (the first register() also
+ * loads JsSIP and opens the WebSocket) and logs in; resolves with the six durations in ms.
+ */
+function measureRegister(page, { server, domain, agent, attributes = {} }) {
+  return page.evaluate(
+    async ({ server, domain, agent, attributes }) => {
+      await customElements.whenDefined('cc-workbench');
+      const el = document.querySelector('#agent');
+      el.password = agent.password;
+      for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+      el.setAttribute('server', server);
+      el.setAttribute('sip-uri', `sip:${agent.user}@${domain}`);
+      const times = [];
+      for (let i = 0; i < 6; i++) {
+        const t0 = performance.now();
+        await el.register();
+        times.push(performance.now() - t0);
+        if (i < 5) await el.unregister();
+      }
+      await el.logIn();
+      return times;
+    },
+    { server, domain, agent, attributes },
+  );
+}
+const registerSummary = (times) => ({ first: round(times[0]), medianWarm: round(median(times.slice(1))), runs: times.map((x) => round(x)) });
+
 // 1. Sizes of what a page downloads. Initial: dist/cc-workbench.js and the chunks it imports
 //    statically (what the first paint waits for). Everything: every ES file a page can load
 //    (the phone core after the first paint, then JsSIP).
@@ -113,26 +141,7 @@ try {
     await cdp.send('HeapProfiler.collectGarbage');
     return (await cdp.send('Runtime.getHeapUsage')).usedSize;
   };
-  const registerMs = await page.evaluate(
-    async ({ server, domain, agent, customer }) => {
-      await customElements.whenDefined('cc-workbench');
-      const el = document.querySelector('#agent');
-      el.password = agent.password;
-      el.setAttribute('server', server);
-      el.setAttribute('sip-uri', `sip:${agent.user}@${domain}`);
-      const times = [];
-      for (let i = 0; i < 6; i++) {
-        const t0 = performance.now();
-        await el.register();
-        times.push(performance.now() - t0);
-        if (i < 5) await el.unregister();
-      }
-      await el.logIn();
-      // The first register() includes loading JsSIP and opening the WebSocket.
-      return times;
-    },
-    { server: kamailio.wsUrl, domain: kamailio.domain, agent },
-  );
+  const registerMs = await measureRegister(page, { server: kamailio.wsUrl, domain: kamailio.domain, agent });
   // The customer is a headless phone in its own browser context, so its memory is not the agent's.
   const customerContext = await browser.createBrowserContext();
   const customerPage = await customerContext.newPage();
@@ -146,7 +155,7 @@ try {
     },
     { server: kamailio.wsUrl, domain: kamailio.domain, customer },
   );
-  results.registerMs = { first: round(registerMs[0]), medianWarm: round(median(registerMs.slice(1))), runs: registerMs.map((x) => round(x)) };
+  results.registerMs = registerSummary(registerMs);
 
   const heapAfterLoad = await heap();
   const calls = [];
@@ -235,27 +244,12 @@ try {
   agentPage.on('pageerror', (e) => console.error('page error:', e.message));
   await agentPage.goto(`${web.url}/bench/page.html`);
   const bob = users.find((u) => u.user === '1002');
-  const centerRegisterMs = await agentPage.evaluate(
-    async ({ server, domain, agent }) => {
-      await customElements.whenDefined('cc-workbench');
-      const el = document.querySelector('#agent');
-      el.password = agent.password;
-      el.setAttribute('after-call', '0');
-      el.setAttribute('cti', '/api/ccc');
-      el.setAttribute('server', server);
-      el.setAttribute('sip-uri', `sip:${agent.user}@${domain}`);
-      const times = [];
-      for (let i = 0; i < 6; i++) {
-        const t0 = performance.now();
-        await el.register();
-        times.push(performance.now() - t0);
-        if (i < 5) await el.unregister();
-      }
-      await el.logIn();
-      return times;
-    },
-    { server: center.wsUrl, domain: center.domain, agent: bob },
-  );
+  const centerRegisterMs = await measureRegister(agentPage, {
+    server: center.wsUrl,
+    domain: center.domain,
+    agent: bob,
+    attributes: { 'after-call': '0', cti: '/api/ccc' },
+  });
   const queuedAt = new Map();
   center.acd.on('queued', ({ jobId }) => queuedAt.set(jobId, Date.now()));
   const offeredJob = [];
@@ -314,7 +308,7 @@ try {
   }
   console.log();
   results.callCenter = {
-    registerMs: { first: round(centerRegisterMs[0]), medianWarm: round(median(centerRegisterMs.slice(1))), runs: centerRegisterMs.map((x) => round(x)) },
+    registerMs: registerSummary(centerRegisterMs),
     queueToRingMs: { median: round(median(queueCalls.map((c) => c.queueToRingMs).filter((x) => x !== null))), runs: queueCalls.map((c) => c.queueToRingMs) },
     // Packets in 5 s of conversation (50 a second is 20 ms PCMU/Opus framing, both ways).
     packetsIn5s: {

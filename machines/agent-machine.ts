@@ -27,6 +27,14 @@ export const DEFAULT_POLICY: AgentPolicy = { afterCall: 15, ringTimeout: 30, aut
 
 type Ctx = AgentContext;
 
+/**
+ * The first branch of every service-state command: with a CTI backend, ask it first
+ * (`ctiPending`); the next branch is the plain transition.
+ */
+function throughCti(op: CtiOp, from: CtiChange['from']) {
+  return { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op, from } } } as const;
+}
+
 /** The phone command each CTI change answers, so its promise settles with the CTI error. */
 const CTI_COMMANDS: Record<CtiOp, string> = { login: 'logIn', ready: 'ready', break: 'applyForBreak', logout: 'logOut' };
 
@@ -473,7 +481,7 @@ export const agentMachine = setup({
           entry: ['clearBreakReason', { type: 'setStatus', params: { code: STATUS.offline } }],
           on: {
             'agent.login': [
-              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'login', from: 'loggedOut' } } },
+              throughCti('login', 'loggedOut'),
               { target: 'ready' },
             ],
             'sip.call.incoming': {
@@ -490,11 +498,11 @@ export const agentMachine = setup({
           entry: { type: 'setStatus', params: { code: STATUS.break } },
           on: {
             'agent.ready': [
-              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'ready', from: 'onBreak' } } },
+              throughCti('ready', 'onBreak'),
               { target: 'ready' },
             ],
             'agent.logout': [
-              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'logout', from: 'onBreak' } } },
+              throughCti('logout', 'onBreak'),
               { target: 'loggedOut' },
             ],
             'agent.break': {
@@ -507,11 +515,11 @@ export const agentMachine = setup({
           entry: ['clearBreakReason', { type: 'setStatus', params: { code: STATUS.ready } }],
           on: {
             'agent.break': [
-              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'break', from: 'ready' } } },
+              throughCti('break', 'ready'),
               { target: 'onBreak', actions: 'setBreakReason' },
             ],
             'agent.logout': [
-              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'logout', from: 'ready' } } },
+              throughCti('logout', 'ready'),
               { target: 'loggedOut' },
             ],
             'call.dial': {
@@ -537,15 +545,15 @@ export const agentMachine = setup({
           },
           on: {
             'agent.ready': [
-              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'ready', from: 'afterCall' } } },
+              throughCti('ready', 'afterCall'),
               { target: 'ready' },
             ],
             'agent.break': [
-              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'break', from: 'afterCall' } } },
+              throughCti('break', 'afterCall'),
               { target: 'onBreak', actions: 'setBreakReason' },
             ],
             'agent.logout': [
-              { guard: 'usesCti', target: 'ctiPending', actions: { type: 'startCtiChange', params: { op: 'logout', from: 'afterCall' } } },
+              throughCti('logout', 'afterCall'),
               { target: 'loggedOut' },
             ],
             'call.dial': {

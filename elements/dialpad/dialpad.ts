@@ -5,6 +5,7 @@ import { CcLocalizeController } from '../../src/controllers/localize-controller.
 import { CcSelectController } from '../../src/controllers/select-controller.js';
 import { acceptsCommand } from '../../src/accepts.js';
 import type { AgentActor, AgentSnapshot, Phone } from '../../src/phone.js';
+import { visuallyHiddenStyles } from '../visually-hidden.styles.js';
 import { dialpadStyles } from './dialpad.styles.js';
 import { ICON, icon } from './icons.js';
 
@@ -62,7 +63,7 @@ function selectDialpadState(snapshot: AgentSnapshot): number {
  * @cssproperty --cc-border-color - Lines.
  */
 export class CcDialpad extends LitElement {
-  static override styles = dialpadStyles;
+  static override styles = [visuallyHiddenStyles, dialpadStyles];
   /** Focusing the element focuses its first control (the number input, or a key during a call). */
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 

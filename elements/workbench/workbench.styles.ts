@@ -603,17 +603,6 @@ export const workbenchStyles = css`
     margin-block-start: 4px;
   }
 
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-    border: 0;
-  }
   @media (prefers-reduced-motion: reduce) {
     .call[data-ringing] .avatar {
       animation: none;

@@ -42,6 +42,7 @@ import type { AgentActor, AgentSnapshot, Phone } from '../../src/phone.js';
 import { ICON, icon } from '../dialpad/icons.js';
 import { formatDuration } from './format.js';
 import type { CcWorkbenchCti } from './workbench-cti.js';
+import { visuallyHiddenStyles } from '../visually-hidden.styles.js';
 import { workbenchStyles } from './workbench.styles.js';
 
 /** Commands whose buttons the workbench shows; their bit in `WorkbenchView.accepted` is their index. */
@@ -260,7 +261,7 @@ function text(value: string | null | undefined): string {
  * @cssproperty --cc-width - Width of the element. Default 320px.
  */
 export class CcWorkbench extends LitElement {
-  static override styles = workbenchStyles;
+  static override styles = [visuallyHiddenStyles, workbenchStyles];
 
   /** ws:// or wss:// URL of the SIP WebSocket server. */
   @property() server: string | null = null;
