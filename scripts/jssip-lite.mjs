@@ -1,5 +1,7 @@
 // The production bundle and the test bundle of JsSIP both swap a few of its modules for smaller
-// stand-ins (src/sip/lite/), so the tests exercise exactly the JsSIP that ships.
+// stand-ins (src/sip/lite/: debug, events, sdp-transform, its PEG.js grammar, package.json), so
+// the tests exercise exactly the JsSIP that ships. test/sip/*.test.mjs compare the grammar and
+// sdp-transform stand-ins with the originals.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +20,9 @@ const replaced = {
   './Options': lite('unsupported.cjs'),
   './Subscriber': lite('unsupported.cjs'),
   './Notifier': lite('unsupported.cjs'),
+  './Grammar': lite('grammar.cjs'),
+  '../Grammar': lite('grammar.cjs'),
+  'sdp-transform': lite('sdp-transform.cjs'),
   '../package.json': JSSIP_PACKAGE_ID,
 };
 
@@ -38,7 +43,7 @@ export const jssipLiteRollup = {
 export const jssipLiteEsbuild = {
   name: 'jssip-lite',
   setup(build) {
-    build.onResolve({ filter: /^(debug|events|\.\/(Message|Options|Subscriber|Notifier)|\.\.\/package\.json)$/ }, (args) => {
+    build.onResolve({ filter: /^(debug|events|sdp-transform|\.\.?\/Grammar|\.\/(Message|Options|Subscriber|Notifier)|\.\.\/package\.json)$/ }, (args) => {
       const path = resolveJssipLite(args.path, args.importer);
       if (!path) return undefined;
       return path === JSSIP_PACKAGE_ID ? { path, namespace: 'jssip-lite' } : { path };

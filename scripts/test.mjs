@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build, the dev call center's Node tests (test/callcenter, node:test),
+// `npm test`: type-check, build, the Node tests (node:test: the dev call center in test/callcenter,
+// the bundle's JsSIP stand-ins in test/sip),
 // then every test group in Debian's Chromium, with a real SIP server (Kamailio on 127.0.0.1, run
 // by the test runner's sip-server plugin), all inside a network namespace that has only `lo`.
-// Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`); `--group callcenter`
-// runs only the Node tests.
+// Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`); `--group node`
+// (or `callcenter`) runs only the Node tests.
 import { existsSync, readdirSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -57,19 +58,22 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-const nodeTests = (existsSync(`${root}test/callcenter`) ? readdirSync(`${root}test/callcenter`, { withFileTypes: true }) : [])
-  .filter((e) => e.isFile() && e.name.endsWith('.test.mjs'))
-  .map((e) => `test/callcenter/${e.name}`);
-if ((group === null || group === 'callcenter') && nodeTests.length > 0) {
+const nodeTests = ['test/callcenter', 'test/sip'].flatMap((dir) =>
+  (existsSync(`${root}${dir}`) ? readdirSync(`${root}${dir}`, { withFileTypes: true }) : [])
+    .filter((e) => e.isFile() && e.name.endsWith('.test.mjs'))
+    .map((e) => `${dir}/${e.name}`),
+);
+const nodeOnly = group === 'node' || group === 'callcenter';
+if ((group === null || nodeOnly) && nodeTests.length > 0) {
   const node = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...nodeTests]);
   const count = (name) => Number(node.output.match(new RegExp(`ℹ ${name} (\\d+)`))?.[1] ?? 0);
   passed += count('pass');
   failed += count('fail') + count('cancelled');
   skipped += count('skipped') + count('todo');
   if (node.code !== 0 && count('fail') + count('cancelled') === 0) failed += 1;
-  console.log(`test: dev call center (node --test) ${node.code === 0 ? 'ok' : 'FAILED'}`);
+  console.log(`test: Node tests (node --test) ${node.code === 0 ? 'ok' : 'FAILED'}`);
 }
-if (group === 'callcenter') {
+if (nodeOnly) {
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(failed === 0 ? 0 : 1);
 }
