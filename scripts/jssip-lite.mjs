@@ -4,6 +4,7 @@
 // sdp-transform stand-ins with the originals.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import MagicString from 'magic-string';
 
 const lite = (name) => fileURLToPath(new URL(`../src/sip/lite/${name}`, import.meta.url));
 const jssipPackage = JSON.parse(readFileSync(new URL('../node_modules/jssip/package.json', import.meta.url), 'utf8'));
@@ -32,11 +33,25 @@ export function resolveJssipLite(source, importer) {
   return replaced[source] ?? null;
 }
 
+// JsSIP's debug lines with a fixed text ('emit "progress"', 'terminate()', ...: about 150) go; the
+// ones that carry values (every SIP message sent and received, dialog ids, ...) and every warning
+// and error stay. Each becomes `void 0;`, which is safe where it was the body of an `if`.
+const FIXED_DEBUG = /\blogger\.debug\((?:'[^'\\\n]*'|"[^"\\\n]*"|`[^`\\$]*`)\);/g;
+const JSSIP_LIB = /[\\/]node_modules[\\/]jssip[\\/]lib[\\/].*\.js$/;
+
+/** `code` of a JsSIP module without its fixed-text debug lines, with a source map. */
+export function stripFixedDebug(code) {
+  const s = new MagicString(code);
+  for (const m of code.matchAll(FIXED_DEBUG)) s.overwrite(m.index, m.index + m[0].length, 'void 0;');
+  return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+}
+
 /** Rollup plugin. */
 export const jssipLiteRollup = {
   name: 'jssip-lite',
   resolveId: (source, importer) => resolveJssipLite(source, importer),
   load: (id) => (id === JSSIP_PACKAGE_ID ? jssipPackageSource : null),
+  transform: (code, id) => (JSSIP_LIB.test(id) ? stripFixedDebug(code) : null),
 };
 
 /** esbuild plugin. */
@@ -49,5 +64,9 @@ export const jssipLiteEsbuild = {
       return path === JSSIP_PACKAGE_ID ? { path, namespace: 'jssip-lite' } : { path };
     });
     build.onLoad({ filter: /.*/, namespace: 'jssip-lite' }, () => ({ contents: jssipPackageSource, loader: 'js' }));
+    build.onLoad({ filter: JSSIP_LIB }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      return { contents: stripFixedDebug(code)?.code ?? code, loader: 'js' };
+    });
   },
 };
