@@ -246,6 +246,7 @@ export const agentMachine = setup({
               remoteName: event.remoteName,
               internal: event.internal,
               answerAfter: event.answerAfter ?? null,
+              jobId: event.jobId ?? '',
             })
           : context.call,
     })),

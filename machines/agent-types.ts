@@ -59,6 +59,8 @@ export interface CallInfo {
   readonly held: boolean;
   /** Seconds after which the PBX asked for this incoming call to be answered (Call-Info answer-after), when accepted. */
   readonly answerAfter?: number | null;
+  /** The call center's id for the call (reference `jobId`) from the INVITE's job-id header; '' when it sent none. */
+  readonly jobId?: string;
 }
 
 /** Error codes of the reference SDK, plus ours in the same numeric style. */
@@ -172,6 +174,8 @@ export type SipFact =
       internal: boolean;
       /** The INVITE asks to be answered after this many seconds (only with `acceptAutoAnswer`). */
       answerAfter?: number;
+      /** The call center's id for the call, from the INVITE's job-id header. */
+      jobId?: string;
     }
   | { type: 'sip.call.created'; callId: string; sipCallId: string }
   | { type: 'sip.call.progress'; callId: string; sipCode: number }

@@ -24,6 +24,11 @@ export interface PhoneConfig {
    * strips such headers from outside callers.
    */
   acceptAutoAnswer?: boolean;
+  /**
+   * SIP header of an incoming INVITE that carries the call center's id for the call (the
+   * reference's `jobId`, which its call-control APIs take). Default "X-CC-Job-Id".
+   */
+  jobIdHeader?: string;
   /** Seconds of after-call work, or 'manual' to wait for ready(). Default 15. */
   afterCall?: number | 'manual';
   /** Seconds before an unanswered call is rejected and the agent goes on break. Default 30; 0 = never. */
@@ -79,6 +84,7 @@ export const DEFAULTS = {
   internalPattern: '^\\d{3,5}$',
   ctiActionParam: 'action',
   ctiTimeoutMs: 10_000,
+  jobIdHeader: 'X-CC-Job-Id',
 } as const;
 
 const SIP_URI = /^sips?:[^@\s]+@[A-Za-z0-9.\-[\]:]+(;[^\s]*)?$/i;
@@ -177,6 +183,10 @@ export function checkCtiActionParam(value: string, name = 'cti-action-param'): C
   return /^[A-Za-z_][\w.-]*$/.test(value) ? null : { name, value, message: `${name}="${value}" is not a query parameter name` };
 }
 
+export function checkJobIdHeader(value: string, name = 'job-id-header'): ConfigIssue | null {
+  return /^[A-Za-z0-9!%*_+`'~.-]+$/.test(value) ? null : { name, value, message: `${name}="${value}" is not a SIP header name` };
+}
+
 function checkFunction(name: string, value: unknown): ConfigIssue | null {
   return value === undefined || value === null || typeof value === 'function'
     ? null
@@ -208,6 +218,7 @@ export function validateConfig(config: PhoneConfig): ConfigIssue[] {
     config.credentials === undefined || config.credentials === null || typeof config.credentials === 'function'
       ? null
       : { name: 'credentials', value: typeof config.credentials, message: 'credentials must be an async function returning { password }' },
+    config.jobIdHeader === undefined ? null : checkJobIdHeader(String(config.jobIdHeader), 'jobIdHeader'),
     config.cti === undefined || config.cti === null ? null : checkCtiUrl(String(config.cti), 'cti'),
     config.ctiMethod === undefined ? null : checkCtiMethod(config.ctiMethod, 'ctiMethod'),
     config.ctiActionParam === undefined ? null : checkCtiActionParam(config.ctiActionParam, 'ctiActionParam'),

@@ -100,6 +100,7 @@ export class Phone {
       noAnswerTimeout: Math.max(60, policy.ringTimeout + 10, (policy.autoAnswer ?? 0) + 10),
       isInternal: (user) => pattern.test(user),
       acceptAutoAnswer: config.acceptAutoAnswer === true,
+      jobIdHeader: config.jobIdHeader ?? DEFAULTS.jobIdHeader,
       audioElement: () => this.audio,
       transferTimeoutMs: 60_000,
       ...(internals.loadJsSip ? { loadJsSip: internals.loadJsSip } : {}),

@@ -8,6 +8,7 @@ import {
   checkCtiMethod,
   checkCtiUrl,
   checkDtmfMode,
+  checkJobIdHeader,
   checkServer,
   checkSipUri,
   parseIceServers,
@@ -317,6 +318,9 @@ export class CcWorkbench extends LitElement {
   /** HTTP method of CTI requests: `post` (default, form field `request`) or `get`. */
   @property({ attribute: 'cti-method' }) ctiMethod: string | null = null;
 
+  /** SIP header of an incoming INVITE naming the call center's id for the call (`jobId` of call events). Default `X-CC-Job-Id`. */
+  @property({ attribute: 'job-id-header' }) jobIdHeader: string | null = null;
+
   /** Query parameter that names the CTI API (default `action`). */
   @property({ attribute: 'cti-action-param' }) ctiActionParam: string | null = null;
 
@@ -563,6 +567,7 @@ export class CcWorkbench extends LitElement {
         'afterCall',
         'ringTimeout',
         'acceptAutoAnswer',
+        'jobIdHeader',
         'phoneFactory',
         'cti',
         'ctiMethod',
@@ -642,6 +647,8 @@ export class CcWorkbench extends LitElement {
         add({ name: 'internal-pattern', value: pattern, message: `internal-pattern="${pattern}" is not a valid regular expression` });
       }
     }
+    const jobIdHeader = text(this.jobIdHeader);
+    if (jobIdHeader) add(checkJobIdHeader(jobIdHeader));
     const cti = text(this.cti);
     if (cti) add(checkCtiUrl(cti));
     const ctiMethod = text(this.ctiMethod).toLowerCase();
@@ -663,6 +670,7 @@ export class CcWorkbench extends LitElement {
       ...(dtmfMode ? { dtmfMode: dtmfMode as 'rfc4733' | 'info' } : {}),
       ...(pattern ? { internalPattern: pattern } : {}),
       ...(this.acceptAutoAnswer ? { acceptAutoAnswer: true } : {}),
+      ...(jobIdHeader ? { jobIdHeader } : {}),
       ...(cti ? { cti } : {}),
       ...(ctiMethod ? { ctiMethod: ctiMethod as 'get' | 'post' } : {}),
       ...(ctiActionParam ? { ctiActionParam } : {}),
@@ -727,6 +735,7 @@ export class CcWorkbench extends LitElement {
       config.dtmfMode,
       config.internalPattern,
       config.acceptAutoAnswer,
+      config.jobIdHeader,
       config.cti,
       config.ctiMethod,
       config.ctiActionParam,

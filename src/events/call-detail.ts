@@ -13,6 +13,11 @@ export interface CcCallDetail {
   readonly remoteName: string;
   /** True for an agent-to-agent call. */
   readonly internal: boolean;
+  /**
+   * The call center's id for the call (the reference's `jobId`, what its call-control APIs such
+   * as HoldCall take), from the INVITE header named by `job-id-header`; '' when there is none.
+   */
+  readonly jobId: string;
   /** Everything the workbench knows about the leg (the reference's `callContext`). */
   readonly callContext: CallInfo;
 }
@@ -26,6 +31,7 @@ export function callDetailOf(call: CallInfo, agentUser = ''): CcCallDetail {
     direction: call.direction,
     remoteName: call.remoteName,
     internal: call.internal,
+    jobId: call.jobId ?? '',
     callContext: call,
   };
 }

@@ -27,6 +27,8 @@ export interface SipSettings {
   readonly isInternal: (user: string) => boolean;
   /** Honour an INVITE's request to be answered automatically (Call-Info answer-after, Alert-Info auto-answer). */
   readonly acceptAutoAnswer?: boolean;
+  /** Header of an incoming INVITE naming the call center's id for the call (CallInfo.jobId). */
+  readonly jobIdHeader?: string;
   /** Where remote audio plays. */
   readonly audioElement: () => HTMLAudioElement;
   /** Milliseconds to wait for the final NOTIFY of a transfer before calling it failed. */
@@ -231,6 +233,7 @@ export function createSipActor(settings: SipSettings) {
       const callId = (request as IncomingRequest & { call_id: string }).call_id;
       const { caller, remoteName } = identityOf(request);
       const answerAfter = settings.acceptAutoAnswer ? requestedAnswerAfter(request) : null;
+      const jobId = settings.jobIdHeader ? request.getHeader(settings.jobIdHeader)?.trim() : '';
       attachSession(callId, session);
       send({
         type: 'sip.call.incoming',
@@ -240,6 +243,7 @@ export function createSipActor(settings: SipSettings) {
         remoteName,
         internal: settings.isInternal(caller),
         ...(answerAfter === null ? {} : { answerAfter }),
+        ...(jobId ? { jobId } : {}),
       });
     };
 

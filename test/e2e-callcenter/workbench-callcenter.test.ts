@@ -60,6 +60,20 @@ async function connectFromQueue(agent: Agent, from: string, queueId = 'sales'): 
   return customers.until(customer.id, (c) => c.state === 'talking', 'talking');
 }
 
+/**
+ * 1001 talks to a customer of the sales queue while 1002 is on break (so the queue offers the
+ * call to 1001 only); then 1002 is ready again, to take a transfer.
+ */
+async function aliceOnCallBobReady(from: string): Promise<{ alice: Agent; bob: Agent; customer: CustomerView }> {
+  const bob = await readyAgent('1002');
+  await bob.el.applyForBreak('meeting');
+  const alice = await readyAgent('1001');
+  const customer = await connectFromQueue(alice, from);
+  await bob.el.ready();
+  await waitFor(async () => (await serverState('1002')) === 'Ready', '1002 ready');
+  return { alice, bob, customer };
+}
+
 /** The customer hears the agent's fake microphone: Chromium's 400 Hz beep. */
 async function customerHearsAgent(id: string): Promise<CustomerView> {
   return waitFor(async () => {
@@ -149,12 +163,7 @@ describe('<cc-workbench> against the dev call center (queues, CTI, simulated cus
   });
 
   it('blind-transfers a sales call from agent 1001 to agent 1002', async () => {
-    const bob = await readyAgent('1002');
-    await bob.el.applyForBreak('meeting');
-    const alice = await readyAgent('1001');
-    const customer = await connectFromQueue(alice, '13800000005');
-    await bob.el.ready();
-    await waitFor(async () => (await serverState('1002')) === 'Ready', '1002 ready');
+    const { alice, bob, customer } = await aliceOnCallBobReady('13800000005');
     // The transfer settles when the target answers, so it is awaited after 1002 answers.
     const transferring = alice.el.transfer('1002');
     await waitFor(() => bob.code() === STATUS.ringing, '1002 rings with the transferred call', 15_000);
@@ -168,12 +177,7 @@ describe('<cc-workbench> against the dev call center (queues, CTI, simulated cus
   });
 
   it('consults agent 1002, then completes the transfer: 1002 talks to the customer', async () => {
-    const bob = await readyAgent('1002');
-    await bob.el.applyForBreak('meeting');
-    const alice = await readyAgent('1001');
-    const customer = await connectFromQueue(alice, '13800000001');
-    await bob.el.ready();
-    await waitFor(async () => (await serverState('1002')) === 'Ready', '1002 ready');
+    const { alice, bob, customer } = await aliceOnCallBobReady('13800000001');
     const consulting = alice.el.consult('1002');
     await waitFor(() => bob.code() === STATUS.ringing, '1002 rings with the consult call', 15_000);
     await answer(bob);
@@ -192,5 +196,49 @@ describe('<cc-workbench> against the dev call center (queues, CTI, simulated cus
     const counters = await rtpCounters(bobPc);
     expect(counters.sent).to.be.greaterThan(0);
     await customerHearsAgent(customer.id);
+  });
+
+  it('dials for the CRM through the CTI API: MakeCall rings the softphone, which answers by itself, then the customer; HoldCall, RetrieveCall, ReleaseCall over HTTP', async () => {
+    const agent = await readyAgent('1001', { 'accept-auto-answer': '' });
+    const made = await cti<{ CallContext: { JobId: string; CallType: string } }>('MakeCall', { UserId: '1001', Callee: '13900000011' });
+    const jobId = made.CallContext.JobId;
+    expect(jobId).to.be.a('string').and.not.equal('');
+    expect(made.CallContext.CallType).to.equal('OUTBOUND');
+    // The call center calls the agent's softphone first (Call-Info answer-after=0), naming the
+    // customer; with accept-auto-answer it answers without a click, then the customer is dialled.
+    await waitFor(() => agent.code() === STATUS.inboundTalk, 'the softphone answered the call center by itself', 10_000);
+    expect(agent.of('cc-call-incoming').at(-1)!.detail.caller).to.equal('13900000011');
+    expect(agent.of('cc-call-incoming').at(-1)!.detail.jobId, 'the job id MakeCall answered, from X-CC-Job-Id').to.equal(jobId);
+    const customer = await customers.find((c) => c.direction === 'incoming' && c.to === '13900000011' && c.state === 'talking', 'the dialled customer answers');
+    await packetsGrow(probe!.openConnections().at(-1), 'agent hears the customer');
+    await customerHearsAgent(customer.id);
+    // The CRM holds and resumes the customer through the API; the customer's leg sees it.
+    await cti('HoldCall', { UserId: '1001', JobId: jobId });
+    await customers.until(customer.id, (c) => c.held && c.heldBy !== 'local', 'held by the call center');
+    await cti('RetrieveCall', { UserId: '1001', JobId: jobId });
+    await customers.until(customer.id, (c) => !c.held && c.holdCount >= 1, 'resumed');
+    // Released through the API: both legs end; the workbench goes to after-call work.
+    await cti('ReleaseCall', { UserId: '1001', JobId: jobId });
+    await customers.until(customer.id, (c) => c.state === 'ended', 'ended for the customer');
+    await waitFor(() => agent.code() === STATUS.afterCall, 'after-call work once the call center hangs up', 10_000);
+    expect(agent.of('cc-call-hangup').at(-1)!.detail.type).to.equal('inbound');
+    // The job is gone: a second release is refused with a reason.
+    const refused = await cti('ReleaseCall', { UserId: '1001', JobId: jobId }).then(() => '', (e: Error) => e.message);
+    expect(refused).to.match(/^ReleaseCall: \S+/);
+  });
+
+  it('blind-transfers through the CTI API: BlindTransfer hands the customer from 1001 to 1002', async () => {
+    const { alice, bob, customer } = await aliceOnCallBobReady('13800000006');
+    // The call center's id for the call came with the INVITE (X-CC-Job-Id -> detail.jobId).
+    const jobId = alice.of('cc-call-incoming').at(-1)!.detail.jobId as string;
+    expect(jobId).to.match(/^job-/);
+    await cti('BlindTransfer', { UserId: '1001', JobId: jobId, Transferee: '1002' });
+    await waitFor(() => bob.code() === STATUS.ringing, '1002 rings with the transferred call', 15_000);
+    expect(bob.of('cc-call-incoming').at(-1)!.detail.caller).to.equal('13800000006');
+    await answer(bob);
+    await waitFor(() => alice.code() === STATUS.afterCall, '1001 released once 1002 answers', 15_000);
+    await packetsGrow(bob.connections.at(-1), '1002 hears the customer');
+    const heard = await customerHearsAgent(customer.id);
+    expect(heard.state).to.equal('talking');
   });
 });

@@ -163,6 +163,7 @@ describe('<cc-workbench>', () => {
       ['ice-servers', '{"urls": oops'],
       ['dtmf-mode', 'sip-notify'],
       ['internal-pattern', '([0-9'],
+      ['job-id-header', 'X-Job Id'],
     ];
     for (const [attribute, value] of cases) {
       it(`reports ${attribute}="${value}" with cc-error 7100 and a configuration panel, without a phone`, async () => {

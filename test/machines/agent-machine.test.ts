@@ -391,6 +391,17 @@ describe('agent statechart: timers (simulated clock)', () => {
     expect(plain.actor.getSnapshot().context.code).to.equal(STATUS.ringing);
   });
 
+  it("keeps the call center's job id of an incoming call in the call and its events ('' without one)", () => {
+    const h = harness();
+    h.send(...READY, { ...incoming(), jobId: 'job-42' } as SipFact);
+    expect(h.actor.getSnapshot().context.call?.jobId).to.equal('job-42');
+    const offered = h.emitted.find((e): e is Extract<AgentEmitted, { type: 'call.incoming' }> => e.type === 'call.incoming');
+    expect(offered?.call.jobId).to.equal('job-42');
+    const plain = harness();
+    plain.send(...READY, incoming('c2'));
+    expect(plain.actor.getSnapshot().context.call?.jobId).to.equal('');
+  });
+
   it('never times out ringing when ringTimeout is 0', () => {
     const clock = new SimulatedClock();
     const h = harness({ policy: { ringTimeout: 0 } }, clock);

@@ -38,6 +38,8 @@ export function centerUser(user: string): TestUser & { uri: string } {
 export interface CustomerView {
   readonly id: string;
   readonly state: 'idle' | 'dialing' | 'queued' | 'ringing' | 'talking' | 'held' | 'ended';
+  /** outgoing: the customer called the call center; incoming: the call center called the customer. */
+  readonly direction: 'outgoing' | 'incoming';
   readonly from: string;
   readonly to: string;
   readonly held: boolean;
@@ -76,6 +78,13 @@ export const customers = {
   async hangUpAll(): Promise<void> {
     const { customers: list } = await json<{ customers: CustomerView[] }>(await fetch('/api/customers'));
     for (const c of list.filter((c) => c.state !== 'ended')) await customers.hangUp(c.id).catch(() => undefined);
+  },
+  /** Polls the list of customer calls until one passes `check` (e.g. the one a MakeCall dialled). */
+  async find(check: (c: CustomerView) => boolean, what: string, timeoutMs = 15_000): Promise<CustomerView> {
+    return waitFor(async () => {
+      const { customers: list } = await json<{ customers: CustomerView[] }>(await fetch('/api/customers'));
+      return list.find(check) ?? null;
+    }, what, timeoutMs, 150);
   },
   /** Polls until the customer's state passes `check`. */
   async until(id: string, check: (c: CustomerView) => boolean, what: string, timeoutMs = 15_000): Promise<CustomerView> {
