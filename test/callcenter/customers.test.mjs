@@ -360,7 +360,14 @@ describe('simulated customers on the dev call center', () => {
       assert.equal(dtmf.status, 202);
       await waitFor(() => call.recorder.digits === '77', 'the agent receiving 77');
 
-      const details = await (await fetch(`${base}/${snap.id}`)).json();
+      // The agent's beep repeats every 500 ms; the interval needs two beeps in the recording, which
+      // a loaded machine may not have yet when the DTMF arrived.
+      /** @type {any} */
+      let details;
+      await waitFor(async () => {
+        details = await (await fetch(`${base}/${snap.id}`)).json();
+        return details.audio.received.analysis.bursts.count >= 2;
+      }, 'two beeps of the agent recorded', 5_000);
       assert.equal(details.audio.received.analysis.bursts.medianIntervalMs, 500);
       assert.equal(details.dtmfSent, '77');
 

@@ -83,14 +83,14 @@ const params = () => (data.params ||= {});
 const uriParams = () => (data.uri_params ||= {});
 
 // ---- basic rules (RFC 3261 25.1)
-const DIGIT = rx(/[0-9]/y);
 const HEX = '[0-9a-fA-F]';
 const ESC = `%${HEX}${HEX}`;
 const UNRESERVED = "a-zA-Z0-9\\-_.!~*'()";
 const SP = ' ';
+/** A run (quantifier `q`) of unreserved characters, %HH escapes and the characters `extra`. */
+const chars = (extra, q) => rx(new RegExp(`(?:[${extra}${UNRESERVED}]|${ESC})${q}`, 'y'));
 const WSP = rx(/[ \t]/y);
 const DQUOTE = '"';
-const escaped = rx(new RegExp(ESC, 'y'));
 const LWS = act(seq(opt(seq(star(WSP), '\r\n')), rx(/[ \t]+/y)), () => ' ');
 const SWS = opt(LWS);
 const sws = (c) => act(seq(SWS, c, SWS), () => c);
@@ -105,11 +105,9 @@ const LAQUOT = act(seq(SWS, '<'), () => '<');
 const LDQUOT = act(seq(SWS, DQUOTE), () => '"');
 const RDQUOT = act(seq(DQUOTE, SWS), () => '"');
 const TOKEN_CHARS = "a-zA-Z0-9\\-.!%*_+`'~";
-const tokenText = (re) => act(rx(re), (from) => text(from));
-const token = tokenText(new RegExp(`[${TOKEN_CHARS}]+`, 'y'));
-const token_nodot = tokenText(/[a-zA-Z0-9\-!%*_+`'~]+/y);
-const word = tokenText(new RegExp(`[${TOKEN_CHARS}()<>:\\\\"/\\[\\]?{}]+`, 'y'));
-const reservedUnreservedEscaped = `[;/?:@&=+$,${UNRESERVED}]|${ESC}`;
+const token = rx(new RegExp(`[${TOKEN_CHARS}]+`, 'y'));
+const token_nodot = rx(/[a-zA-Z0-9\-!%*_+`'~]+/y);
+const word = rx(new RegExp(`[${TOKEN_CHARS}()<>:\\\\"/\\[\\]?{}]+`, 'y'));
 const qdtext = alt(LWS, rx(/[\x21\x23-\x5B\x5D-\x7E\u0080-\uFFFF]/y));
 const quoted_pair = seq('\\', rx(/[\x00-\x09\x0B\x0C\x0E-\x7F]/y));
 const quoted = seq(SWS, DQUOTE, star(alt(qdtext, quoted_pair)), DQUOTE);
@@ -127,10 +125,10 @@ const scheme = (s) => act(ci(s), (from, v) => {
   data.scheme = v.toLowerCase();
 });
 const uri_scheme = alt(scheme('sips'), scheme('sip'));
-const password = act(rx(new RegExp(`(?:[${UNRESERVED}&=+$,]|${ESC})*`, 'y')), (from) => {
+const password = act(chars('&=+$,', '*'), (from) => {
   data.password = text(from);
 });
-const user = rx(new RegExp(`(?:[${UNRESERVED}&=+$,;?/]|${ESC})+`, 'y'));
+const user = chars('&=+$,;?/', '+');
 const userinfo = act(seq(user, opt(seq(':', password)), '@'), (from) => {
   data.user = decodeURIComponent(input.substring(pos - 1, from));
 });
@@ -176,9 +174,8 @@ const hostport = seq(host, opt(seq(':', port)));
 const Method = act(alt(rx(/INVITE|ACK|OPTIONS|BYE|CANCEL|REGISTER|SUBSCRIBE|NOTIFY|REFER/y), token), (from) => (data.method = text(from)));
 const ttl = act(rx(/[0-9]{1,3}/y), (from, v) => parseInt(v));
 const uriParam = (name, value, set) => act(seq(ci(name), value), (from, v) => set(v[1]));
-const paramchars = (extra, q) => rx(new RegExp(`(?:[${extra}${UNRESERVED}]|${ESC})${q}`, 'y'));
-const pname = paramchars('\\[\\]/:&+$', '+');
-const hname = paramchars('\\[\\]/?:+$', '+');
+const pname = chars('\\[\\]/:&+$', '+');
+const hname = chars('\\[\\]/?:+$', '+');
 const uri_parameter = alt(
   uriParam('transport=', alt(ci('udp'), ci('tcp'), ci('sctp'), ci('tls'), token), (v) => (uriParams().transport = v.toLowerCase())),
   uriParam('user=', alt(ci('phone'), ci('ip'), token), (v) => (uriParams().user = v.toLowerCase())),
@@ -190,7 +187,7 @@ const uri_parameter = alt(
     uriParams()[v[0].toLowerCase()] = v[1][1];
   }),
 );
-const header = act(seq(hname, '=', paramchars('\\[\\]/?:+$', '*')), (from, v) => {
+const header = act(seq(hname, '=', chars('\\[\\]/?:+$', '*')), (from, v) => {
   const headers = (data.uri_headers ||= {});
   const name = v[0].toLowerCase();
   if (!headers[name]) headers[name] = [v[2]];
@@ -226,9 +223,8 @@ const SIP_URI = act(seq(uri_scheme, ':', opt(userinfo), hostport, star(seq(';', 
 });
 
 // ---- other URIs (RFC 2396 as JsSIP has it: the Request-URI fallback, ws:// URLs, digest domains)
-const pchars = (extra, q) => rx(new RegExp(`(?:[${extra}${UNRESERVED}]|${ESC})${q}`, 'y'));
-const uric = rx(new RegExp(`(?:${reservedUnreservedEscaped})*`, 'y'));
-const segment = seq(pchars(':@&=+$,', '*'), star(seq(';', pchars(':@&=+$,', '*'))));
+const uric = chars(';/?:@&=+$,', '*');
+const segment = seq(chars(':@&=+$,', '*'), star(seq(';', chars(':@&=+$,', '*'))));
 const abs_path = seq('/', segment, star(seq('/', segment)));
 const srvr = opt(seq(opt(seq(userinfo, '@')), hostport));
 const net_path = seq('//', srvr, opt(abs_path));
@@ -237,7 +233,7 @@ const absoluteURI = seq(
     data.scheme = text(from);
   }),
   ':',
-  alt(seq(alt(net_path, abs_path), opt(seq('?', uric))), seq(pchars(';?:@&=+$,', ''), uric)),
+  alt(seq(alt(net_path, abs_path), opt(seq('?', uric))), seq(chars(';?:@&=+$,', ''), uric)),
 );
 const SIP_Version = act(seq(ci('sip'), '/', rx(/[0-9]+/y), '.', rx(/[0-9]+/y)), (from) => {
   data.sip_version = text(from);
@@ -249,7 +245,7 @@ const Status_Line = seq(
     data.status_code = parseInt(v);
   }),
   SP,
-  act(rx(new RegExp(`(?:[;/?:@&=+$,${UNRESERVED} \\t\\u0080-\\uFFFF]|${ESC})*`, 'y')), (from) => {
+  act(chars(';/?:@&=+$, \\t\\u0080-\\uFFFF', '*'), (from) => {
     data.reason_phrase = text(from);
   }),
 );
