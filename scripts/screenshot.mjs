@@ -59,6 +59,13 @@ try {
   mkdirSync(`${root}docs`, { recursive: true });
   await page.screenshot({ path: `${root}docs/workbench-in-call.png` });
   console.log('saved docs/workbench-in-call.png');
+  // The same call in Chinese: the workbench follows its lang attribute live.
+  await page.evaluate(() => document.querySelector('cc-workbench').setAttribute('lang', 'zh-CN'));
+  await new Promise((r) => setTimeout(r, 500));
+  const box = await (await page.$('cc-workbench')).boundingBox();
+  await page.screenshot({ path: `${root}docs/workbench-in-call-zh.png`, clip: { x: box.x - 8, y: box.y - 8, width: box.width + 16, height: box.height + 16 } });
+  console.log('saved docs/workbench-in-call-zh.png');
+  await page.evaluate(() => document.querySelector('cc-workbench').setAttribute('lang', 'en'));
   for (const [name, path] of [['customers', 'customers.html'], ['supervisor', 'supervisor.html']]) {
     const other = await browser.newPage();
     await other.setViewport({ width: 1280, height: 620, deviceScaleFactor: 1 });
