@@ -2,15 +2,6 @@ import { css } from 'lit';
 
 export const dialpadStyles = css`
   :host {
-    --_primary: var(--cc-primary-color, #2563eb);
-    --_success: var(--cc-success-color, #15803d);
-    --_font: var(--cc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, 'PingFang SC', 'Microsoft YaHei', sans-serif);
-    --_radius: var(--cc-radius, 10px);
-    --_bg: var(--cc-background, #fff);
-    --_surface: var(--cc-surface, #f3f5f8);
-    --_text: var(--cc-text-color, #111827);
-    --_muted: var(--cc-muted-color, #4b5563);
-    --_border: var(--cc-border-color, #e2e6ec);
     display: block;
     font-family: var(--_font);
     color: var(--_text);

@@ -5,6 +5,7 @@ import { CcLocalizeController } from '../../src/controllers/localize-controller.
 import { CcSelectController } from '../../src/controllers/select-controller.js';
 import { acceptsCommand } from '../../src/accepts.js';
 import type { AgentActor, AgentSnapshot, Phone } from '../../src/phone.js';
+import { themeStyles } from '../theme.styles.js';
 import { visuallyHiddenStyles } from '../visually-hidden.styles.js';
 import { dialpadStyles } from './dialpad.styles.js';
 import { ICON, icon } from './icons.js';
@@ -63,7 +64,7 @@ function selectDialpadState(snapshot: AgentSnapshot): number {
  * @cssproperty --cc-border-color - Lines.
  */
 export class CcDialpad extends LitElement {
-  static override styles = [visuallyHiddenStyles, dialpadStyles];
+  static override styles = [themeStyles, visuallyHiddenStyles, dialpadStyles];
   /** Focusing the element focuses its first control (the number input, or a key during a call). */
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 

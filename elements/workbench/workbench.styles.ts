@@ -2,17 +2,6 @@ import { css } from 'lit';
 
 export const workbenchStyles = css`
   :host {
-    --_primary: var(--cc-primary-color, #2563eb);
-    --_danger: var(--cc-danger-color, #dc2626);
-    --_success: var(--cc-success-color, #15803d);
-    --_warning: var(--cc-warning-color, #d97706);
-    --_font: var(--cc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, 'PingFang SC', 'Microsoft YaHei', sans-serif);
-    --_radius: var(--cc-radius, 10px);
-    --_bg: var(--cc-background, #fff);
-    --_surface: var(--cc-surface, #f3f5f8);
-    --_text: var(--cc-text-color, #111827);
-    --_muted: var(--cc-muted-color, #4b5563);
-    --_border: var(--cc-border-color, #e2e6ec);
     display: block;
     box-sizing: border-box;
     inline-size: var(--cc-width, 320px);

@@ -43,6 +43,7 @@ import type { AgentActor, AgentSnapshot, Phone } from '../../src/phone.js';
 import { ICON, icon } from '../dialpad/icons.js';
 import { formatDuration } from './format.js';
 import type { CcWorkbenchCti } from './workbench-cti.js';
+import { themeStyles } from '../theme.styles.js';
 import { visuallyHiddenStyles } from '../visually-hidden.styles.js';
 import { workbenchStyles } from './workbench.styles.js';
 
@@ -262,7 +263,7 @@ function text(value: string | null | undefined): string {
  * @cssproperty --cc-width - Width of the element. Default 320px.
  */
 export class CcWorkbench extends LitElement {
-  static override styles = [visuallyHiddenStyles, workbenchStyles];
+  static override styles = [themeStyles, visuallyHiddenStyles, workbenchStyles];
 
   /** ws:// or wss:// URL of the SIP WebSocket server. */
   @property() server: string | null = null;

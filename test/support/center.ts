@@ -4,7 +4,7 @@
  * (CTI, simulated customers, queues) are served on the test page's own origin.
  */
 import type { TestUser } from './e2e.js';
-import { waitFor } from './e2e.js';
+import { userIn, waitFor } from './e2e.js';
 
 interface CenterEnv {
   readonly wsUrl?: string;
@@ -29,9 +29,7 @@ export function centerEnv(): { wsUrl: string; domain: string; users: TestUser[];
 
 export function centerUser(user: string): TestUser & { uri: string } {
   const { users, domain } = centerEnv();
-  const found = users.find((u) => u.user === user);
-  if (!found) throw new Error(`user ${user} is not in demo/users.json`);
-  return { ...found, uri: `sip:${found.user}@${domain}` };
+  return userIn(users, domain, user);
 }
 
 /** A simulated customer as the customer API reports it. */
@@ -75,16 +73,15 @@ export const customers = {
   async hangUp(id: string): Promise<CustomerView> {
     return json(await fetch(`/api/customers/${encodeURIComponent(id)}/hangup`, { method: 'POST' }));
   },
+  async list(): Promise<CustomerView[]> {
+    return (await json<{ customers: CustomerView[] }>(await fetch('/api/customers'))).customers;
+  },
   async hangUpAll(): Promise<void> {
-    const { customers: list } = await json<{ customers: CustomerView[] }>(await fetch('/api/customers'));
-    for (const c of list.filter((c) => c.state !== 'ended')) await customers.hangUp(c.id).catch(() => undefined);
+    for (const c of (await customers.list()).filter((c) => c.state !== 'ended')) await customers.hangUp(c.id).catch(() => undefined);
   },
   /** Polls the list of customer calls until one passes `check` (e.g. the one a MakeCall dialled). */
   async find(check: (c: CustomerView) => boolean, what: string, timeoutMs = 15_000): Promise<CustomerView> {
-    return waitFor(async () => {
-      const { customers: list } = await json<{ customers: CustomerView[] }>(await fetch('/api/customers'));
-      return list.find(check) ?? null;
-    }, what, timeoutMs, 150);
+    return waitFor(async () => (await customers.list()).find(check) ?? null, what, timeoutMs, 150);
   },
   /** Polls until the customer's state passes `check`. */
   async until(id: string, check: (c: CustomerView) => boolean, what: string, timeoutMs = 15_000): Promise<CustomerView> {

@@ -33,11 +33,16 @@ export function sipEnv(): { wsUrl: string; domain: string; users: TestUser[]; si
   return { wsUrl: env.wsUrl, domain: env.domain, users: env.users, silentStun: env.silentStun };
 }
 
-export function testUser(user: string): TestUser & { uri: string } {
-  const { users, domain } = sipEnv();
+/** `user` of demo/users.json with its SIP URI in `domain` (Kamailio's or the dev call center's). */
+export function userIn(users: TestUser[], domain: string, user: string): TestUser & { uri: string } {
   const found = users.find((u) => u.user === user);
   if (!found) throw new Error(`test user ${user} is not in demo/users.json`);
   return { ...found, uri: `sip:${found.user}@${domain}` };
+}
+
+export function testUser(user: string): TestUser & { uri: string } {
+  const { users, domain } = sipEnv();
+  return userIn(users, domain, user);
 }
 
 /** Polls `check` until it returns a truthy value; bounded in time. */

@@ -23,7 +23,8 @@ exports.write = (session) =>
   [session, ...session.media]
     .flatMap(({ lines, direction }) => {
       if (!direction) return lines;
-      const out = lines.map((line) => (DIRECTION.test(line) ? `a=${direction}` : line));
-      return lines.some((line) => DIRECTION.test(line)) ? out : [...out, `a=${direction}`];
+      let replaced = false;
+      const out = lines.map((line) => (DIRECTION.test(line) ? ((replaced = true), `a=${direction}`) : line));
+      return replaced ? out : [...out, `a=${direction}`];
     })
     .join('\r\n') + '\r\n';
