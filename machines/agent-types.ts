@@ -55,8 +55,8 @@ export interface CallInfo {
   readonly answeredAt: number | null;
   /** Local microphone muted. */
   readonly muted: boolean;
-  /** Hold confirmed by the re-INVITE exchange. */
-  readonly held: boolean;
+  /** Latest provisional SIP response of an outgoing leg (180 ringing, 183 early media), or null. */
+  readonly progress?: number | null;
   /** Seconds after which the PBX asked for this incoming call to be answered (Call-Info answer-after), when accepted. */
   readonly answerAfter?: number | null;
   /** The call center's id for the call (reference `jobId`) from the INVITE's job-id header; '' when it sent none. */
@@ -155,6 +155,8 @@ export interface AgentContext {
   /** Status to return to when an outgoing call fails. */
   readonly dialOrigin: 'ready' | 'afterCall';
   readonly lastError: CcErrorInfo | null;
+  /** Commands with an id still waiting for the fact that completes or fails them. */
+  readonly requests: readonly PendingRequest[];
   /** Monotonic clock supplied by the host for timestamps (tests use a simulated clock). */
   readonly now: () => number;
 }
@@ -190,14 +192,14 @@ export type SipFact =
   /** An INVITE with Replaces took the call over (attended transfer): a new remote party. */
   | { type: 'sip.call.replaced'; callId: string; caller: string; remoteName: string; internal: boolean }
   | { type: 'sip.dtmf.sent'; callId: string; tone: string }
-  | { type: 'sip.dtmf.failed'; callId: string; cause: string }
+  | { type: 'sip.dtmf.failed'; callId: string; tone: string; cause: string }
   | { type: 'sip.transfer.succeeded'; callId: string }
   | { type: 'sip.transfer.failed'; callId: string; cause: string; sipCode?: number }
   | { type: 'sip.monitor.started'; target: string }
   | { type: 'sip.monitor.ended' };
 
-/** Commands from people or scripts (imperative). */
-export type AgentCommand =
+/** Commands from people or scripts (imperative), without their request id. */
+export type AgentCommandBody =
   | { type: 'agent.register' }
   | { type: 'agent.unregister' }
   | { type: 'agent.login' }
@@ -215,10 +217,28 @@ export type AgentCommand =
   | { type: 'call.transfer'; target: string }
   | { type: 'call.consult'; target: string; callId: string }
   | { type: 'call.completeTransfer' }
-  | { type: 'call.cancelConsult' }
-  | { type: 'config.policy'; policy: AgentPolicy };
+  | { type: 'call.cancelConsult' };
 
-export type AgentEvent = AgentCommand | SipFact;
+/**
+ * A command. With an `id`, the statechart answers it exactly once: `request.done` from the
+ * transition that completes it, or `request.failed` from the one that refuses or fails it.
+ */
+export type AgentCommand = AgentCommandBody & { readonly id?: string };
+
+export type CommandType = AgentCommand['type'];
+
+/** Configuration changes (not commands: never refused, never answered). */
+export type ConfigEvent = { type: 'config.policy'; policy: AgentPolicy };
+
+/** A command with an id that waits for a later fact (the network, the CTI backend). */
+export interface PendingRequest {
+  readonly id: string;
+  readonly command: CommandType;
+  /** The call leg it waits on, or null for agent commands. */
+  readonly callId: string | null;
+}
+
+export type AgentEvent = AgentCommand | ConfigEvent | SipFact;
 
 /** Commands the statechart sends to the SIP actor. */
 export type SipCommand =
@@ -247,7 +267,11 @@ export type AgentEmitted =
   | { type: 'call.established'; call: CallInfo }
   | { type: 'call.released'; call: CallInfo; cause: string }
   | { type: 'call.hangup'; hangupType: HangupType; call: CallInfo }
-  | { type: 'error'; error: CcErrorInfo };
+  | { type: 'error'; error: CcErrorInfo }
+  /** The command with this id completed; `call` is the leg a dial, answer or consult connected. */
+  | { type: 'request.done'; id: string; call?: CallInfo }
+  /** The command with this id was refused (9001) or failed. */
+  | { type: 'request.failed'; id: string; error: CcErrorInfo };
 
 /** The context object carried by every status event (the reference's `context`). */
 export interface StatusContext {

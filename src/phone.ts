@@ -4,6 +4,7 @@ import { agentMachine } from '../machines/agent-machine.js';
 import type { AgentMachine } from '../machines/agent-machine.js';
 import { ERROR } from '../machines/agent-types.js';
 import type {
+  AgentCommandBody,
   AgentEmitted,
   AgentEvent,
   CallInfo,
@@ -15,20 +16,32 @@ import { CtiClient } from './cti/cti-client.js';
 import { DEFAULTS, policyOf, validateConfig } from './config.js';
 import type { PhoneConfig } from './config.js';
 import { CcError } from './errors.js';
-import { acceptsCommand } from './accepts.js';
+import { acceptsCommand, selectView } from '../machines/agent-selectors.js';
+import type { AgentView } from '../machines/agent-selectors.js';
 import { createSipActor } from './sip/jssip-actor.js';
 import type { SipSettings } from './sip/jssip-actor.js';
 import type { JsSIP } from './sip/load-jssip.js';
 
 export type AgentActor = Actor<AgentMachine>;
 export type AgentSnapshot = SnapshotFrom<AgentMachine>;
-type Outcome<T> = { ok: T } | { fail: CcErrorInfo } | undefined;
 type EmittedOf<K extends AgentEmitted['type']> = Extract<AgentEmitted, { type: K }>;
 
 const DIGITS = /^[0-9*#A-Da-d]+$/;
 const CALLEE = /^[^\s<>"]+$/;
 
+/** Milliseconds a dial or consult may take to be answered; a transfer to be accepted. */
+const LONG = 120_000;
+const TRANSFER = 90_000;
+
 let sequence = 0;
+let requestSequence = 0;
+
+const none = (): void => undefined;
+/** The leg a dial, answer or consult connected. */
+const connected = (done: { call?: CallInfo }): CallInfo => {
+  if (!done.call) throw new Error('the statechart completed a call command without its leg');
+  return done.call;
+};
 function localCallId(): string {
   sequence += 1;
   return `cc-${Date.now().toString(36)}-${sequence}-${Math.random().toString(36).slice(2, 8)}`;
@@ -59,6 +72,8 @@ export class Phone {
   onBeforeHangup: PhoneConfig['onBeforeHangup'];
   private readonly audio: HTMLAudioElement;
   private readonly hostErrorHandlers = new Set<(error: CcErrorInfo) => void>();
+  /** Commands sent and not yet answered, by request id: destroy() rejects them. */
+  private readonly waiting = new Map<string, (error: CcErrorInfo) => void>();
 
   constructor(config: PhoneConfig, internals: PhoneInternals = {}) {
     const issues = validateConfig(config);
@@ -154,6 +169,11 @@ export class Phone {
     return this.actor.getSnapshot();
   }
 
+  /** The view model of the current state (computed once per snapshot; what the elements render). */
+  get view(): AgentView {
+    return selectView(this.snapshot);
+  }
+
   /** Current and previous status codes (reference `getStatusCode()`). */
   getStatusCode(): { code: StatusCode; lastCode: StatusCode } {
     const { code, lastCode } = this.snapshot.context;
@@ -162,42 +182,32 @@ export class Phone {
 
   /** Registers with the SIP server; resolves when registered (status 1). */
   register(): Promise<void> {
-    return this.exec({ type: 'agent.register' }, 'register', (s) =>
-      s.matches('registered') ? { ok: undefined } : undefined,
-    );
+    return this.command({ type: 'agent.register' }).then(none);
   }
 
   /** Unregisters and closes the SIP connection; resolves at status -1. */
   unregister(): Promise<void> {
-    return this.exec({ type: 'agent.unregister' }, 'unregister', (s) =>
-      s.matches('unregistered') ? { ok: undefined } : undefined,
-    );
+    return this.command({ type: 'agent.unregister' }).then(none);
   }
 
   /** Logs in (status 1 -> 3). */
   logIn(): Promise<void> {
-    return this.exec({ type: 'agent.login' }, 'logIn', (s) => (s.matches({ registered: 'ready' }) ? { ok: undefined } : undefined));
+    return this.command({ type: 'agent.login' }).then(none);
   }
 
   /** Logs out (back to status 1, still registered). */
   logOut(): Promise<void> {
-    return this.exec({ type: 'agent.logout' }, 'logOut', (s) =>
-      s.matches({ registered: 'loggedOut' }) ? { ok: undefined } : undefined,
-    );
+    return this.command({ type: 'agent.logout' }).then(none);
   }
 
   /** Becomes ready for calls (status 3). */
   ready(): Promise<void> {
-    return this.exec({ type: 'agent.ready' }, 'ready', (s) => (s.matches({ registered: 'ready' }) ? { ok: undefined } : undefined));
+    return this.command({ type: 'agent.ready' }).then(none);
   }
 
   /** Goes on break (status 2) with a reason for reporting; 'default' when none is given. */
   applyForBreak(reason?: string): Promise<void> {
-    return this.exec(
-      { type: 'agent.break', ...(reason ? { reason } : {}) },
-      'applyForBreak',
-      (s) => (s.matches({ registered: 'onBreak' }) ? { ok: undefined } : undefined),
-    );
+    return this.command({ type: 'agent.break', ...(reason ? { reason } : {}) }).then(none);
   }
 
   /**
@@ -210,11 +220,8 @@ export class Phone {
     if (!target || !CALLEE.test(target)) {
       throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `callee "${String(callee)}" is not a dialable number or SIP URI`, command: 'call' });
     }
-    if (!this.accepts('call.dial')) {
-      // Refuse before asking the host, so a veto listener never sees an impossible dial.
-      return this.exec<CallInfo>({ type: 'call.dial', callee: target, callId: '' }, 'call', () => undefined);
-    }
-    if (this.onBeforeDial) {
+    // Refuse before asking the host, so a veto listener never sees an impossible dial.
+    if (this.accepts('call.dial') && this.onBeforeDial) {
       const decision = await this.onBeforeDial(target);
       if (decision === false) {
         throw this.fail({ errorCode: ERROR.dialVetoed, errorMsg: `The call to ${target} was cancelled by the host page`, command: 'call' });
@@ -225,19 +232,13 @@ export class Phone {
     if (callerId && !CALLEE.test(callerId)) {
       throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `callerId "${callerId}" is not a number or SIP URI`, command: 'call' });
     }
-    const callId = localCallId();
-    return this.exec(
-      { type: 'call.dial', callee: target, callId, ...(callerId ? { callerId } : {}) },
-      'call',
-      (s) => this.settleCall(s, callId, 'call'),
-      120_000,
-    );
+    const body = { type: 'call.dial', callee: target, callId: localCallId(), ...(callerId ? { callerId } : {}) } as const;
+    return this.command(body, LONG).then(connected);
   }
 
   /** Answers the ringing call; resolves when media is connected. */
   answer(): Promise<CallInfo> {
-    const callId = this.snapshot.context.call?.callId ?? '';
-    return this.exec({ type: 'call.answer' }, 'answer', (s) => this.settleCall(s, callId, 'answer'));
+    return this.command({ type: 'call.answer' }).then(connected);
   }
 
   /** Hangs up (or rejects a ringing call). The before-hang-up hook may veto. */
@@ -248,104 +249,65 @@ export class Phone {
         throw this.fail({ errorCode: ERROR.hangupVetoed, errorMsg: 'The hang-up was cancelled by the host page', command: 'hangUp' });
       }
     }
-    return this.exec({ type: 'call.hangup' }, 'hangUp', () => ({ ok: undefined }));
+    return this.command({ type: 'call.hangup' }).then(none);
   }
 
-  /** Holds the call; resolves when the re-INVITE is accepted, rejects (and rolls back) when not. */
+  /** Holds the call; resolves when the PBX accepted the re-INVITE (status 12), rejects with 7003 when not. */
   hold(): Promise<void> {
-    return this.exec({ type: 'call.hold' }, 'hold', (s) =>
-      s.context.call === null
-        ? { fail: { errorCode: ERROR.callNotExisted, errorMsg: 'The call ended during hold', command: 'hold' } }
-        : s.context.call.held
-          ? { ok: undefined }
-          : undefined,
-    );
+    return this.command({ type: 'call.hold' }).then(none);
   }
 
-  /** Resumes a held call. */
+  /** Resumes a held call; resolves when the PBX accepted the re-INVITE. */
   retrieve(): Promise<void> {
-    return this.exec({ type: 'call.retrieve' }, 'retrieve', (s) =>
-      s.context.call === null
-        ? { fail: { errorCode: ERROR.callNotExisted, errorMsg: 'The call ended during resume', command: 'retrieve' } }
-        : !s.context.call.held && s.matches({ registered: { inCall: 'talking' } })
-          ? { ok: undefined }
-          : undefined,
-    );
+    return this.command({ type: 'call.retrieve' }).then(none);
   }
 
   /** Mutes the microphone for the call. */
   mute(): Promise<void> {
-    return this.exec({ type: 'call.mute' }, 'mute', (s) => (s.context.call?.muted !== false ? { ok: undefined } : undefined));
+    return this.command({ type: 'call.mute' }).then(none);
   }
 
   /** Unmutes the microphone. */
   unmute(): Promise<void> {
-    return this.exec({ type: 'call.unmute' }, 'unmute', (s) => (s.context.call?.muted !== true ? { ok: undefined } : undefined));
+    return this.command({ type: 'call.unmute' }).then(none);
   }
 
-  /** Sends DTMF digits (0-9, *, #, A-D) on the active call. */
+  /** Sends DTMF digits (0-9, *, #, A-D) on the active call; rejects with 7005 when they could not be sent. */
   async sendDtmf(digits: string): Promise<void> {
     const text = typeof digits === 'string' ? digits.trim() : String(digits);
     if (!DIGITS.test(text)) {
       throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `"${text}" is not a DTMF string (0-9, *, #, A-D)`, command: 'sendDtmf' });
     }
-    return this.exec({ type: 'dtmf.send', digits: text }, 'sendDtmf', () => ({ ok: undefined }));
+    return this.command({ type: 'dtmf.send', digits: text }).then(none);
   }
 
   /** Blind transfer (REFER); resolves when the target accepted and the agent's call ended. */
   async transfer(target: string): Promise<void> {
-    const to = typeof target === 'string' ? target.trim() : '';
-    if (!to || !CALLEE.test(to)) {
-      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `transfer target "${String(target)}" is not a number or SIP URI`, command: 'transfer' });
-    }
-    const callId = this.snapshot.context.call?.callId ?? '';
-    return this.exec({ type: 'call.transfer', target: to }, 'transfer', (s) =>
-      s.context.call?.callId !== callId ? { ok: undefined } : undefined,
-      90_000,
-    );
+    const to = this.checkTarget(target, 'transfer');
+    return this.command({ type: 'call.transfer', target: to }, TRANSFER).then(none);
   }
 
-  /** Holds the customer and calls the consult target; resolves when the target answers. */
+  /** Holds the customer and calls the consult target; resolves with the consult leg when the target answers. */
   async consult(target: string): Promise<CallInfo> {
-    const to = typeof target === 'string' ? target.trim() : '';
-    if (!to || !CALLEE.test(to)) {
-      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `consult target "${String(target)}" is not a number or SIP URI`, command: 'consult' });
-    }
-    const callId = localCallId();
-    return this.exec<CallInfo>(
-      { type: 'call.consult', target: to, callId },
-      'consult',
-      (s) => {
-        const leg = s.context.consult;
-        if (leg && leg.callId === callId && leg.answeredAt !== null) return { ok: leg };
-        if (leg?.callId !== callId && s.context.call?.callId !== callId) {
-          return { fail: { errorCode: ERROR.callFailed, errorMsg: `The consult call to ${to} ended before it was answered`, command: 'consult' } };
-        }
-        return undefined;
-      },
-      120_000,
-    );
+    const to = this.checkTarget(target, 'consult');
+    return this.command({ type: 'call.consult', target: to, callId: localCallId() }, LONG).then(connected);
   }
 
   /** Completes the attended transfer (REFER with Replaces); both calls end for the agent. */
   completeTransfer(): Promise<void> {
-    const callId = this.snapshot.context.call?.callId ?? '';
-    return this.exec({ type: 'call.completeTransfer' }, 'completeTransfer', (s) =>
-      s.context.call?.callId !== callId ? { ok: undefined } : undefined,
-      90_000,
-    );
+    return this.command({ type: 'call.completeTransfer' }, TRANSFER).then(none);
   }
 
-  /** Ends the consult call and resumes the customer. */
+  /** Ends the consult call; resolves when the customer is resumed. */
   cancelConsult(): Promise<void> {
-    return this.exec({ type: 'call.cancelConsult' }, 'cancelConsult', (s) =>
-      s.context.consult === null ? { ok: undefined } : undefined,
-    );
+    return this.command({ type: 'call.cancelConsult' }).then(none);
   }
 
   /** Stops the phone: hangs up, unregisters, releases the microphone and the socket. */
   destroy(): void {
     this.actor.stop();
+    const error: CcErrorInfo = { errorCode: ERROR.agentNotRegistered, errorMsg: 'The phone was destroyed', command: 'destroy' };
+    for (const reject of [...this.waiting.values()]) reject(error);
   }
 
   /** True when the current state accepts this command (not answered by 9001). */
@@ -353,13 +315,12 @@ export class Phone {
     return acceptsCommand(this.snapshot, type);
   }
 
-  private settleCall(s: AgentSnapshot, callId: string, command: string): Outcome<CallInfo> {
-    const call = s.context.call;
-    if (call?.callId === callId && call.answeredAt !== null) return { ok: call };
-    if (call?.callId !== callId) {
-      return { fail: { errorCode: ERROR.callFailed, errorMsg: 'The call ended before it was connected', command } };
+  private checkTarget(target: string, command: string): string {
+    const to = typeof target === 'string' ? target.trim() : '';
+    if (!to || !CALLEE.test(to)) {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `${command} target "${String(target)}" is not a number or SIP URI`, command });
     }
-    return undefined;
+    return to;
   }
 
   private fail(info: CcErrorInfo): CcError {
@@ -379,48 +340,33 @@ export class Phone {
   }
 
   /**
-   * Sends one command and settles when `settle` says so, when the statechart answers with an
-   * error for it, or after `timeoutMs`.
+   * Sends one command with a fresh request id and settles when the statechart answers that id
+   * (`request.done` / `request.failed`), or after `timeoutMs` (7020, which the statechart never
+   * hears of, so the host is told here).
    */
-  private exec<T>(
-    event: AgentEvent,
-    command: string,
-    settle: (s: AgentSnapshot) => Outcome<T>,
-    timeoutMs = 30_000,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let done = false;
-      let snapshotSub: { unsubscribe(): void } | null = null;
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      const finish = (outcome: { ok: T } | { fail: CcErrorInfo }): void => {
-        if (done) return;
-        done = true;
-        errorSub.unsubscribe();
-        snapshotSub?.unsubscribe();
-        if (timer) clearTimeout(timer);
-        if ('ok' in outcome) resolve(outcome.ok);
-        else reject(new CcError(outcome.fail));
+  private command(body: AgentCommandBody, timeoutMs = 30_000): Promise<Extract<AgentEmitted, { type: 'request.done' }>> {
+    const id = `r${(requestSequence += 1)}`;
+    return new Promise((resolve, reject) => {
+      const finish = (settle: () => void): void => {
+        this.waiting.delete(id);
+        done.unsubscribe();
+        failed.unsubscribe();
+        clearTimeout(timer);
+        settle();
       };
-      const errorSub = this.actor.on('error', ({ error }) => {
-        const refused = error.errorCode === ERROR.stateNotAllowed && error.command === event.type;
-        const failed = error.errorCode !== ERROR.stateNotAllowed && error.command === command;
-        if (refused || failed) finish({ fail: error });
+      const done = this.actor.on('request.done', (event) => {
+        if (event.id === id) finish(() => resolve(event));
       });
-      this.actor.send(event);
-      if (done) return;
-      const check = (s: AgentSnapshot): void => {
-        const outcome = settle(s);
-        if (outcome) finish(outcome);
-      };
-      check(this.actor.getSnapshot());
-      if (done) return;
-      snapshotSub = this.actor.subscribe(check);
-      timer = setTimeout(() => {
-        // The statechart never hears of a timeout, so the host is told here.
-        const fail: CcErrorInfo = { errorCode: ERROR.timeout, errorMsg: `${command} did not complete within ${timeoutMs / 1000} s`, command };
-        this.emitHostError(fail);
-        finish({ fail });
+      const failed = this.actor.on('request.failed', (event) => {
+        if (event.id === id) finish(() => reject(new CcError(event.error)));
+      });
+      const timer = setTimeout(() => {
+        const error: CcErrorInfo = { errorCode: ERROR.timeout, errorMsg: `${body.type} did not complete within ${timeoutMs / 1000} s`, command: body.type };
+        this.emitHostError(error);
+        finish(() => reject(new CcError(error)));
       }, timeoutMs);
+      this.waiting.set(id, (error) => finish(() => reject(new CcError(error))));
+      this.actor.send({ ...body, id } as AgentEvent);
     });
   }
 }
@@ -433,4 +379,4 @@ export function createPhone(config: PhoneConfig): Phone {
 /** Starts loading JsSIP in the background (elements call it after their first paint). */
 export { loadJsSip as preloadSip } from './sip/load-jssip.js';
 
-export { acceptsCommand } from './accepts.js';
+export { acceptsCommand } from '../machines/agent-selectors.js';

@@ -468,7 +468,12 @@ export function createSipActor(settings: SipSettings) {
             } as never);
             send({ type: 'sip.dtmf.sent', callId: command.callId, tone: command.digits });
           } catch (error) {
-            send({ type: 'sip.dtmf.failed', callId: command.callId, cause: error instanceof Error ? error.message : String(error) });
+            send({
+              type: 'sip.dtmf.failed',
+              callId: command.callId,
+              tone: command.digits,
+              cause: error instanceof Error ? error.message : String(error),
+            });
           }
           return;
         }

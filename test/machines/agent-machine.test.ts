@@ -5,8 +5,8 @@ import { AGENT_COMMANDS, agentMachine } from '../../machines/agent-machine.js';
 import type { AgentInput } from '../../machines/agent-machine.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { AgentEmitted, AgentEvent, CtiChange, SipCommand, SipFact } from '../../machines/agent-types.js';
-import { acceptsCommand } from '../../src/phone.js';
-import type { AgentSnapshot } from '../../src/phone.js';
+import { acceptsCommand } from '../../machines/agent-selectors.js';
+import type { AgentSnapshot } from '../../machines/agent-selectors.js';
 
 type Ev = AgentEvent;
 
@@ -32,7 +32,8 @@ const RINGING: Ev[] = [...READY, incoming()];
 const TALKING_IN: Ev[] = [...RINGING, { type: 'call.answer' }, confirmed()];
 const DIALING: Ev[] = [...READY, { type: 'call.dial', callee: '13800000002', callId: 'c1' }];
 const TALKING_OUT: Ev[] = [...DIALING, confirmed()];
-const HELD: Ev[] = [...TALKING_IN, { type: 'call.hold' }];
+const HOLDING: Ev[] = [...TALKING_IN, { type: 'call.hold' }];
+const HELD: Ev[] = [...HOLDING, { type: 'sip.call.held', callId: 'c1' }];
 const CONSULT_DIALING: Ev[] = [...TALKING_IN, { type: 'call.consult', target: '1002', callId: 'c2' }];
 const CONSULT_TALKING: Ev[] = [...CONSULT_DIALING, confirmed('c2')];
 const AFTER_CALL: Ev[] = [...TALKING_IN, ended()];
@@ -89,16 +90,19 @@ describe('agent statechart: status codes (pure transitions)', () => {
     ['dial failure from ready -> ready', [...DIALING, { type: 'sip.call.failed', callId: 'c1', cause: 'Busy', sipCode: 486 }], STATUS.ready],
     ['dial failure from after-call -> after-call', [...AFTER_CALL, { type: 'call.dial', callee: '404', callId: 'c9' }, { type: 'sip.call.failed', callId: 'c9', cause: 'Not Found', sipCode: 404 }], STATUS.afterCall],
     ['cancel dialing -> ready', [...DIALING, { type: 'call.hangup' }], STATUS.ready],
-    ['hold', HELD, STATUS.hold],
-    ['hold refused -> rolled back to talk', [...HELD, { type: 'sip.call.hold.failed', callId: 'c1', cause: 're-INVITE answered 488', sipCode: 488 }], STATUS.inboundTalk],
-    ['resume', [...HELD, { type: 'sip.call.held', callId: 'c1' }, { type: 'call.retrieve' }], STATUS.inboundTalk],
+    ['hold asked: still talking until the PBX accepts', HOLDING, STATUS.inboundTalk],
+    ['hold accepted', HELD, STATUS.hold],
+    ['hold refused -> still talking', [...HOLDING, { type: 'sip.call.hold.failed', callId: 'c1', cause: 're-INVITE answered 488', sipCode: 488 }], STATUS.inboundTalk],
+    ['resume asked: still held until the PBX accepts', [...HELD, { type: 'call.retrieve' }], STATUS.hold],
+    ['resume accepted', [...HELD, { type: 'call.retrieve' }, { type: 'sip.call.resumed', callId: 'c1' }], STATUS.inboundTalk],
     ['resume refused -> rolled back to hold', [...HELD, { type: 'call.retrieve' }, { type: 'sip.call.resume.failed', callId: 'c1', cause: 'x' }], STATUS.hold],
     ['hang-up while held -> after-call', [...HELD, ended()], STATUS.afterCall],
     ['consult -> consult dialing', CONSULT_DIALING, STATUS.consultDialing],
     ['consult answered -> consult talking', CONSULT_TALKING, STATUS.consultTalking],
     ['consult target refuses -> customer stays held', [...CONSULT_DIALING, { type: 'sip.call.failed', callId: 'c2', cause: 'Busy', sipCode: 486 }], STATUS.hold],
-    ['cancel consult -> talk', [...CONSULT_TALKING, { type: 'call.cancelConsult' }], STATUS.inboundTalk],
-    ['cancel consult while it rings -> talk', [...CONSULT_DIALING, { type: 'call.cancelConsult' }], STATUS.inboundTalk],
+    ['cancel consult -> held until the customer is resumed', [...CONSULT_TALKING, { type: 'call.cancelConsult' }], STATUS.hold],
+    ['cancel consult, customer resumed -> talk', [...CONSULT_TALKING, { type: 'call.cancelConsult' }, { type: 'sip.call.resumed', callId: 'c1' }], STATUS.inboundTalk],
+    ['cancel consult while it rings, customer resumed -> talk', [...CONSULT_DIALING, { type: 'call.cancelConsult' }, { type: 'sip.call.resumed', callId: 'c1' }], STATUS.inboundTalk],
     ['complete transfer pending keeps consult talking', [...CONSULT_TALKING, { type: 'call.completeTransfer' }], STATUS.consultTalking],
     ['complete transfer, target takes over (consult leg ends first)', [...CONSULT_TALKING, { type: 'call.completeTransfer' }, ended('c2'), { type: 'sip.transfer.succeeded', callId: 'c1' }], STATUS.afterCall],
     ['complete transfer refused -> stays consulting', [...CONSULT_TALKING, { type: 'call.completeTransfer' }, { type: 'sip.transfer.failed', callId: 'c1', cause: 'x' }], STATUS.consultTalking],
@@ -235,9 +239,9 @@ describe('agent statechart: emitted facts and SIP commands', () => {
 
   it('emits an error with the command name when hold is refused', () => {
     const h = harness();
-    h.send(...HELD, { type: 'sip.call.hold.failed', callId: 'c1', cause: 're-INVITE answered 488', sipCode: 488 });
+    h.send(...HOLDING, { type: 'sip.call.hold.failed', callId: 'c1', cause: 're-INVITE answered 488', sipCode: 488 });
     const error = h.emitted.find((e) => e.type === 'error');
-    expect(error?.type === 'error' && error.error).to.include({ errorCode: ERROR.holdFailed, command: 'hold' });
+    expect(error?.type === 'error' && error.error).to.include({ errorCode: ERROR.holdFailed, command: 'call.hold' });
   });
 });
 
@@ -293,7 +297,7 @@ describe('agent statechart: service states through a CTI backend', () => {
     expect(error?.type === 'error' && error.error).to.deep.equal({
       errorCode: ERROR.ctiFailed,
       errorMsg: 'TakeBreak failed: Forbidden.NotAuthorized',
-      command: 'applyForBreak',
+      command: 'agent.break',
       apiName: 'TakeBreak',
       apiCode: 'Forbidden.NotAuthorized',
       requestId: 'r-1',
@@ -457,6 +461,10 @@ const WALK_EVENTS: Ev[] = [
   ended('c2'),
   { type: 'sip.call.failed', callId: 'c1', cause: 'Busy', sipCode: 486 },
   { type: 'sip.transfer.succeeded', callId: 'c1' },
+  { type: 'sip.call.held', callId: 'c1' },
+  { type: 'sip.call.resumed', callId: 'c1' },
+  { type: 'sip.call.hold.failed', callId: 'c1', cause: 'Not Acceptable Here', sipCode: 488 },
+  { type: 'sip.call.resume.failed', callId: 'c1', cause: 'Not Acceptable Here', sipCode: 488 },
   { type: 'sip.monitor.started', target: '1002' },
   { type: 'sip.monitor.ended' },
 ];
@@ -534,5 +542,159 @@ describe('agent statechart: model-based walk', () => {
       }
     }
     expect([...AGENT_COMMANDS].filter((t) => !accepted.has(t))).to.deep.equal([]);
+  });
+});
+
+describe('agent statechart: the statechart says when a command is done', () => {
+  type Answer = { id: string; outcome: 'done' | 'failed'; errorCode?: number; call?: string };
+  const answers = (h: ReturnType<typeof harness>): Answer[] =>
+    h.emitted.flatMap((e): Answer[] => {
+      if (e.type === 'request.done') return [{ id: e.id, outcome: 'done', ...(e.call ? { call: e.call.callId } : {}) }];
+      if (e.type === 'request.failed') return [{ id: e.id, outcome: 'failed', errorCode: e.error.errorCode }];
+      return [];
+    });
+
+  it('answers a hold only when the PBX accepted it: status 12 comes with request.done', () => {
+    const h = harness();
+    h.send(...TALKING_IN);
+    h.emitted.length = 0;
+    h.send({ type: 'call.hold', id: 'h1' });
+    expect(answers(h)).to.deep.equal([]);
+    expect(h.emitted.filter((e) => e.type === 'status')).to.deep.equal([]);
+    expect(h.actor.getSnapshot().hasTag('holding')).to.equal(true);
+    h.send({ type: 'sip.call.held', callId: 'c1' });
+    expect(answers(h)).to.deep.equal([{ id: 'h1', outcome: 'done' }]);
+    expect(h.emitted.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.code)).to.deep.equal([STATUS.hold]);
+  });
+
+  it('never shows status 12 for a hold the far end refused, and fails it with 7003', () => {
+    const h = harness();
+    h.send(...TALKING_IN);
+    h.emitted.length = 0;
+    h.send({ type: 'call.hold', id: 'h1' }, { type: 'sip.call.hold.failed', callId: 'c1', cause: 'Not Acceptable Here', sipCode: 488 });
+    expect(h.emitted.some((e) => e.type === 'status' && e.code === STATUS.hold)).to.equal(false);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.inboundTalk);
+    expect(h.actor.getSnapshot().hasTag('holding')).to.equal(false);
+    expect(answers(h)).to.deep.equal([{ id: 'h1', outcome: 'failed', errorCode: ERROR.holdFailed }]);
+    const error = h.emitted.find((e) => e.type === 'error');
+    expect(error?.type === 'error' && error.error.errorMsg).to.equal('Hold failed: Not Acceptable Here (SIP 488)');
+  });
+
+  it('raises 7005 naming the digit and the cause when DTMF fails, and fails that request', () => {
+    const h = harness();
+    h.send(...TALKING_IN);
+    h.emitted.length = 0;
+    h.send({ type: 'dtmf.send', digits: '5', id: 'd1' }, { type: 'sip.dtmf.failed', callId: 'c1', tone: '5', cause: 'no RTCDTMFSender' });
+    const error = h.emitted.find((e) => e.type === 'error');
+    expect(error?.type === 'error' && error.error).to.deep.equal({ errorCode: ERROR.dtmfFailed, errorMsg: 'DTMF "5" failed: no RTCDTMFSender', command: 'dtmf.send' });
+    expect(answers(h)).to.deep.equal([{ id: 'd1', outcome: 'failed', errorCode: ERROR.dtmfFailed }]);
+  });
+
+  it('resolves a dial with the connected leg, and fails the pending dial when the agent hangs up', () => {
+    const h = harness();
+    h.send(...READY, { type: 'call.dial', callee: '13800000002', callId: 'c1', id: 'd1' });
+    expect(answers(h)).to.deep.equal([]);
+    h.send(confirmed('c1'));
+    expect(answers(h)).to.deep.equal([{ id: 'd1', outcome: 'done', call: 'c1' }]);
+    const g = harness();
+    g.send(...READY, { type: 'call.dial', callee: '13800000002', callId: 'c1', id: 'd2' }, { type: 'call.hangup', id: 'x' });
+    expect(answers(g)).to.deep.equal([
+      { id: 'x', outcome: 'done' },
+      { id: 'd2', outcome: 'failed', errorCode: ERROR.callFailed },
+    ]);
+  });
+
+  it('fails a pending hold with 6008 when the customer hangs up first', () => {
+    const h = harness();
+    h.send(...TALKING_IN, { type: 'call.hold', id: 'h1' }, ended());
+    expect(answers(h)).to.deep.equal([{ id: 'h1', outcome: 'failed', errorCode: ERROR.callNotExisted }]);
+    expect(h.actor.getSnapshot().context.requests).to.deep.equal([]);
+  });
+
+  it('completes a cancelled consultation when the customer is resumed', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.cancelConsult', id: 'k1' });
+    expect(answers(h)).to.deep.equal([]);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.hold);
+    h.send({ type: 'sip.call.resumed', callId: 'c1' });
+    expect(answers(h)).to.deep.equal([{ id: 'k1', outcome: 'done' }]);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.inboundTalk);
+  });
+
+  it('answers the CTI change that completes or fails a log-in', async () => {
+    const results: string[] = [];
+    for (const outcome of ['ok', 'fail'] as const) {
+      const machine = agentMachine.provide({
+        actors: { cti: fromPromise<void, CtiChange>(async () => (outcome === 'ok' ? undefined : Promise.reject(new Error('down')))) },
+      });
+      const actor = createActor(machine, { input: { cti: true } });
+      actor.on('request.done', (e) => results.push(`${e.id}:done`));
+      actor.on('request.failed', (e) => results.push(`${e.id}:${e.error.errorCode}`));
+      actor.start();
+      actor.send({ type: 'agent.register' });
+      actor.send({ type: 'sip.registered' });
+      actor.send({ type: 'agent.login', id: outcome });
+      await new Promise((r) => setTimeout(r, 0));
+      actor.stop();
+    }
+    expect(results).to.deep.equal(['ok:done', `fail:${ERROR.ctiFailed}`]);
+  });
+
+  it('answers every command with an id in every reachable state: at once, or kept pending for a later fact', () => {
+    let pending = 0;
+    for (const path of walk()) {
+      const events = path.steps.map((step) => step.event).filter((e) => !String(e.type).startsWith('xstate.'));
+      for (const type of AGENT_COMMANDS) {
+        const h = harness();
+        h.send(...events);
+        h.emitted.length = 0;
+        const command = WALK_EVENTS.find((e) => e.type === type) ?? ({ type } as Ev);
+        h.actor.send({ ...command, id: 'q' } as Ev);
+        const answered = answers(h).filter((a) => a.id === 'q');
+        const waiting = h.actor.getSnapshot().context.requests.filter((r) => r.id === 'q');
+        expect(answered.length + waiting.length, `${type} in ${JSON.stringify(path.state.value)}`).to.equal(1);
+        pending += waiting.length;
+      }
+    }
+    expect(pending).to.be.greaterThan(10);
+  });
+});
+
+describe('agent statechart: every SIP fact has a handler', () => {
+  // Adding a fact type to SipFact without listing it here fails type-checking (`satisfies`);
+  // listing it without a handler in some state fails the test below.
+  const FACTS = {
+    'sip.registered': true,
+    'sip.unregistered': true,
+    'sip.registration.failed': true,
+    'sip.disconnected': true,
+    'sip.call.incoming': true,
+    'sip.call.created': true,
+    'sip.call.progress': true,
+    'sip.call.confirmed': true,
+    'sip.call.failed': true,
+    'sip.call.ended': true,
+    'sip.call.held': true,
+    'sip.call.resumed': true,
+    'sip.call.hold.failed': true,
+    'sip.call.resume.failed': true,
+    'sip.call.muted': true,
+    'sip.call.replaced': true,
+    'sip.dtmf.sent': true,
+    'sip.dtmf.failed': true,
+    'sip.transfer.succeeded': true,
+    'sip.transfer.failed': true,
+    'sip.monitor.started': true,
+    'sip.monitor.ended': true,
+  } as const satisfies Record<SipFact['type'], true>;
+
+  it('handles each fact type the SIP adapter can send in at least one state', () => {
+    const handled = new Set<string>();
+    const visit = (node: { on: Record<string, unknown>; states: Record<string, unknown> }): void => {
+      for (const type of Object.keys(node.on)) handled.add(type);
+      Object.values(node.states).forEach((child) => visit(child as typeof node));
+    };
+    visit(agentMachine.root as never);
+    expect(Object.keys(FACTS).filter((type) => !handled.has(type))).to.deep.equal([]);
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * Pure helpers over call legs and SIP facts: no XState, no DOM.
+ */
+import { STATUS } from './agent-types.js';
+import type { CallInfo, HangupType, StatusCode } from './agent-types.js';
+
+/** A new leg's info; `startedAt` comes from the statechart's clock. */
+export function newCall(
+  now: number,
+  init: Pick<CallInfo, 'callId' | 'direction' | 'caller' | 'callee'> & Partial<CallInfo>,
+): CallInfo {
+  return {
+    sipCallId: null,
+    remoteName: '',
+    internal: false,
+    startedAt: now,
+    answeredAt: null,
+    muted: false,
+    ...init,
+  };
+}
+
+/** Status code of a connected call: inbound 9, outbound 10, agent-to-agent 11. */
+export function talkCode(call: CallInfo | null): StatusCode {
+  if (!call) return STATUS.inboundTalk;
+  if (call.internal) return STATUS.internalTalk;
+  return call.direction === 'inbound' ? STATUS.inboundTalk : STATUS.outboundTalk;
+}
+
+/** The reference's onHangUp type: ringing / dialing until answered, then the direction. */
+export function hangupTypeOf(call: CallInfo): HangupType {
+  if (call.answeredAt === null) return call.direction === 'inbound' ? 'ringing' : 'dialing';
+  return call.direction;
+}
+
+/** The leg with `change` applied when it is the leg `callId` names; otherwise the leg as it was. */
+export function patch(call: CallInfo | null, callId: string | undefined, change: Partial<CallInfo>): CallInfo | null {
+  return call && call.callId === callId ? { ...call, ...change } : call;
+}
+
+/** Remote party of a call: display name and number. */
+export function partyOf(call: CallInfo): { name: string; number: string } {
+  return { name: call.remoteName, number: call.direction === 'inbound' ? call.caller : call.callee };
+}
+
+type Fields = { readonly type: string } & Partial<Record<'callId' | 'cause' | 'sipCode', unknown>>;
+
+export function eventCallId(event: Fields): string | undefined {
+  return typeof event.callId === 'string' ? event.callId : undefined;
+}
+
+export function sipCodeOf(event: Fields): number | undefined {
+  return typeof event.sipCode === 'number' ? event.sipCode : undefined;
+}
+
+/** "cause (SIP code)" of a failure fact, for error messages. */
+export function sipCause(event: Fields): string {
+  const cause = typeof event.cause === 'string' ? event.cause : 'unknown cause';
+  const code = sipCodeOf(event);
+  return code === undefined ? cause : `${cause} (SIP ${code})`;
+}
