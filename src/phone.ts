@@ -16,6 +16,7 @@ import { CtiClient } from './cti/cti-client.js';
 import { DEFAULTS, policyOf, validateConfig } from './config.js';
 import type { PhoneConfig } from './config.js';
 import { CcError } from './errors.js';
+import { sipUserOf } from './sip-uri.js';
 import { acceptsCommand, selectView } from '../machines/agent-selectors.js';
 import type { AgentView } from '../machines/agent-selectors.js';
 import { createSipActor } from './sip/jssip-actor.js';
@@ -138,7 +139,6 @@ export class Phone {
 
   private static ctiClientOf(config: PhoneConfig): CtiClient | null {
     if (!config.cti && !config.ctiRequest) return null;
-    const user = /^sips?:([^@]+)@/i.exec(config.sipUri.trim())?.[1] ?? config.sipUri;
     return new CtiClient({
       url: config.cti ?? '',
       method: config.ctiMethod ?? 'post',
@@ -146,7 +146,7 @@ export class Phone {
       headers: { ...config.ctiHeaders },
       params: { ...config.ctiParams },
       common: { ...config.ctiCommon },
-      userId: config.ctiUserId ?? user,
+      userId: config.ctiUserId ?? (sipUserOf(config.sipUri) || config.sipUri),
       timeoutMs: config.ctiTimeoutMs ?? DEFAULTS.ctiTimeoutMs,
       request: config.ctiRequest ?? null,
       withCredentials: config.ctiWithCredentials === true,

@@ -2,6 +2,7 @@ import { fromCallback } from 'xstate';
 import type { UA, RTCSessionEvent } from 'jssip/lib/UA';
 import type { IncomingRequest } from 'jssip/lib/SIPMessage';
 import type { SipCommand, SipFact } from '../../machines/agent-types.js';
+import { parseSipUri } from '../sip-uri.js';
 import { loadJsSip } from './load-jssip.js';
 import type { JsSIP } from './load-jssip.js';
 import { createLegs, statusOf } from './session-legs.js';
@@ -36,7 +37,7 @@ export function createSipActor(settings: SipSettings) {
     let registered = false;
     let disconnected = false;
     let stopped = false;
-    const domain = settings.uri.replace(/^sips?:/i, '').split('@')[1]?.split(/[;>]/)[0] ?? '';
+    const domain = parseSipUri(settings.uri)?.host ?? '';
 
     const send = (fact: SipFact): void => {
       if (!stopped) sendBack(fact);
