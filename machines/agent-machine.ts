@@ -5,35 +5,15 @@
  * the JsSIP adapter through `.provide()`.
  */
 import { AGENT_CHANGES, NO_TIMERS, agentSetup, throughCti } from './agent-setup.js';
-import { ERROR, STATUS } from './agent-types.js';
-import type { CommandType, CtiChange } from './agent-types.js';
+import { AGENT_COMMANDS, ERROR, STATUS } from './agent-types.js';
+import type { CtiChange } from './agent-types.js';
 import { sipCause } from './call-info.js';
 import { answering, dialFailed, dialing, inCall, ringing } from './call-states.js';
 
 export type { AgentInput } from './agent-setup.js';
 export { NO_TIMERS };
 
-/** Every command a person or script can send; the root answers those a state does not take with 9001. */
-export const AGENT_COMMANDS = [
-  'agent.register',
-  'agent.unregister',
-  'agent.login',
-  'agent.logout',
-  'agent.ready',
-  'agent.break',
-  'call.dial',
-  'call.answer',
-  'call.hangup',
-  'call.hold',
-  'call.retrieve',
-  'call.mute',
-  'call.unmute',
-  'dtmf.send',
-  'call.transfer',
-  'call.consult',
-  'call.completeTransfer',
-  'call.cancelConsult',
-] as const satisfies readonly CommandType[];
+export { AGENT_COMMANDS };
 
 export const agentMachine = agentSetup.createMachine({
   id: 'agent',

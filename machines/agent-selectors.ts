@@ -6,7 +6,7 @@
  */
 import type { SnapshotFrom } from 'xstate';
 import type { AgentMachine } from './agent-machine.js';
-import { STATUS } from './agent-types.js';
+import { AGENT_COMMANDS, STATUS } from './agent-types.js';
 import type { AgentEvent, CallInfo, StatusCode } from './agent-types.js';
 
 export type AgentSnapshot = SnapshotFrom<AgentMachine>;
@@ -24,26 +24,8 @@ export function acceptsCommand(snapshot: AgentSnapshot, type: CommandType): bool
   );
 }
 
-/** Commands people give through the UI; `AgentView.accepted` holds those the state takes. */
-export const UI_COMMANDS = [
-  'agent.register',
-  'agent.login',
-  'agent.logout',
-  'agent.ready',
-  'agent.break',
-  'call.dial',
-  'call.answer',
-  'call.hangup',
-  'call.hold',
-  'call.retrieve',
-  'call.mute',
-  'call.unmute',
-  'dtmf.send',
-  'call.transfer',
-  'call.consult',
-  'call.completeTransfer',
-  'call.cancelConsult',
-] as const satisfies readonly CommandType[];
+/** Commands people give through the UI (all but unregister); `AgentView.accepted` holds those the state takes. */
+export const UI_COMMANDS = AGENT_COMMANDS.filter((c): c is Exclude<(typeof AGENT_COMMANDS)[number], 'agent.unregister'> => c !== 'agent.unregister');
 export type UiCommand = (typeof UI_COMMANDS)[number];
 
 /** Agent-status commands: while a CTI change is pending their buttons stay as they were, busy. */
@@ -170,8 +152,10 @@ export function selectView(snapshot: AgentSnapshot): AgentView {
   const c = snapshot.context;
   const onCall = snapshot.hasTag('onCall');
   const ctiPending = snapshot.hasTag('ctiPending');
+  const hold = holdOf(snapshot);
   const states = [STATE_NAME[c.code]];
   if (onCall) states.push('on-call');
+  if (hold === 'holding' || hold === 'resuming') states.push(hold);
   if (c.call?.muted) states.push('muted');
   if (c.consult) states.push('consult');
   const view: AgentView = {
@@ -180,7 +164,7 @@ export function selectView(snapshot: AgentSnapshot): AgentView {
     breakReason: c.breakReason,
     call: c.call,
     consult: c.consult,
-    hold: holdOf(snapshot),
+    hold,
     transferTarget: c.transferTarget,
     afterCallEndsAt: c.afterCallEndsAt,
     afterCallSeconds: c.policy.afterCall,
@@ -218,7 +202,4 @@ export function sameView(a: AgentView, b: AgentView): boolean {
   });
 }
 
-/** Remote party of a call: display name and number. */
-export function partyOf(call: CallInfo): { name: string; number: string } {
-  return { name: call.remoteName, number: call.direction === 'inbound' ? call.caller : call.callee };
-}
+export { partyOf } from './call-info.js';

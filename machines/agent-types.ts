@@ -227,6 +227,28 @@ export type AgentCommand = AgentCommandBody & { readonly id?: string };
 
 export type CommandType = AgentCommand['type'];
 
+/** Every command a person or script can send; the root answers those a state does not take with 9001. */
+export const AGENT_COMMANDS = [
+  'agent.register',
+  'agent.unregister',
+  'agent.login',
+  'agent.logout',
+  'agent.ready',
+  'agent.break',
+  'call.dial',
+  'call.answer',
+  'call.hangup',
+  'call.hold',
+  'call.retrieve',
+  'call.mute',
+  'call.unmute',
+  'dtmf.send',
+  'call.transfer',
+  'call.consult',
+  'call.completeTransfer',
+  'call.cancelConsult',
+] as const satisfies readonly CommandType[];
+
 /** Configuration changes (not commands: never refused, never answered). */
 export type ConfigEvent = { type: 'config.policy'; policy: AgentPolicy };
 
