@@ -132,11 +132,11 @@ export default {
   // A group whose folder has no test file yet is left out (web-test-runner refuses empty groups).
   groups: [
     { name: 'machines', files: 'test/machines/**/*.test.ts' },
-    { name: 'unit', files: 'test/sip/**/*.test.ts' },
+    { name: 'unit', files: ['test/sip/**/*.test.ts', 'test/config/**/*.test.ts'] },
     { name: 'elements', files: 'test/elements/**/*.test.ts' },
     { name: 'e2e', files: 'test/e2e/**/*.test.ts', testFramework: { config: { timeout: 90_000 } } },
     { name: 'callcenter-e2e', files: 'test/e2e-callcenter/**/*.test.ts', testFramework: { config: { timeout: 120_000 } } },
-  ].filter((g) => hasTests(g.files.split('/**')[0])),
+  ].filter((g) => [g.files].flat().some((files) => hasTests(files.split('/**')[0]))),
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }) },

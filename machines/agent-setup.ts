@@ -77,7 +77,7 @@ function raise(enqueue: Enqueue, context: Ctx, error: CcErrorInfo, answered: rea
 }
 
 /** Where a raised error's pending requests are looked up. */
-interface Answers {
+export interface Answers {
   readonly answers?: readonly CommandType[];
   readonly leg?: Leg;
 }

@@ -1,6 +1,6 @@
-// Build: tsc (typed ES modules in dist/esm) -> rollup (dist/cc-workbench.js + IIFE) -> custom-elements.json.
+// Build: tsc (typed ES modules in dist/esm) -> rollup (dist/cc-workbench.js + IIFE). The manifest (custom-elements.json) is committed and made by `npm run manifest`; `npm test` fails when it is stale.
 //   node scripts/build.mjs          everything (npm test, npm run bench, publishing)
-//   node scripts/build.mjs --demo   what the demo pages load: no IIFE bundle, no manifest (faster `npm start`)
+//   node scripts/build.mjs --demo   what the demo pages load: no IIFE bundle (faster `npm start`)
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,4 +23,3 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 run('tsc', bin('tsc'), ['-p', 'tsconfig.build.json']);
 if (demo) process.env.CC_BUILD_ONLY_ESM = '1';
 run('rollup', bin('rollup'), ['-c', '--silent']);
-if (!demo) run('custom-elements.json', bin('cem'), ['analyze', '--quiet']);

@@ -3,9 +3,12 @@
 //
 //   node scripts/setup.mjs [--no-apt] [--only-apt]
 //
-//   1. npm dependencies: runs `npm install` (which follows package-lock.json)
-//      when node_modules/.package-lock.json is missing or older than
-//      package-lock.json / package.json.
+//   1. npm dependencies: runs `npm ci` when node_modules/.package-lock.json is
+//      missing or older than package-lock.json, or when package.json's dependency
+//      fields differ from the lock file's copy of them. `npm ci` installs
+//      exactly what package-lock.json says and fails when it is out of sync with
+//      package.json, as every downstream CI does: the fix is to commit a lock file
+//      written by `npm install`, never to install around it here.
 //   2. Debian packages chromium, kamailio, kamailio-websocket-modules:
 //      installed with apt-get when missing (root only; otherwise prints the
 //      missing packages and exits 1).
@@ -45,34 +48,39 @@ function run(cmd, args, { env } = {}) {
   return { ok: r.status === 0, why: r.signal ? `killed by ${r.signal}` : `exit code ${r.status}` };
 }
 
+/** The dependency fields of package.json, as package-lock.json's root entry copies them. */
+const dependenciesOf = (manifest) =>
+  JSON.stringify(['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].map((k) => manifest?.[k] ?? {}));
+const readJson = (p) => {
+  try { return JSON.parse(fs.readFileSync(p, 'utf8')); } catch { return null; }
+};
+
 function npmStep() {
   const pkg = path.join(ROOT, 'package.json');
   const lock = path.join(ROOT, 'package-lock.json');
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const markerTime = mtime(marker);
-  const lockTime = mtime(lock);
-  const newest = Math.max(mtime(pkg) ?? 0, lockTime ?? 0);
-  if (markerTime !== null && markerTime >= newest) {
+  // An edit of package.json's scripts or exports must not reinstall node_modules under whoever is
+  // using it: only a newer lock file or changed dependency fields do.
+  const sameDependencies = dependenciesOf(readJson(pkg)) === dependenciesOf(readJson(lock)?.packages?.['']);
+  if (markerTime !== null && markerTime >= (mtime(lock) ?? 0) && sameDependencies) {
     log('npm: node_modules is up to date (skipped)');
     return;
   }
-  const reason = markerTime === null ? 'node_modules/.package-lock.json missing' : 'package.json/package-lock.json changed';
+  const reason =
+    markerTime === null
+      ? 'node_modules/.package-lock.json missing'
+      : sameDependencies
+        ? 'package-lock.json changed'
+        : 'package.json dependencies differ from package-lock.json';
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const common = ['--no-audit', '--no-fund'];
-  // `npm install` (not `npm ci`): it honours package-lock.json, and npm 11 here writes lockfiles
-  // that list only this platform's optional packages (rollup's native binaries), which `npm ci`
-  // then rejects as out of sync.
-  log(`npm: ${reason} -> npm install`);
-  const r = run(npm, ['install', ...common]);
+  log(`npm: ${reason} -> npm ci`);
+  const r = run(npm, ['ci', '--no-audit', '--no-fund']);
   if (!r.ok) {
-    console.error(`[setup] npm failed (${r.why})`);
+    console.error(`[setup] npm ci failed (${r.why}). If it says package.json and package-lock.json are not in sync, ` +
+      'run `npm install` and commit the package-lock.json it writes.');
     process.exit(1);
   }
-  // npm install may rewrite package-lock.json after node_modules; mark as fresh.
-  try {
-    const now = new Date();
-    fs.utimesSync(marker, now, now);
-  } catch {}
   log('npm: dependencies installed');
 }
 

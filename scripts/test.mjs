@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build, the Node tests (node:test: the dev call center in test/callcenter,
-// the bundle's JsSIP stand-ins in test/sip),
+// `npm test`: type-check, check that the committed custom-elements.json is up to date, build, the
+// Node tests (node:test: the dev call center in test/callcenter, the bundle's JsSIP stand-ins in
+// test/sip),
 // then every test group in Debian's Chromium, with a real SIP server (Kamailio on 127.0.0.1, run
 // by the test runner's sip-server plugin), all inside a network namespace that has only `lo`.
 // Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`); `--group node`
@@ -30,6 +31,8 @@ function step(label, cmd, cmdArgs) {
 }
 
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+// Before the build: the check must read the committed custom-elements.json, not one a build wrote.
+step('custom-elements.json is up to date', process.execPath, [`${root}scripts/check-manifest.mjs`]);
 step('build', process.execPath, [`${root}scripts/build.mjs`]);
 
 /** Runs a command, echoing and collecting its standard output. */

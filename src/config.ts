@@ -1,5 +1,12 @@
+// The one config schema: every field of <cc-workbench> and createPhone() is declared once below
+// (property, attribute, parser, check, default, effect); attribute parsing, validation, Lit's
+// property declarations, the reconnect key and the agent policy are all derived from it.
+// A new config field goes into PhoneConfig and into FIELDS (element and JavaScript) or JS_FIELDS
+// (JavaScript only); the compiler refuses a PhoneConfig key that has no entry.
+import type { PropertyDeclaration } from 'lit';
 import type { AgentPolicy } from '../machines/agent-types.js';
 import type { CtiRequestFunction } from './cti/cti-client.js';
+import { parseSipUri } from './sip-uri.js';
 
 /** Configuration of a phone, as given from JavaScript (`createPhone`) or derived from attributes. */
 export interface PhoneConfig {
@@ -77,166 +84,289 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-export const DEFAULTS = {
-  afterCall: 15,
-  ringTimeout: 30,
-  iceGatheringTimeoutMs: 1000,
-  internalPattern: '^\\d{3,5}$',
-  ctiActionParam: 'action',
-  ctiTimeoutMs: 10_000,
-  jobIdHeader: 'X-CC-Job-Id',
-} as const;
+/** The element-side value of every element config field (attributes are strings|null, booleans boolean, objects as given). */
+export interface ElementConfig {
+  server: string | null;
+  sipUri: string | null;
+  displayName: string | null;
+  authorizationUser: string | null;
+  iceServers: string | null;
+  autoAnswer: string | null;
+  acceptAutoAnswer: boolean;
+  afterCall: string | null;
+  ringTimeout: string | null;
+  dtmfMode: string | null;
+  internalPattern: string | null;
+  jobIdHeader: string | null;
+  cti: string | null;
+  ctiMethod: string | null;
+  ctiActionParam: string | null;
+  ctiRequest: CtiRequestFunction | null;
+  ctiHeaders: Record<string, string> | null;
+  ctiParams: Record<string, string> | null;
+  ctiCommon: Record<string, unknown> | null;
+}
 
-const SIP_URI = /^sips?:[^@\s]+@[A-Za-z0-9.\-[\]:]+(;[^\s]*)?$/i;
+/**
+ * Why a value is refused: the words after `name="value"`, or after the bare name for values not
+ * worth echoing (JSON, objects, functions, secrets).
+ */
+type Refusal = string | { readonly bare: string };
 
-export function checkServer(value: string, name = 'server'): ConfigIssue | null {
-  let url: URL | null = null;
+/** What a parser returns for attribute text it cannot read. */
+class Unreadable {
+  constructor(readonly refusal: Refusal) {}
+}
+
+/** One config field. Every property is optional so that most entries are one short line. */
+interface Field {
+  /** The attribute (kebab-case); absent for properties holding objects or functions. */
+  readonly attribute?: string;
+  /** A boolean attribute (present = true, default false). */
+  readonly boolean?: true;
+  /** Attribute text (trimmed, never empty) to the config value; the text itself when absent. */
+  readonly parse?: (text: string) => unknown;
+  /** Refuses a bad value, parsed from an attribute or given from JavaScript; null when fine. */
+  readonly check?: (value: unknown) => Refusal | null;
+  /** How a bad value appears in an issue; `String` when absent. */
+  readonly show?: (value: unknown) => string;
+  /** `createPhone` refuses a config without it; the element stays unconfigured instead. */
+  readonly required?: true;
+  /** The value when the field is absent: the only place each default is written. */
+  readonly fallback?: unknown;
+  /**
+   * What a change needs. Absent: a new phone (part of the reconnect key). 'policy': retuned on
+   * the live phone. 'none': never in the key (hooks are set on the live Phone; a secret never
+   * goes into a key, and the element passes its password through `credentials`).
+   */
+  readonly effect?: 'policy' | 'none';
+}
+
+const seconds = (manual: boolean): Field => ({
+  parse: (text) => (/^manual$/i.test(text) ? 'manual' : Number(text)),
+  check: (v) =>
+    (Number.isFinite(v) && (v as number) >= 0) || (manual && v === 'manual')
+      ? null
+      : `is not a number of seconds >= 0${manual ? ' or "manual"' : ''}`,
+});
+
+const oneOf =
+  (...values: string[]): Field['check'] =>
+  (v) =>
+    values.includes(v as string) ? null : `must be ${values.map((x) => `"${x}"`).join(' or ')}`;
+
+const matching =
+  (pattern: RegExp, what: string): Field['check'] =>
+  (v) =>
+    typeof v === 'string' && pattern.test(v) ? null : `is not ${what}`;
+
+const functionField = (bare = 'must be a function'): Field => ({
+  check: (v) => (typeof v === 'function' ? null : { bare }),
+  show: (v) => typeof v,
+});
+
+const recordField: Field = { check: (v) => (typeof v === 'object' && !Array.isArray(v) ? null : { bare: 'must be an object' }) };
+
+function isWebSocketUrl(v: unknown): Refusal | null {
   try {
-    url = new URL(value);
+    if (/^wss?:$/.test(new URL(String(v)).protocol)) return null;
   } catch {
-    url = null;
+    // Not a URL at all: same answer as a URL of another scheme.
   }
-  if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) {
-    return { name, value, message: `${name}="${value}" is not a ws:// or wss:// URL` };
-  }
-  return null;
+  return 'is not a ws:// or wss:// URL';
 }
 
-export function checkSipUri(value: string, name = 'sip-uri'): ConfigIssue | null {
-  return SIP_URI.test(value.trim())
-    ? null
-    : { name, value, message: `${name}="${value}" is not a SIP URI (expected sip:user@domain)` };
-}
-
-/** Parses a non-negative number of seconds; `allowManual` also accepts the word "manual". */
-export function parseSeconds(
-  name: string,
-  value: string,
-  allowManual = false,
-): { value: number | 'manual' } | { issue: ConfigIssue } {
-  const text = value.trim();
-  if (allowManual && text.toLowerCase() === 'manual') return { value: 'manual' };
-  const n = text === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(n) || n < 0) {
-    const expected = allowManual ? 'a number of seconds >= 0 or "manual"' : 'a number of seconds >= 0';
-    return { issue: { name, value, message: `${name}="${value}" is not ${expected}` } };
-  }
-  return { value: n };
-}
-
-export function parseIceServers(value: string, name = 'ice-servers'): { value: RTCIceServer[] } | { issue: ConfigIssue } {
-  let parsed: unknown;
+function isPattern(v: unknown): Refusal | null {
+  if (v instanceof RegExp) return null;
   try {
-    parsed = JSON.parse(value);
-  } catch (error) {
-    return {
-      issue: { name, value, message: `${name} is not valid JSON: ${error instanceof Error ? error.message : String(error)}` },
-    };
-  }
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  const ok = list.every(
-    (s) =>
-      typeof s === 'object' &&
-      s !== null &&
-      (typeof (s as RTCIceServer).urls === 'string' || Array.isArray((s as RTCIceServer).urls)),
-  );
-  if (!ok) {
-    return { issue: { name, value, message: `${name} must be a JSON array of {"urls": ...} objects` } };
-  }
-  return { value: list as RTCIceServer[] };
-}
-
-export function checkDtmfMode(value: string, name = 'dtmf-mode'): ConfigIssue | null {
-  return value === 'rfc4733' || value === 'info'
-    ? null
-    : { name, value, message: `${name}="${value}" must be "rfc4733" or "info"` };
-}
-
-function checkPattern(value: string | RegExp, name: string): ConfigIssue | null {
-  if (value instanceof RegExp) return null;
-  try {
-    new RegExp(value);
+    new RegExp(String(v));
     return null;
   } catch {
-    return { name, value, message: `${name}="${value}" is not a valid regular expression` };
+    return 'is not a valid regular expression';
   }
 }
 
-function checkNumber(name: string, value: unknown, allowNull: boolean, allowManual = false): ConfigIssue | null {
-  if (value === undefined || (allowNull && value === null) || (allowManual && value === 'manual')) return null;
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return null;
-  return { name, value: String(value), message: `${name}=${String(value)} is not a number of seconds >= 0` };
+function readIceServers(text: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return new Unreadable({ bare: `is not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  const ok = list.every((s: unknown) => {
+    const urls = (s as RTCIceServer | null)?.urls;
+    return typeof s === 'object' && (typeof urls === 'string' || Array.isArray(urls));
+  });
+  return ok ? list : new Unreadable({ bare: 'must be a JSON array of {"urls": ...} objects' });
 }
 
-/** A CTI API location: an http(s) URL or a path on this origin. */
-export function checkCtiUrl(value: string, name = 'cti'): ConfigIssue | null {
-  const v = value.trim();
-  if (/^https?:\/\/[^\s/]+/i.test(v) || /^\.{0,2}\/[^\s]*$/.test(v)) return null;
-  return { name, value, message: `${name}="${value}" is not an http(s) URL or a path (e.g. "/api/ccc")` };
+/** The fields of <cc-workbench> and of createPhone(), in the order their issues are reported. */
+const FIELDS = {
+  server: { attribute: 'server', check: isWebSocketUrl, required: true },
+  sipUri: {
+    attribute: 'sip-uri',
+    check: (v: unknown) => (typeof v === 'string' && parseSipUri(v) ? null : 'is not a SIP URI (expected sip:user@domain)'),
+    required: true,
+  },
+  displayName: { attribute: 'display-name' },
+  authorizationUser: { attribute: 'authorization-user' },
+  iceServers: {
+    attribute: 'ice-servers',
+    parse: readIceServers,
+    check: (v: unknown) => (Array.isArray(v) ? null : { bare: 'must be an array' }),
+  },
+  autoAnswer: { attribute: 'auto-answer', ...seconds(false), fallback: null, effect: 'policy' },
+  acceptAutoAnswer: { attribute: 'accept-auto-answer', boolean: true, fallback: false },
+  afterCall: { attribute: 'after-call', ...seconds(true), fallback: 15, effect: 'policy' },
+  ringTimeout: { attribute: 'ring-timeout', ...seconds(false), fallback: 30, effect: 'policy' },
+  dtmfMode: { attribute: 'dtmf-mode', check: oneOf('rfc4733', 'info'), fallback: 'rfc4733' },
+  internalPattern: { attribute: 'internal-pattern', check: isPattern, fallback: '^\\d{3,5}$' },
+  jobIdHeader: { attribute: 'job-id-header', check: matching(/^[A-Za-z0-9!%*_+`'~.-]+$/, 'a SIP header name'), fallback: 'X-CC-Job-Id' },
+  cti: {
+    attribute: 'cti',
+    check: (v: unknown) =>
+      typeof v === 'string' && /^(?:https?:\/\/[^\s/]|\.{0,2}\/\S*$)/i.test(v.trim()) ? null : 'is not an http(s) URL or a path (e.g. "/api/ccc")',
+  },
+  ctiMethod: { attribute: 'cti-method', parse: (text: string) => text.toLowerCase(), check: oneOf('get', 'post'), fallback: 'post' },
+  ctiActionParam: { attribute: 'cti-action-param', check: matching(/^[A-Za-z_][\w.-]*$/, 'a query parameter name'), fallback: 'action' },
+  ctiRequest: functionField(),
+  ctiHeaders: recordField,
+  ctiParams: recordField,
+  ctiCommon: recordField,
+} as const satisfies Readonly<Record<keyof ElementConfig, Field>>;
+
+/** The fields only JavaScript gives (secrets, hooks, tuning): never attributes. */
+const JS_FIELDS = {
+  password: {
+    check: (v: unknown) => (typeof v === 'string' ? null : { bare: 'must be a string' }),
+    show: () => '(hidden)',
+    effect: 'none',
+  },
+  credentials: functionField('must be an async function returning { password }'),
+  audioElement: {},
+  iceGatheringTimeoutMs: { fallback: 1000 },
+  onBeforeDial: { ...functionField(), effect: 'none' },
+  onBeforeHangup: { ...functionField(), effect: 'none' },
+  ctiUserId: {},
+  ctiTimeoutMs: {
+    check: (v: unknown) => (Number.isFinite(v) && (v as number) > 0 ? null : 'is not a positive number of milliseconds'),
+    fallback: 10_000,
+  },
+  ctiWithCredentials: {},
+} as const satisfies Readonly<Record<Exclude<keyof PhoneConfig, keyof ElementConfig>, Field>>;
+
+type FieldName = keyof PhoneConfig;
+const ALL_FIELDS: readonly (readonly [FieldName, Field])[] = Object.entries({ ...FIELDS, ...JS_FIELDS }) as [FieldName, Field][];
+
+/** Names of the element config fields (for `changed.has(name)` checks). */
+export const CONFIG_FIELD_NAMES = Object.keys(FIELDS) as readonly (keyof ElementConfig)[];
+
+/** Lit property declarations for those fields (attribute names, types, attribute:false for objects), for `static properties`. */
+export const configProperties: Readonly<Record<keyof ElementConfig, PropertyDeclaration>> = Object.fromEntries(
+  CONFIG_FIELD_NAMES.map((name) => {
+    const field: Field = FIELDS[name];
+    return [name, field.boolean ? { type: Boolean, attribute: field.attribute } : { attribute: field.attribute ?? false }];
+  }),
+) as Record<keyof ElementConfig, PropertyDeclaration>;
+
+type Table = typeof FIELDS & typeof JS_FIELDS;
+/** The default of every field that has one, typed as the table states it. */
+type Defaults = {
+  readonly [K in keyof Table as Table[K] extends { readonly fallback: unknown } ? K : never]: Table[K] extends { readonly fallback: infer V }
+    ? V
+    : never;
+};
+
+/** Defaults of the optional fields, for code that reads a config without going through the table. */
+export const DEFAULTS = Object.fromEntries(
+  ALL_FIELDS.filter(([, field]) => 'fallback' in field).map(([name, field]) => [name, field.fallback]),
+) as Defaults;
+
+/** The agent policy when the config sets none of its fields. */
+export const DEFAULT_POLICY: AgentPolicy = {
+  afterCall: DEFAULTS.afterCall,
+  ringTimeout: DEFAULTS.ringTimeout,
+  autoAnswer: DEFAULTS.autoAnswer,
+};
+
+/** The issue for a refused value, or null; `text` is the attribute text as written. */
+function issueOf(field: Field, name: string, value: unknown, text?: string): ConfigIssue | null {
+  const refusal = value instanceof Unreadable ? value.refusal : (field.check?.(value) ?? null);
+  if (refusal === null) return null;
+  const shown = text ?? (field.show ?? String)(value);
+  return { name, value: shown, message: typeof refusal === 'string' ? `${name}="${shown}" ${refusal}` : `${name} ${refusal.bare}` };
 }
 
-export function checkCtiMethod(value: string, name = 'cti-method'): ConfigIssue | null {
-  return value === 'get' || value === 'post' ? null : { name, value, message: `${name}="${value}" must be "get" or "post"` };
-}
-
-export function checkCtiActionParam(value: string, name = 'cti-action-param'): ConfigIssue | null {
-  return /^[A-Za-z_][\w.-]*$/.test(value) ? null : { name, value, message: `${name}="${value}" is not a query parameter name` };
-}
-
-export function checkJobIdHeader(value: string, name = 'job-id-header'): ConfigIssue | null {
-  return /^[A-Za-z0-9!%*_+`'~.-]+$/.test(value) ? null : { name, value, message: `${name}="${value}" is not a SIP header name` };
-}
-
-function checkFunction(name: string, value: unknown): ConfigIssue | null {
-  return value === undefined || value === null || typeof value === 'function'
-    ? null
-    : { name, value: typeof value, message: `${name} must be a function` };
-}
-
-function checkRecord(name: string, value: unknown): ConfigIssue | null {
-  return value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value))
-    ? null
-    : { name, value: String(value), message: `${name} must be an object` };
+/** Reads an element's config fields: every bad value as an issue; config null when server or sipUri is missing or any issue exists. */
+export function readElementConfig(source: ElementConfig): { config: PhoneConfig | null; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const config: Partial<Record<keyof ElementConfig, unknown>> = {};
+  let complete = true;
+  for (const name of CONFIG_FIELD_NAMES) {
+    const field: Field = FIELDS[name];
+    const raw: unknown = source[name];
+    // Attribute text is trimmed; empty text, null and false all mean "absent".
+    const text = field.attribute && !field.boolean && typeof raw === 'string' ? raw.trim() : undefined;
+    const value = text !== undefined ? (text ? (field.parse ?? String)(text) : null) : raw === false ? null : raw;
+    if (value === null || value === undefined) {
+      if (field.required) complete = false;
+      if (field.fallback !== undefined) config[name] = field.fallback;
+      continue;
+    }
+    const issue = issueOf(field, field.attribute ?? name, value, text);
+    if (issue) issues.push(issue);
+    else config[name] = value;
+  }
+  return { config: complete && issues.length === 0 ? (config as PhoneConfig) : null, issues };
 }
 
 /** Validates a JavaScript configuration; returns every problem, each naming the property. */
 export function validateConfig(config: PhoneConfig): ConfigIssue[] {
-  const issues: (ConfigIssue | null)[] = [
-    typeof config.server === 'string' ? checkServer(config.server, 'server') : { name: 'server', value: String(config.server), message: 'server is required' },
-    typeof config.sipUri === 'string' ? checkSipUri(config.sipUri, 'sipUri') : { name: 'sipUri', value: String(config.sipUri), message: 'sipUri is required' },
-    checkNumber('autoAnswer', config.autoAnswer, true),
-    checkNumber('afterCall', config.afterCall, false, true),
-    checkNumber('ringTimeout', config.ringTimeout, false),
-    config.dtmfMode === undefined ? null : checkDtmfMode(config.dtmfMode, 'dtmfMode'),
-    config.internalPattern === undefined ? null : checkPattern(config.internalPattern, 'internalPattern'),
-    config.iceServers === undefined || Array.isArray(config.iceServers)
-      ? null
-      : { name: 'iceServers', value: String(config.iceServers), message: 'iceServers must be an array' },
-    config.password === undefined || config.password === null || typeof config.password === 'string'
-      ? null
-      : { name: 'password', value: '(hidden)', message: 'password must be a string' },
-    config.credentials === undefined || config.credentials === null || typeof config.credentials === 'function'
-      ? null
-      : { name: 'credentials', value: typeof config.credentials, message: 'credentials must be an async function returning { password }' },
-    config.jobIdHeader === undefined ? null : checkJobIdHeader(String(config.jobIdHeader), 'jobIdHeader'),
-    config.cti === undefined || config.cti === null ? null : checkCtiUrl(String(config.cti), 'cti'),
-    config.ctiMethod === undefined ? null : checkCtiMethod(config.ctiMethod, 'ctiMethod'),
-    config.ctiActionParam === undefined ? null : checkCtiActionParam(config.ctiActionParam, 'ctiActionParam'),
-    checkFunction('ctiRequest', config.ctiRequest),
-    checkRecord('ctiHeaders', config.ctiHeaders),
-    checkRecord('ctiParams', config.ctiParams),
-    checkRecord('ctiCommon', config.ctiCommon),
-    config.ctiTimeoutMs === undefined || (Number.isFinite(config.ctiTimeoutMs) && config.ctiTimeoutMs > 0)
-      ? null
-      : { name: 'ctiTimeoutMs', value: String(config.ctiTimeoutMs), message: `ctiTimeoutMs=${String(config.ctiTimeoutMs)} is not a positive number of milliseconds` },
-  ];
-  return issues.filter((i): i is ConfigIssue => i !== null);
+  const issues: ConfigIssue[] = [];
+  for (const [name, field] of ALL_FIELDS) {
+    const value: unknown = config[name];
+    // null is "absent" as in the element: the phone reads every optional field with `??`.
+    const issue =
+      value === undefined || value === null
+        ? field.required
+          ? { name, value: String(value), message: `${name} is required` }
+          : null
+        : issueOf(field, name, value);
+    if (issue) issues.push(issue);
+  }
+  return issues;
 }
 
+/** Stable ids of objects and functions, so the key compares them by identity without holding them. */
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+
+function keyPart(value: unknown): unknown {
+  if (value instanceof RegExp) return String(value);
+  if (value === null || Array.isArray(value) || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  let id = identities.get(value);
+  if (id === undefined) {
+    id = ++lastIdentity;
+    identities.set(value, id);
+  }
+  return `#${id}`;
+}
+
+/**
+ * Equal keys = same phone can stay (only policy fields differ). Object/function fields compare by
+ * identity, so hand the same `credentials` function and `audioElement` each time. Absent fields
+ * count as their default; the password and the dial/hang-up hooks are never part of the key.
+ */
+export function reconnectKey(config: PhoneConfig): string {
+  return JSON.stringify(ALL_FIELDS.filter(([, field]) => !field.effect).map(([name, field]) => keyPart(config[name] ?? field.fallback)));
+}
+
+/** The agent policy a config asks for, with the table's defaults for what it leaves out. */
 export function policyOf(config: PhoneConfig): AgentPolicy {
   return {
-    afterCall: config.afterCall ?? DEFAULTS.afterCall,
-    ringTimeout: config.ringTimeout ?? DEFAULTS.ringTimeout,
-    autoAnswer: config.autoAnswer ?? null,
+    afterCall: config.afterCall ?? DEFAULT_POLICY.afterCall,
+    ringTimeout: config.ringTimeout ?? DEFAULT_POLICY.ringTimeout,
+    autoAnswer: config.autoAnswer ?? DEFAULT_POLICY.autoAnswer,
   };
 }

@@ -111,7 +111,7 @@ export class Phone {
         throw new Error('no password: set the password property or a credentials function');
       },
       iceServers: config.iceServers ?? [],
-      dtmfMode: config.dtmfMode ?? 'rfc4733',
+      dtmfMode: config.dtmfMode ?? DEFAULTS.dtmfMode,
       iceGatheringTimeoutMs: config.iceGatheringTimeoutMs ?? DEFAULTS.iceGatheringTimeoutMs,
       noAnswerTimeout: Math.max(60, policy.ringTimeout + 10, (policy.autoAnswer ?? 0) + 10),
       isInternal: (user) => pattern.test(user),
@@ -141,7 +141,7 @@ export class Phone {
     if (!config.cti && !config.ctiRequest) return null;
     return new CtiClient({
       url: config.cti ?? '',
-      method: config.ctiMethod ?? 'post',
+      method: config.ctiMethod ?? DEFAULTS.ctiMethod,
       actionParam: config.ctiActionParam ?? DEFAULTS.ctiActionParam,
       headers: { ...config.ctiHeaders },
       params: { ...config.ctiParams },
