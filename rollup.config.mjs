@@ -3,7 +3,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import terser from '@rollup/plugin-terser';
 import { jssipLiteRollup } from './scripts/jssip-lite.mjs';
-import { minifyCssLiterals } from './scripts/minify-css-literals.mjs';
+import { minifyCssLiterals, minifyHtmlLiterals } from './scripts/minify-literals.mjs';
 
 // Rollup bundles the JavaScript that `tsc -p tsconfig.build.json` emitted into dist/esm
 // (scripts/build.mjs runs both), so TypeScript is compiled once, by tsc.
@@ -18,6 +18,7 @@ const iifeInput = 'dist/esm/src/bundle.js';
 const plugins = () => [
   jssipLiteRollup,
   minifyCssLiterals(),
+  minifyHtmlLiterals(),
   nodeResolve({ browser: true, preferBuiltins: false }),
   // JsSIP and its helpers are CommonJS; its modules require each other in cycles.
   commonjs({ strictRequires: 'auto' }),

@@ -202,4 +202,7 @@ export function sameView(a: AgentView, b: AgentView): boolean {
   });
 }
 
-export { partyOf } from './call-info.js';
+/** Remote party of a call: display name and number. */
+export function partyOf(call: CallInfo): { name: string; number: string } {
+  return { name: call.remoteName, number: call.direction === 'inbound' ? call.caller : call.callee };
+}

@@ -139,11 +139,15 @@ export const agentSetup = setup({
       const id = requestId(event);
       if (id) enqueue.emit({ type: 'request.done', id });
     }),
-    /** The command waits for a later fact; `leg` names the call leg it waits on. */
+    /**
+     * The command waits for a later fact on a call leg: `leg` names it; by default the customer
+     * call for call commands, none for agent commands.
+     */
     track: assign(({ context, event }, params?: { leg?: Leg }) => {
       const id = requestId(event);
       if (!id) return {};
-      const request: PendingRequest = { id, command: event.type as CommandType, callId: legId(context, event, params?.leg) };
+      const leg = params?.leg ?? (event.type.startsWith('agent.') ? undefined : 'call');
+      const request: PendingRequest = { id, command: event.type as CommandType, callId: legId(context, event, leg) };
       return { requests: [...context.requests, request] };
     }),
     /** Completes the pending requests for these commands; `result` names the leg they resolve with. */
@@ -371,10 +375,8 @@ export const agentSetup = setup({
       }
       return { type: 'sip.call', callId: '', target: '' } satisfies SipCommand;
     }),
-    sipTerminate: sendTo('sip', ({ context }, params: { leg: 'call' | 'consult' }) => ({
-      type: 'sip.terminate' as const,
-      callId: context[params.leg]?.callId ?? '',
-    })),
+    sipTerminateCall: sendTo('sip', ({ context }) => ({ type: 'sip.terminate', callId: context.call?.callId ?? '' }) satisfies SipCommand),
+    sipTerminateConsult: sendTo('sip', ({ context }) => ({ type: 'sip.terminate', callId: context.consult?.callId ?? '' }) satisfies SipCommand),
     sipHold: sendTo('sip', ({ context }) => ({ type: 'sip.hold', callId: context.call?.callId ?? '' }) satisfies SipCommand),
     sipUnhold: sendTo('sip', ({ context }) => ({ type: 'sip.unhold', callId: context.call?.callId ?? '' }) satisfies SipCommand),
     sipMute: enqueueActions(({ context, event, enqueue }) => {

@@ -38,11 +38,6 @@ export function patch(call: CallInfo | null, callId: string | undefined, change:
   return call && call.callId === callId ? { ...call, ...change } : call;
 }
 
-/** Remote party of a call: display name and number. */
-export function partyOf(call: CallInfo): { name: string; number: string } {
-  return { name: call.remoteName, number: call.direction === 'inbound' ? call.caller : call.callee };
-}
-
 type Fields = { readonly type: string } & Partial<Record<'callId' | 'cause' | 'sipCode', unknown>>;
 
 export function eventCallId(event: Fields): string | undefined {

@@ -12,7 +12,7 @@ const CONNECTING = ['call.dial', 'call.consult'] as const;
 const TRANSFERS = ['call.transfer', 'call.completeTransfer'] as const;
 
 /** Ends the consult leg and asks the PBX to resume the customer. */
-const END_CONSULT = [{ type: 'sipTerminate', params: { leg: 'consult' } }, 'releaseConsult', 'sipUnhold'] as const;
+const END_CONSULT = ['sipTerminateConsult', 'releaseConsult', 'sipUnhold'] as const;
 
 export const ringing = agentSetup.createStateConfig({
   tags: ['onCall'],
@@ -41,7 +41,7 @@ export const ringing = agentSetup.createStateConfig({
     autoAnswerDelay: { guard: 'hasAutoAnswer', target: 'answering', actions: 'sipAnswer' },
   },
   on: {
-    'call.answer': { target: 'answering', actions: ['sipAnswer', { type: 'track', params: { leg: 'call' } }] },
+    'call.answer': { target: 'answering', actions: ['sipAnswer', 'track'] },
     'call.hangup': {
       target: 'ready',
       actions: [{ type: 'sipReject', params: { code: 603, reason: 'Decline' } }, 'done', 'releaseCall'],
@@ -59,7 +59,7 @@ export const answering = agentSetup.createStateConfig({
       target: 'inCall.talking',
       actions: ['markAnswered', 'emitEstablished', { type: 'complete', params: { commands: ['call.answer'], result: 'call' } }],
     },
-    'call.hangup': { target: 'ready', actions: [{ type: 'sipTerminate', params: { leg: 'call' } }, 'done', 'releaseCall'] },
+    'call.hangup': { target: 'ready', actions: ['sipTerminateCall', 'done', 'releaseCall'] },
     'sip.call.ended': { guard: 'isCurrentCall', target: 'ready', actions: 'releaseCall' },
     'sip.call.failed': {
       guard: 'isCurrentCall',
@@ -103,7 +103,7 @@ export const dialing = agentSetup.createStateConfig({
       ],
     },
     'sip.call.ended': { guard: 'isCurrentCall', target: 'dialFailed', actions: 'releaseCall' },
-    'call.hangup': { target: 'dialFailed', actions: [{ type: 'sipTerminate', params: { leg: 'call' } }, 'done', 'releaseCall'] },
+    'call.hangup': { target: 'dialFailed', actions: ['sipTerminateCall', 'done', 'releaseCall'] },
   },
 });
 
@@ -115,26 +115,26 @@ export const dialFailed = agentSetup.createStateConfig({
 export const inCall = agentSetup.createStateConfig({
   tags: ['onCall', 'connected'],
   on: {
-    'call.mute': [{ guard: 'isMuteUnchanged', actions: 'done' }, { actions: ['sipMute', { type: 'track', params: { leg: 'call' } }] }],
-    'call.unmute': [{ guard: 'isMuteUnchanged', actions: 'done' }, { actions: ['sipMute', { type: 'track', params: { leg: 'call' } }] }],
+    'call.mute': [{ guard: 'isMuteUnchanged', actions: 'done' }, { actions: ['sipMute', 'track'] }],
+    'call.unmute': [{ guard: 'isMuteUnchanged', actions: 'done' }, { actions: ['sipMute', 'track'] }],
     'sip.call.muted': { actions: ['setMuted', { type: 'complete', params: { commands: ['call.mute', 'call.unmute'], leg: 'event' } }] },
     'sip.call.progress': { actions: 'assignProgress' },
     'sip.dtmf.sent': { actions: { type: 'complete', params: { commands: ['dtmf.send'], leg: 'event' } } },
     'sip.dtmf.failed': { actions: 'raiseDtmfError' },
     'sip.call.ended': { guard: 'isCurrentCall', target: 'afterCall', actions: 'releaseCall' },
-    'call.hangup': { target: 'afterCall', actions: [{ type: 'sipTerminate', params: { leg: 'call' } }, 'done', 'releaseCall'] },
+    'call.hangup': { target: 'afterCall', actions: ['sipTerminateCall', 'done', 'releaseCall'] },
     // Attended transfer, seen from its target: the transferee replaced the consult call.
     // Talking is entered again so the status follows the new party (11 -> 9).
     'sip.call.replaced': { guard: 'isCurrentCall', target: '.talking', actions: ['assignReplacedParty', 'emitEstablished'] },
     // Blind transfer, from talking or held; the consult states refuse it (9001).
     'call.transfer': {
       guard: 'isNotTransferPending',
-      actions: ['assignTransferTarget', 'sipRefer', { type: 'track', params: { leg: 'call' } }],
+      actions: ['assignTransferTarget', 'sipRefer', 'track'],
     },
     'sip.transfer.succeeded': {
       guard: 'isCurrentCall',
       target: 'afterCall',
-      actions: [{ type: 'complete', params: { commands: TRANSFERS, leg: 'event' } }, { type: 'sipTerminate', params: { leg: 'call' } }, 'releaseCall'],
+      actions: [{ type: 'complete', params: { commands: TRANSFERS, leg: 'event' } }, 'sipTerminateCall', 'releaseCall'],
     },
     'sip.transfer.failed': {
       guard: 'isCurrentCall',
@@ -152,8 +152,8 @@ export const inCall = agentSetup.createStateConfig({
     talking: {
       entry: { type: 'setStatus', params: ({ context }) => ({ code: talkCode(context.call) }) },
       on: {
-        'call.hold': { target: 'holding', actions: ['sipHold', { type: 'track', params: { leg: 'call' } }] },
-        'dtmf.send': { actions: [{ type: 'sipDtmf', params: { leg: 'call' } }, { type: 'track', params: { leg: 'call' } }] },
+        'call.hold': { target: 'holding', actions: ['sipHold', 'track'] },
+        'dtmf.send': { actions: [{ type: 'sipDtmf', params: { leg: 'call' } }, 'track'] },
         'call.consult': {
           guard: 'isNotTransferPending',
           target: 'consultDialing',
@@ -180,7 +180,7 @@ export const inCall = agentSetup.createStateConfig({
       tags: ['held'],
       entry: { type: 'setStatus', params: { code: STATUS.hold } },
       on: {
-        'call.retrieve': { target: 'resuming', actions: ['sipUnhold', { type: 'track', params: { leg: 'call' } }] },
+        'call.retrieve': { target: 'resuming', actions: ['sipUnhold', 'track'] },
         'call.consult': {
           guard: 'isNotTransferPending',
           target: 'consultDialing',
@@ -248,12 +248,12 @@ export const inCall = agentSetup.createStateConfig({
               type: 'raiseSipError',
               params: { errorCode: ERROR.holdFailed, prefix: 'Hold before consult failed', command: 'call.consult', answers: ['call.consult'], leg: 'consult' },
             },
-            { type: 'sipTerminate', params: { leg: 'consult' } },
+            'sipTerminateConsult',
             'releaseConsult',
           ],
         },
-        'call.cancelConsult': { target: 'resuming', actions: [...END_CONSULT, { type: 'track', params: { leg: 'call' } }] },
-        'call.retrieve': { target: 'resuming', actions: [...END_CONSULT, { type: 'track', params: { leg: 'call' } }] },
+        'call.cancelConsult': { target: 'resuming', actions: [...END_CONSULT, 'track'] },
+        'call.retrieve': { target: 'resuming', actions: [...END_CONSULT, 'track'] },
         'call.hangup': { target: 'resuming', actions: [...END_CONSULT, 'done'] },
       },
     },
@@ -264,12 +264,12 @@ export const inCall = agentSetup.createStateConfig({
         'dtmf.send': { actions: [{ type: 'sipDtmf', params: { leg: 'consult' } }, { type: 'track', params: { leg: 'consult' } }] },
         'call.completeTransfer': {
           guard: 'isNotTransferPending',
-          actions: ['assignTransferTarget', 'sipReferReplaces', { type: 'track', params: { leg: 'call' } }],
+          actions: ['assignTransferTarget', 'sipReferReplaces', 'track'],
         },
         'call.cancelConsult': {
           guard: 'isNotTransferPending',
           target: 'resuming',
-          actions: [...END_CONSULT, { type: 'track', params: { leg: 'call' } }],
+          actions: [...END_CONSULT, 'track'],
         },
         'call.hangup': { guard: 'isNotTransferPending', target: 'resuming', actions: [...END_CONSULT, 'done'] },
         'sip.call.ended': [
@@ -283,8 +283,8 @@ export const inCall = agentSetup.createStateConfig({
           target: '#agent.registered.afterCall',
           actions: [
             { type: 'complete', params: { commands: TRANSFERS, leg: 'event' } },
-            { type: 'sipTerminate', params: { leg: 'consult' } },
-            { type: 'sipTerminate', params: { leg: 'call' } },
+            'sipTerminateConsult',
+            'sipTerminateCall',
             'releaseConsult',
             'releaseCall',
           ],

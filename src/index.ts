@@ -18,8 +18,16 @@ export type {
   StatusContext,
 } from '../machines/agent-types.js';
 
-export { CcWorkbench, DEFAULT_BREAK_REASONS } from '../elements/workbench/workbench.js';
+export { CcWorkbench } from '../elements/workbench/workbench.js';
+export { CcAgentStatus, DEFAULT_BREAK_REASONS } from '../elements/agent-status/agent-status.js';
+export { CcCallPanel } from '../elements/call-panel/call-panel.js';
+export { CcAfterCall } from '../elements/after-call/after-call.js';
 export { CcDialpad } from '../elements/dialpad/dialpad.js';
+// The CTI elements: classes for npm users; pages get them defined on demand (elements/cti/load-cti-elements.ts).
+export { CcCallerId } from '../elements/caller-id/caller-id.js';
+export { CcRecentCalls } from '../elements/recent-calls/recent-calls.js';
+export { CcTransferTargets } from '../elements/transfer-targets/transfer-targets.js';
+export type { CcPhoneMethods } from './compat/phone-methods.js';
 
 export { CcInitEvent } from './events/cc-init-event.js';
 export type { CcInitDetail } from './events/cc-init-event.js';
@@ -43,8 +51,11 @@ export { CcDialRequestEvent } from './events/cc-dial-request-event.js';
 export type { CcDialRequestDetail } from './events/cc-dial-request-event.js';
 export { CcHangupRequestEvent } from './events/cc-hangup-request-event.js';
 export type { CcHangupRequestDetail } from './events/cc-hangup-request-event.js';
+export { CcNumberPickEvent } from './events/cc-number-pick-event.js';
+export type { CcNumberPickDetail } from './events/cc-number-pick-event.js';
 export type { CcCallDetail } from './events/call-detail.js';
-// Type-only: brings the HTMLElementTagNameMap / GlobalEventHandlersEventMap augmentations along.
+// Type-only: brings the GlobalEventHandlersEventMap augmentation along (each define file brings
+// its tag's HTMLElementTagNameMap entry).
 export type { CcEventMap } from './events/event-map.js';
 
 export type { CcTranslation } from './localize/en.js';

@@ -1,14 +1,11 @@
-import { html, LitElement, nothing } from 'lit';
-import type { PropertyValues, TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { CcLocalizeController } from '../../src/controllers/localize-controller.js';
-import { CcSelectController } from '../../src/controllers/select-controller.js';
-import { acceptsCommand } from '../../src/accepts.js';
-import type { AgentActor, AgentSnapshot, Phone } from '../../src/phone.js';
+import { html, nothing } from 'lit';
+import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
+import { can } from '../../machines/agent-selectors.js';
+import { ICON, icon } from '../icons.js';
+import { CcPhoneElement } from '../phone-element.js';
 import { themeStyles } from '../theme.styles.js';
 import { visuallyHiddenStyles } from '../visually-hidden.styles.js';
 import { dialpadStyles } from './dialpad.styles.js';
-import { ICON, icon } from './icons.js';
 
 const KEYS: readonly (readonly [key: string, letters: string])[] = [
   ['1', ''],
@@ -25,19 +22,6 @@ const KEYS: readonly (readonly [key: string, letters: string])[] = [
   ['#', ''],
 ];
 const KEY_SET = new Set(KEYS.map(([key]) => key));
-
-const CAN_DIAL = 1;
-const CONNECTED = 2;
-const CAN_DTMF = 4;
-
-/** What the dialpad needs from the agent state, as bit flags (cheap to compare). */
-function selectDialpadState(snapshot: AgentSnapshot): number {
-  return (
-    (acceptsCommand(snapshot, 'call.dial') ? CAN_DIAL : 0) |
-    (snapshot.hasTag('connected') ? CONNECTED : 0) |
-    (acceptsCommand(snapshot, 'dtmf.send') ? CAN_DTMF : 0)
-  );
-}
 
 /**
  * @summary A telephone keypad: outside a call it composes a number and dials it with the phone;
@@ -63,37 +47,37 @@ function selectDialpadState(snapshot: AgentSnapshot): number {
  * @cssproperty --cc-muted-color - Secondary text.
  * @cssproperty --cc-border-color - Lines.
  */
-export class CcDialpad extends LitElement {
+export class CcDialpad extends CcPhoneElement {
   static override styles = [themeStyles, visuallyHiddenStyles, dialpadStyles];
   /** Focusing the element focuses its first control (the number input, or a key during a call). */
-  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static override shadowRootOptions: ShadowRootInit = { ...CcPhoneElement.shadowRootOptions, delegatesFocus: true };
 
-  /** The phone to dial with and send tones through. */
-  @property({ attribute: false }) phone: Phone | null = null;
+  static override properties: PropertyDeclarations = {
+    value: {},
+    callerId: { attribute: 'caller-id' },
+    tones: { state: true, attribute: false },
+  };
 
   /** The number being composed. */
-  @property() value = '';
+  value = '';
 
   /** Outbound number to present to the called party (a CTI caller ID); empty = the PBX's choice. */
-  @property({ attribute: 'caller-id' }) callerId = '';
+  callerId = '';
 
   /** Tones sent during the current call. */
-  @state() private tones = '';
-
-  private readonly localize = new CcLocalizeController(this);
-  private readonly agent = new CcSelectController<AgentActor, number>(this, selectDialpadState, 0);
+  private tones = '';
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('phone')) this.agent.actor = this.phone?.actor ?? null;
-    if (!(this.agent.value & CONNECTED)) this.tones = '';
+    super.willUpdate(changed);
+    if (!this.agent.value.connected) this.tones = '';
   }
 
   /** Presses one key: appends it to the number, or sends it as a tone during a call. */
   press(key: string): void {
     if (!KEY_SET.has(key)) return;
-    const flags = this.agent.value;
-    if (flags & CONNECTED) {
-      if (!(flags & CAN_DTMF) || !this.phone) return;
+    const view = this.agent.value;
+    if (view.connected) {
+      if (!can(view, 'dtmf.send') || !this.phone) return;
       this.tones = (this.tones + key).slice(-18);
       this.phone.sendDtmf(key).catch(() => undefined);
       return;
@@ -104,7 +88,8 @@ export class CcDialpad extends LitElement {
   /** Calls the composed number (outside a call, when the phone can dial). */
   dial(): void {
     const number = this.value.trim();
-    if (!number || !this.phone || !(this.agent.value & CAN_DIAL) || this.agent.value & CONNECTED) return;
+    const view = this.agent.value;
+    if (!number || !this.phone || !can(view, 'call.dial') || view.connected) return;
     const callerId = this.callerId.trim();
     // Failures reach the page as the phone's error facts (cc-error on <cc-workbench>).
     this.phone.call(number, callerId ? { callerId } : {}).catch(() => undefined);
@@ -158,9 +143,9 @@ export class CcDialpad extends LitElement {
 
   protected override render(): TemplateResult {
     const t = this.localize.t;
-    const flags = this.agent.value;
-    const inCall = (flags & CONNECTED) !== 0;
-    const keysDisabled = inCall && !(flags & CAN_DTMF);
+    const view = this.agent.value;
+    const inCall = view.connected;
+    const keysDisabled = inCall && !can(view, 'dtmf.send');
     return html`
       <form part="base" class="base" @submit=${this.onSubmit} @keydown=${this.onKeydown}>
         ${inCall
@@ -207,7 +192,7 @@ export class CcDialpad extends LitElement {
               type="submit"
               class="call"
               part="call-button"
-              ?disabled=${!(flags & CAN_DIAL) || !this.value.trim()}
+              ?disabled=${!can(view, 'call.dial') || !this.value.trim()}
             >
               ${icon(ICON.phone)}${t.action.call}
             </button>`}

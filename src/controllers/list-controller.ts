@@ -20,7 +20,7 @@ export class CcListController<T> {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly fetch: () => Promise<readonly T[]>,
-    /** Told of each failure (the workbench fires cc-error). */
+    /** Told of each failure (the element fires cc-error). */
     private readonly onError: (error: CcErrorInfo) => void,
   ) {}
 
@@ -62,9 +62,11 @@ export class CcListController<T> {
     this.host.requestUpdate();
   }
 
-  /** Forgets any request in flight (its host is going away). */
-  cancel(): void {
+  /** Forgets the items, the error and any request in flight (the host's phone was replaced). */
+  reset(): void {
     this.ticket += 1;
+    this.items = null;
     this.loading = false;
+    this.error = null;
   }
 }

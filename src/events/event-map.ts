@@ -1,5 +1,3 @@
-import type { CcDialpad } from '../../elements/dialpad/dialpad.js';
-import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 import type { CcCallDialingEvent } from './cc-call-dialing-event.js';
 import type { CcCallEstablishedEvent } from './cc-call-established-event.js';
 import type { CcCallHangupEvent } from './cc-call-hangup-event.js';
@@ -9,12 +7,16 @@ import type { CcDialRequestEvent } from './cc-dial-request-event.js';
 import type { CcErrorEvent } from './cc-error-event.js';
 import type { CcHangupRequestEvent } from './cc-hangup-request-event.js';
 import type { CcInitEvent } from './cc-init-event.js';
+import type { CcNumberPickEvent } from './cc-number-pick-event.js';
 import type { CcRegisteredEvent } from './cc-registered-event.js';
 import type { CcRegistrationFailedEvent } from './cc-registration-failed-event.js';
 import type { CcStatusChangeEvent } from './cc-status-change-event.js';
 import type { CcUnregisteredEvent } from './cc-unregistered-event.js';
 
-/** Every DOM event a cc-* element dispatches, by name. */
+/**
+ * Every DOM event a cc-* element dispatches, by name. (Each element's tag is declared in
+ * `HTMLElementTagNameMap` by its define file, `elements/<name>/cc-<name>.ts`.)
+ */
 export interface CcEventMap {
   'cc-init': CcInitEvent;
   'cc-registered': CcRegisteredEvent;
@@ -29,12 +31,9 @@ export interface CcEventMap {
   'cc-error': CcErrorEvent;
   'cc-dial-request': CcDialRequestEvent;
   'cc-hangup-request': CcHangupRequestEvent;
+  'cc-number-pick': CcNumberPickEvent;
 }
 
 declare global {
-  interface HTMLElementTagNameMap {
-    'cc-workbench': CcWorkbench;
-    'cc-dialpad': CcDialpad;
-  }
   interface GlobalEventHandlersEventMap extends CcEventMap {}
 }

@@ -149,6 +149,35 @@ describe('<cc-workbench> end to end through Kamailio', () => {
     await call.ended;
   });
 
+  it('keeps the call and its audio when the element is moved to another parent mid-call', async () => {
+    const agent = await readyAgent('1001');
+    const { call } = await connectInbound(agent);
+    const phone = agent.el.phone;
+    const pc = probe!.latest();
+    const box = document.createElement('section');
+    document.body.append(box);
+    mounted.push(box);
+    box.append(agent.el); // removed and inserted in one task, as frameworks and drag-and-drop do
+    await sleep(500); // well past the element's disconnect grace period
+    expect(agent.el.phone, 'the same phone').to.equal(phone);
+    expect(agent.code()).to.equal(STATUS.inboundTalk);
+    expect(call.events.some((e) => e.startsWith('ended') || e.startsWith('failed')), 'customer still connected').to.equal(false);
+    await packetsGrow(pc, 'agent still hears the customer');
+    await packetsGrow(call.session.connection, 'customer still hears the agent');
+    const audio = [agent.el.shadowRoot!, ...[...agent.el.shadowRoot!.querySelectorAll('*')].flatMap((n) => (n.shadowRoot ? [n.shadowRoot] : []))]
+      .flatMap((root) => [...root.querySelectorAll('audio')])
+      .find((a) => a.srcObject instanceof MediaStream);
+    expect(audio, 'remote audio still attached to a playing element').to.not.equal(undefined);
+    expect((audio!.srcObject as MediaStream).getAudioTracks().some((t) => t.readyState === 'live')).to.equal(true);
+    expect(audio!.isConnected).to.equal(true);
+    // The controls work after the move: hold is confirmed by the PBX, the customer sees it.
+    await agent.el.hold();
+    expect(agent.code()).to.equal(STATUS.hold);
+    await waitFor(() => call.events.includes('hold:remote'), 'customer sees the hold');
+    await agent.el.hangUp();
+    await call.ended;
+  });
+
   it('sends DTMF by SIP INFO with dtmf-mode="info" and the customer receives it', async () => {
     const agent = await readyAgent('1001', { 'dtmf-mode': 'info' });
     const { call } = await connectInbound(agent);

@@ -2,6 +2,7 @@ import { fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 import type { StatusCode } from '../../machines/agent-types.js';
+import type { PhoneConfig } from '../../src/config.js';
 import { Phone } from '../../src/phone.js';
 import { createFakeSip } from '../support/fake-sip.js';
 import type { FakeSip, FakeSipOptions } from '../support/fake-sip.js';
@@ -59,6 +60,30 @@ export async function mountWorkbench(
   return { el, sip, events, of: <T>(type: string) => events.filter((e) => e.type === type) as CustomEvent<T>[] };
 }
 
+/** Phones made by `fakePhone()`, destroyed by `destroyFakePhones()` (call it in `afterEach`). */
+const fakePhones: Phone[] = [];
+
+/** A phone on the in-memory fake SIP, for a child element tested on its own. */
+export function fakePhone(
+  config: Partial<PhoneConfig> = {},
+  sipOptions: FakeSipOptions = { autoRespond: true },
+): { phone: Phone; sip: FakeSip } {
+  const sip = createFakeSip(sipOptions);
+  const phone = new Phone({ server: SERVER, sipUri: SIP_URI, password: 'secret', ...config }, { sipActor: sip.actor });
+  fakePhones.push(phone);
+  return { phone, sip };
+}
+
+export function destroyFakePhones(): void {
+  for (const phone of fakePhones.splice(0)) phone.destroy();
+}
+
+/** Offers an inbound call to a phone on the fake SIP and waits until it rings. */
+export async function ringPhone(phone: Phone, sip: FakeSip, callId = 'in-1', caller = CUSTOMER, remoteName = 'Alice Chen'): Promise<void> {
+  sip.push({ type: 'sip.call.incoming', callId, caller, callee: '1001', remoteName, internal: false });
+  await waitUntil(() => phone.getStatusCode().code === 6, 'ringing', { timeout: 2000 });
+}
+
 /** Lets queued microtasks (fake SIP replies, promise chains) run, then waits for the render. */
 export async function settle(el: { updateComplete: Promise<boolean> }): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0));
@@ -109,6 +134,36 @@ export function button(host: Element, name: string): HTMLButtonElement {
   const match = allButtons(host).find((b) => b.getClientRects().length > 0 && accessibleName(b) === name);
   if (!match) throw new Error(`no button named "${name}"; buttons: ${JSON.stringify(buttonNames(host))}`);
   return match;
+}
+
+/** Every element matching `selector` in the element's shadow tree, nested shadow roots included, in tree order. */
+export function deepQueryAll<T extends Element = HTMLElement>(host: Element, selector: string): T[] {
+  const found: T[] = [];
+  const walk = (root: ShadowRoot): void => {
+    for (const node of root.querySelectorAll('*')) {
+      if (node.matches(selector)) found.push(node as T);
+      if (node.shadowRoot) walk(node.shadowRoot);
+    }
+  };
+  if (host.shadowRoot) walk(host.shadowRoot);
+  return found;
+}
+
+/** The first element matching `selector` in the element's shadow tree, nested shadow roots included. */
+export function deepQuery<T extends Element = HTMLElement>(host: Element, selector: string): T | null {
+  return deepQueryAll<T>(host, selector)[0] ?? null;
+}
+
+/** The first element with this part name in the element's shadow tree (the children's included). */
+export function part(host: Element, name: string): HTMLElement | null {
+  return deepQuery(host, `[part~="${name}"]`);
+}
+
+/** The focused element inside the host's shadow tree, following nested shadow roots; null when focus is elsewhere. */
+export function focusedIn(host: Element): Element | null {
+  let active = host.shadowRoot?.activeElement ?? null;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
 }
 
 export function shadow(el: Element): ShadowRoot {

@@ -4,101 +4,24 @@ import type { CcDialpad } from '../../elements/dialpad/dialpad.js';
 import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { CcErrorInfo } from '../../machines/agent-types.js';
-import type { CtiRequestFunction, CtiResponse } from '../../src/cti/cti-client.js';
-import { accessibleName, button, buttonNames, mountWorkbench, settle, shadow, toReady, toTalking, untilCode } from './helpers.js';
+import { NUMBERS, RECORDS, createFakeCti, ok, refused } from './fake-cti.js';
+import type { FakeCti } from './fake-cti.js';
+import {
+  accessibleName,
+  button,
+  buttonNames,
+  deepQuery,
+  deepQueryAll,
+  focusedIn,
+  mountWorkbench,
+  part,
+  settle,
+  shadow,
+  toReady,
+  toTalking,
+  untilCode,
+} from './helpers.js';
 import type { Mounted } from './helpers.js';
-
-type Params = Record<string, unknown>;
-type Reply = (params: Params) => CtiResponse | Promise<CtiResponse>;
-
-const NUMBERS = [
-  { Number: '+8657188000001', Description: 'Hangzhou' },
-  { Number: '+8657188000002', Description: 'Shanghai' },
-];
-const AGENTS = [
-  { AgentId: '1001@cc-1', AgentName: 'Wang Fang', Extension: '1001', State: 'Ready' },
-  { AgentId: '1003@cc-1', AgentName: 'Zhao Lei', Extension: '1003', State: 'Talking' },
-  { AgentId: '1004@cc-1', AgentName: 'Chen Jie', Extension: '1004', State: 'Offline' },
-  { AgentId: '1002@cc-1', AgentName: 'Li Na', Extension: '1002', State: 'Ready' },
-  { AgentId: '1005@cc-1', AgentName: 'Amy Wu', Extension: '1005', State: 'Ready' },
-];
-const RECORDS = [
-  {
-    ContactId: 'job-1',
-    ContactType: 'Inbound',
-    CallingNumber: '13800000000',
-    CalledNumber: '1001',
-    StartTime: Date.now() - 60_000,
-    CallDuration: 83,
-    Result: 'answered',
-  },
-  {
-    ContactId: 'job-2',
-    ContactType: 'Outbound',
-    CallingNumber: '+8657188000001',
-    CalledNumber: '13900000001',
-    StartTime: Date.now() - 3_600_000,
-    CallDuration: 0,
-    // The demo CTI (like CCC) sends ContactDisposition, which wins over Result.
-    ContactDisposition: 'NoAnswer',
-    Result: 'missed',
-  },
-];
-
-const ok = (Data: unknown = {}): CtiResponse => ({ Code: 'OK', HttpStatusCode: 200, RequestId: 'req-ok', Data });
-const refused = (RequestId: string): CtiResponse => ({
-  Code: 'Forbidden.NoPermission',
-  HttpStatusCode: 403,
-  Message: 'The user has no permission',
-  RequestId,
-});
-
-interface FakeCti {
-  readonly request: CtiRequestFunction;
-  /** API names in the order they were called. */
-  readonly calls: string[];
-  /** Replies by API name; tests replace them. */
-  readonly reply: Record<string, Reply>;
-  count(api: string): number;
-  /** Holds the next request of `api` until the returned function is called. */
-  hold(api: string): () => void;
-}
-
-/** A host CTI transport (the element's `ctiRequest`) over in-memory data. */
-function createFakeCti(): FakeCti {
-  const calls: string[] = [];
-  const gates = new Map<string, Promise<void>>();
-  const reply: Record<string, Reply> = {
-    GetLoginDetails: () => ok(),
-    ReadyForService: () => ok(),
-    TakeBreak: () => ok(),
-    SignOutGroup: () => ok(),
-    ListOutboundNumbersOfUser: () => ok({ List: NUMBERS }),
-    ListRealtimeAgentStates: () => ok({ List: AGENTS }),
-    ListRecentCallDetailRecords: () => ok({ List: RECORDS }),
-  };
-  return {
-    calls,
-    reply,
-    count: (api) => calls.filter((c) => c === api).length,
-    hold(api) {
-      let open = (): void => undefined;
-      gates.set(api, new Promise<void>((resolve) => (open = resolve)));
-      return () => open();
-    },
-    request: async (apiName, params) => {
-      calls.push(apiName);
-      const gate = gates.get(apiName);
-      if (gate) {
-        gates.delete(apiName);
-        await gate;
-      }
-      const handler = reply[apiName];
-      if (!handler) return { Code: 'NotFound.Action', Message: `no ${apiName}`, RequestId: 'req-404' };
-      return handler(params);
-    },
-  };
-}
 
 interface CtiMounted extends Mounted {
   readonly cti: FakeCti;
@@ -109,10 +32,6 @@ async function mountCti(attrs: Record<string, string | null> = {}, cti = createF
     el.ctiRequest = cti.request;
   });
   return { ...m, cti };
-}
-
-function part(el: Element, name: string): HTMLElement | null {
-  return shadow(el).querySelector(`[part~="${name}"]`);
 }
 
 function callerIdSelect(el: Element): HTMLSelectElement | null {
@@ -130,7 +49,7 @@ async function callerIdsShown(el: CcWorkbench): Promise<HTMLSelectElement> {
 }
 
 function targetOptions(el: Element): HTMLOptionElement[] {
-  return [...shadow(el).querySelectorAll<HTMLOptionElement>('datalist#transfer-targets option')];
+  return deepQueryAll<HTMLOptionElement>(el, 'datalist#transfer-targets option');
 }
 
 function recentEntries(el: Element): HTMLButtonElement[] {
@@ -147,7 +66,7 @@ async function openRecentCalls(el: CcWorkbench): Promise<HTMLDetailsElement> {
 
 /** Types into the transfer/consult target input, as a person (or a datalist pick) would. */
 async function typeTarget(el: CcWorkbench, value: string): Promise<void> {
-  const input = shadow(el).querySelector<HTMLInputElement>('#transfer-target')!;
+  const input = deepQuery<HTMLInputElement>(el, '#transfer-target')!;
   input.value = value;
   input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
   await el.updateComplete;
@@ -175,9 +94,30 @@ describe('<cc-workbench> with a CTI API', () => {
     await untilCode(m.el, STATUS.inboundTalk);
     await new Promise((resolve) => setTimeout(resolve, 50));
     await settle(m.el);
-    expect(shadow(m.el).querySelector('#transfer-target')!.hasAttribute('list')).to.equal(false);
+    expect(deepQuery(m.el, '#transfer-target')!.hasAttribute('list')).to.equal(false);
     expect(part(m.el, 'transfer-targets')).to.equal(null);
-    expect(shadow(m.el).querySelector('datalist')).to.equal(null);
+    expect(deepQuery(m.el, 'datalist')).to.equal(null);
+  });
+
+  it('forwards the CTI parts (caller-id, recent-calls, transfer-targets), so ::part() styles them from the page', async () => {
+    const css = document.createElement('style');
+    css.textContent = ['caller-id', 'recent-calls', 'transfer-targets']
+      .map((name, i) => `cc-workbench::part(${name}) { outline: 1px solid rgb(${i + 1}, 5, 6); }`)
+      .join('\n');
+    document.head.append(css);
+    try {
+      const m = await mountCti();
+      await toReady(m.el);
+      await callerIdsShown(m.el);
+      const outline = (name: string): string => getComputedStyle(part(m.el, name)!).outlineColor;
+      expect(outline('caller-id')).to.equal('rgb(1, 5, 6)');
+      expect(outline('recent-calls')).to.equal('rgb(2, 5, 6)');
+      await toTalkingFromReady(m);
+      await until(m.el, () => part(m.el, 'transfer-targets'), 'transfer targets');
+      expect(outline('transfer-targets')).to.equal('rgb(3, 5, 6)');
+    } finally {
+      css.remove();
+    }
   });
 
   describe('caller ID', () => {
@@ -258,8 +198,8 @@ describe('<cc-workbench> with a CTI API', () => {
       await toTalkingFromReady(m);
       await until(m.el, () => targetOptions(m.el).length > 0, 'agents listed');
       expect(m.cti.count('ListRealtimeAgentStates')).to.equal(1);
-      const input = shadow(m.el).querySelector<HTMLInputElement>('#transfer-target')!;
-      expect(input.list, 'the input lists the datalist').to.equal(shadow(m.el).querySelector('datalist'));
+      const input = deepQuery<HTMLInputElement>(m.el, '#transfer-target')!;
+      expect(input.list, 'the input lists the datalist').to.equal(deepQuery(m.el, 'datalist'));
       const options = targetOptions(m.el);
       // The agent itself (1001) is not offered; Ready before busy before offline.
       expect(options.map((o) => o.value)).to.deep.equal(['1005', '1002', '1003', '1004']);
@@ -356,7 +296,7 @@ describe('<cc-workbench> with a CTI API', () => {
       const logIn = button(m.el, 'Log in');
       expect(logIn.getAttribute('aria-disabled')).to.equal('true');
       // Focus stays on the busy button, and pressing it again sends nothing.
-      expect(shadow(m.el).activeElement).to.equal(logIn);
+      expect(focusedIn(m.el)).to.equal(logIn);
       await sendKeys({ press: 'Enter' });
       logIn.click();
       await settle(m.el);
@@ -367,7 +307,7 @@ describe('<cc-workbench> with a CTI API', () => {
       await untilCode(m.el, STATUS.ready);
       expect(part(m.el, 'actions')!.getAttribute('aria-busy')).to.equal('false');
       expect(button(m.el, 'Break').hasAttribute('aria-disabled')).to.equal(false);
-      expect(shadow(m.el).activeElement, 'focus stays inside the workbench').to.not.equal(null);
+      expect(focusedIn(m.el), 'focus stays inside the workbench').to.not.equal(null);
 
       // The same from a break back to ready.
       await m.el.applyForBreak('meal');

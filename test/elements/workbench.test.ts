@@ -16,7 +16,10 @@ import {
   accessibleName,
   button,
   buttonNames,
+  deepQuery,
+  focusedIn,
   mountWorkbench,
+  part,
   ring,
   settle,
   shadow,
@@ -25,10 +28,6 @@ import {
   untilCode,
 } from './helpers.js';
 import type { Mounted } from './helpers.js';
-
-function part(el: Element, name: string): HTMLElement | null {
-  return shadow(el).querySelector(`[part~="${name}"]`);
-}
 
 function liveRegion(el: Element): HTMLElement {
   const region = shadow(el).querySelector<HTMLElement>('[aria-live]');
@@ -42,7 +41,7 @@ function hasState(el: Element, name: string): boolean {
 
 /** Fills the transfer/consult target input. */
 async function typeTarget(el: CcWorkbench, value: string): Promise<void> {
-  const input = shadow(el).querySelector<HTMLInputElement>('#transfer-target');
+  const input = deepQuery<HTMLInputElement>(el, '#transfer-target');
   if (!input) throw new Error('no transfer target input');
   input.value = value;
   input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
@@ -90,7 +89,7 @@ describe('<cc-workbench>', () => {
       const status = part(el, 'status')!;
       expect(status.textContent).to.contain('Unregistered');
       expect(status.textContent).to.contain('-1');
-      expect(shadow(el).querySelector('.name')!.textContent).to.equal('Wang Fang');
+      expect(deepQuery(el, '.name')!.textContent).to.equal('Wang Fang');
       expect(part(el, 'dialpad')!.localName).to.equal('cc-dialpad');
       expect(buttonNames(el)).to.include('Log in');
       expect(hasState(el, 'unregistered')).to.equal(true);
@@ -106,6 +105,32 @@ describe('<cc-workbench>', () => {
       expect(el.outerHTML).to.not.contain('hunter2');
       expect(shadow(el).innerHTML).to.not.contain('hunter2');
       expect(el.hasAttribute('password')).to.equal(false);
+    });
+
+    it('forwards every documented part of its children, so ::part() styles them from the page', async () => {
+      const css = document.createElement('style');
+      const parts = ['base', 'header', 'status', 'actions', 'dialpad', 'call-panel', 'timer', 'answer-button', 'hangup-button', 'after-call', 'error'];
+      // A distinct outline colour per part: getComputedStyle then proves the page's rule reached it.
+      css.textContent = parts.map((name, i) => `cc-workbench::part(${name}) { outline: 1px solid rgb(${i + 1}, 2, 3); }`).join('\n');
+      document.head.append(css);
+      try {
+        const m = await mountWorkbench({ 'after-call': 'manual' });
+        const styled = (name: string): boolean =>
+          getComputedStyle(part(m.el, name)!).outlineColor === `rgb(${parts.indexOf(name) + 1}, 2, 3)`;
+        for (const name of ['base', 'header', 'status', 'actions', 'dialpad']) expect(styled(name), name).to.equal(true);
+        await toReady(m.el);
+        await ring(m);
+        for (const name of ['call-panel', 'timer', 'answer-button', 'hangup-button']) expect(styled(name), name).to.equal(true);
+        await m.el.hold().catch(() => undefined); // 9001 while ringing: the error part
+        await settle(m.el);
+        expect(styled('error'), 'error').to.equal(true);
+        await m.el.answer();
+        await m.el.hangUp();
+        await untilCode(m.el, STATUS.afterCall);
+        expect(styled('after-call'), 'after-call').to.equal(true);
+      } finally {
+        css.remove();
+      }
     });
 
     it('hides the header with no-header', async () => {
@@ -311,7 +336,7 @@ describe('<cc-workbench>', () => {
       expect(hasState(el, 'ready')).to.equal(true);
       expect(part(el, 'status')!.textContent).to.contain('Ready');
 
-      const select = shadow(el).querySelector('select')!;
+      const select = deepQuery<HTMLSelectElement>(el, 'select')!;
       expect(select.getAttribute('aria-label')).to.equal('Break reason');
       expect([...select.options].map((o) => o.value)).to.deep.equal(['rest', 'meal', 'meeting', 'training']);
       select.value = 'meeting';
@@ -338,7 +363,7 @@ describe('<cc-workbench>', () => {
       const { el } = await mountWorkbench({ lang: 'zh-CN' });
       el.breakReasons = ['meal', 'coaching'];
       await toReady(el);
-      const options = [...shadow(el).querySelector('select')!.options].map((o) => o.textContent?.trim());
+      const options = [...deepQuery<HTMLSelectElement>(el, 'select')!.options].map((o) => o.textContent?.trim());
       expect(options).to.deep.equal(['用餐', 'coaching']);
     });
   });
@@ -570,6 +595,32 @@ describe('<cc-workbench>', () => {
       expect(hasState(m.el, 'muted')).to.equal(false);
     });
 
+    it('shows :state(holding) and a busy Hold button until the PBX accepts the hold', async () => {
+      const m = await mountWorkbench({}, { autoRespond: false });
+      const registering = m.el.register();
+      await settle(m.el);
+      m.sip.push({ type: 'sip.registered' });
+      await registering;
+      await m.el.logIn();
+      await ring(m);
+      const answering = m.el.answer();
+      await settle(m.el);
+      m.sip.push({ type: 'sip.call.confirmed', callId: 'in-1' });
+      await answering;
+      await settle(m.el);
+      const holding = m.el.hold();
+      await settle(m.el);
+      expect(hasState(m.el, 'holding')).to.equal(true);
+      expect(hasState(m.el, 'held')).to.equal(false);
+      expect(button(m.el, 'Hold').getAttribute('aria-busy')).to.equal('true');
+      expect(m.of<CcStatusChangeDetail>('cc-status-change').map((e) => e.detail.code)).to.not.include(STATUS.hold);
+      m.sip.push({ type: 'sip.call.held', callId: 'in-1' });
+      await holding;
+      await settle(m.el);
+      expect(hasState(m.el, 'holding')).to.equal(false);
+      expect(hasState(m.el, 'held')).to.equal(true);
+    });
+
     it('transfers to the typed target (blind transfer)', async () => {
       const m = await mountWorkbench();
       await toTalking(m);
@@ -584,7 +635,7 @@ describe('<cc-workbench>', () => {
       const m = await mountWorkbench();
       await toConsulting(m);
       expect(hasState(m.el, 'consulting')).to.equal(true);
-      expect(shadow(m.el).querySelector('.consult')!.textContent).to.contain('1002');
+      expect(deepQuery(m.el, '.consult')!.textContent).to.contain('1002');
       button(m.el, 'Complete transfer').click();
       await untilCode(m.el, STATUS.afterCall);
       expect(m.sip.last('sip.referReplaces')).to.include({ callId: 'in-1' });
@@ -617,17 +668,17 @@ describe('<cc-workbench>', () => {
       await sendKeys({ press: 'Enter' });
       await untilCode(m.el, STATUS.inboundTalk);
       // The Answer button is gone: focus moved to Hang up instead of falling to <body>.
-      expect(shadow(m.el).activeElement?.getAttribute('part')).to.equal('hangup-button');
+      expect(focusedIn(m.el)?.getAttribute('part')).to.equal('hangup-button');
       await sendKeys({ press: 'Space' });
       await untilCode(m.el, STATUS.afterCall);
-      expect(shadow(m.el).activeElement).to.not.equal(null);
-      expect(accessibleName(shadow(m.el).activeElement!)).to.equal('Ready');
+      expect(focusedIn(m.el)).to.not.equal(null);
+      expect(accessibleName(focusedIn(m.el)!)).to.equal('Ready');
     });
 
     it('shows a visible focus ring on keyboard focus', async () => {
       const { el } = await mountWorkbench();
       await sendKeys({ press: 'Tab' });
-      const focused = shadow(el).activeElement as HTMLElement;
+      const focused = focusedIn(el) as HTMLElement;
       expect(accessibleName(focused)).to.equal('Log in');
       const style = getComputedStyle(focused);
       expect(style.outlineStyle).to.equal('solid');
@@ -694,6 +745,67 @@ describe('<cc-workbench>', () => {
         expect(m.of<CcStatusChangeDetail>('cc-status-change').at(-1)!.detail.code).to.equal(STATUS.hold);
       } finally {
         elsewhere.remove();
+      }
+    });
+
+    it('keeps the call when moved into another element\'s shadow root in the middle of a call', async () => {
+      const m = await mountWorkbench();
+      await toTalking(m);
+      const phone = m.el.phone!;
+      const layout = document.createElement('div');
+      const root = layout.attachShadow({ mode: 'open' });
+      document.body.append(layout);
+      try {
+        root.append(m.el);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await m.el.updateComplete;
+        expect(m.el.phone).to.equal(phone);
+        expect(m.sip.last('sip.terminate')).to.equal(undefined);
+        expect(m.el.getStatusCode().code).to.equal(STATUS.inboundTalk);
+        expect(part(m.el, 'call-panel')!.textContent).to.contain('Alice Chen');
+        button(m.el, 'Mute').click();
+        await settle(m.el);
+        expect(m.sip.last('sip.mute')!.muted, 'the moved panel still commands the phone').to.equal(true);
+      } finally {
+        layout.remove();
+      }
+    });
+
+    it('takes commands given before its phone exists: they wait for it', async () => {
+      const sip = createFakeSip({ autoRespond: true });
+      const el = document.createElement('cc-workbench');
+      el.phoneFactory = (config) => new Phone(config, { sipActor: sip.actor });
+      el.password = 'secret';
+      el.setAttribute('server', SERVER);
+      el.setAttribute('sip-uri', SIP_URI);
+      expect(el.getStatusCode()).to.deep.equal({ code: STATUS.unregistered, lastCode: STATUS.unregistered });
+      document.body.append(el);
+      try {
+        await el.register(); // before the first update created the phone
+        expect(el.getStatusCode().code).to.equal(STATUS.offline);
+        for (const name of ['register', 'logIn', 'applyForBreak', 'call', 'sendDtmf', 'cancelConsult', 'getStatusCode']) {
+          expect(Object.prototype.hasOwnProperty.call(WorkbenchClass.prototype, name), name).to.equal(true);
+        }
+      } finally {
+        el.remove();
+      }
+    });
+
+    it('loads the phone module itself, and a command given right after insertion waits for it', async () => {
+      // Twice: the second element finds the module already loaded (a race the first never meets).
+      for (const round of [1, 2]) {
+        const el = document.createElement('cc-workbench');
+        el.setAttribute('server', SERVER);
+        el.setAttribute('sip-uri', SIP_URI);
+        document.body.append(el);
+        try {
+          // Not registered yet: the phone's own refusal (9001), not "no phone" (7100).
+          const refused = (await el.logIn().catch((e: unknown) => e)) as CcError;
+          expect(refused.errorCode, `round ${round}: ${refused.errorMsg}`).to.equal(ERROR.stateNotAllowed);
+          expect(el.phone).to.be.instanceOf(Phone);
+        } finally {
+          el.remove();
+        }
       }
     });
 

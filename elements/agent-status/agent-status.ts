@@ -1,0 +1,131 @@
+import { html, nothing } from 'lit';
+import type { PropertyDeclarations, TemplateResult } from 'lit';
+import { can } from '../../machines/agent-selectors.js';
+import type { AgentView } from '../../machines/agent-selectors.js';
+import { STATUS } from '../../machines/agent-types.js';
+import type { CcTranslation } from '../../src/localize/en.js';
+import type { Phone } from '../../src/phone.js';
+import { breakReasonLabel } from '../../src/localize/localize.js';
+import { sipUserOf } from '../../src/sip-uri.js';
+import { controlsStyles } from '../controls.styles.js';
+import { initials } from '../format.js';
+import { ICON, icon } from '../icons.js';
+import { CcPhoneElement } from '../phone-element.js';
+import { themeStyles } from '../theme.styles.js';
+import { agentStatusStyles } from './agent-status.styles.js';
+
+/** Default break reasons; each is a key of the translations' `breakReason` table. */
+export const DEFAULT_BREAK_REASONS: readonly string[] = ['rest', 'meal', 'meeting', 'training'];
+
+/**
+ * @summary The agent's identity, status (label, colour dot, break reason, code) and the agent
+ * actions the current state accepts: Log in, Ready, a break reason with Break, Go offline.
+ *
+ * "Log in" registers first when the phone is unregistered. While a CTI change is pending the
+ * buttons of the state before it stay, marked busy (`aria-busy` on the group, `aria-disabled` on
+ * each); pressing them again sends nothing. Without a phone it shows the identity and status only.
+ *
+ * @csspart header - The bar around everything.
+ * @csspart status - The status label, break reason and code.
+ * @csspart actions - The agent action buttons.
+ *
+ * @cssproperty --cc-primary-color - Primary actions, avatar and focus rings.
+ * @cssproperty --cc-success-color - The ready dot.
+ * @cssproperty --cc-warning-color - The break and after-call dot.
+ * @cssproperty --cc-danger-color - The in-call dot.
+ * @cssproperty --cc-surface - Bar background.
+ * @cssproperty --cc-radius - Corner radius of controls.
+ */
+export class CcAgentStatus extends CcPhoneElement {
+  static override styles = [themeStyles, controlsStyles, agentStatusStyles];
+  static override properties: PropertyDeclarations = {
+    name: {},
+    breakReasons: { attribute: false },
+    chosenReason: { state: true, attribute: false },
+  };
+
+  /** Name shown next to the status; default: the phone's display name, else its SIP user. */
+  name = '';
+
+  /** Break reasons offered next to the Break button; known keys get translated labels. */
+  breakReasons: readonly string[] = DEFAULT_BREAK_REASONS;
+
+  private chosenReason = '';
+
+  /** The reason picked in the list, or the first one (also after the page replaced the list). */
+  get breakReason(): string {
+    return this.breakReasons.includes(this.chosenReason) ? this.chosenReason : (this.breakReasons[0] ?? '');
+  }
+
+  protected override render(): TemplateResult {
+    const t = this.localize.t;
+    const view = this.agent.value;
+    const config = this.phone?.config;
+    const name = this.name.trim() || config?.displayName?.trim() || (config ? sipUserOf(config.sipUri) : '');
+    const reason =
+      view.code === STATUS.break && view.breakReason && view.breakReason !== 'default' ? breakReasonLabel(t, view.breakReason) : '';
+    return html`
+      <header part="header" class="header">
+        <div class="identity">
+          <span class="avatar" aria-hidden="true">${initials(name) || icon(ICON.phone)}</span>
+          <div class="who">
+            <span class="name">${name}</span>
+            <span part="status" class="status" data-tone=${view.tone}>
+              <span class="dot" aria-hidden="true"></span>
+              <span class="label">${t.status[view.code]}</span>
+              ${reason ? html`<span class="reason">${reason}</span>` : nothing}
+              <span class="code">${view.code}</span>
+            </span>
+          </div>
+        </div>
+        ${this.phone ? this.renderActions(view, t) : nothing}
+      </header>
+    `;
+  }
+
+  private renderActions(view: AgentView, t: CcTranslation): TemplateResult | typeof nothing {
+    const busy = view.ctiPending;
+    // aria-disabled rather than disabled: a disabled button drops keyboard focus to <body>.
+    const off = busy ? 'true' : nothing;
+    const canLogIn = can(view, 'agent.register') || can(view, 'agent.login');
+    const canReady = can(view, 'agent.ready') && view.code !== STATUS.afterCall;
+    const canBreak = can(view, 'agent.break') && view.code !== STATUS.break;
+    const canLogOut = can(view, 'agent.logout');
+    if (!canLogIn && !canReady && !canBreak && !canLogOut) return nothing;
+    const chosen = this.breakReason;
+    return html`
+      <div part="actions" class="actions" role="group" aria-label=${t.label.agentActions} aria-busy=${busy ? 'true' : 'false'}>
+        ${canLogIn ? html`<button class="btn primary" aria-disabled=${off} @click=${this.onLogIn}>${t.action.logIn}</button>` : nothing}
+        ${canReady ? html`<button class="btn primary" aria-disabled=${off} @click=${this.onReady}>${t.action.ready}</button>` : nothing}
+        ${canBreak
+          ? html`<span class="break">
+              <select aria-label=${t.label.breakReason} aria-disabled=${off} @change=${this.onReasonChange}>
+                ${this.breakReasons.map(
+                  (reason) => html`<option value=${reason} ?selected=${reason === chosen}>${breakReasonLabel(t, reason)}</option>`,
+                )}
+              </select>
+              <button class="btn" aria-disabled=${off} @click=${this.onBreak}>${t.action.break}</button>
+            </span>`
+          : nothing}
+        ${canLogOut ? html`<button class="btn ghost" aria-disabled=${off} @click=${this.onLogOut}>${t.action.goOffline}</button>` : nothing}
+      </div>
+    `;
+  }
+
+  /** Runs an agent command unless a CTI change is still pending (its busy buttons ignore presses). */
+  private runAgent(command: (phone: Phone) => Promise<unknown>): void {
+    if (!this.agent.value.ctiPending) this.run(command);
+  }
+
+  private readonly onLogIn = (): void =>
+    this.runAgent(async (p) => {
+      if (this.agent.value.code === STATUS.unregistered) await p.register();
+      await p.logIn();
+    });
+  private readonly onReady = (): void => this.runAgent((p) => p.ready());
+  private readonly onBreak = (): void => this.runAgent((p) => p.applyForBreak(this.breakReason || undefined));
+  private readonly onLogOut = (): void => this.runAgent((p) => p.logOut());
+  private readonly onReasonChange = (event: Event): void => {
+    this.chosenReason = (event.target as HTMLSelectElement).value;
+  };
+}

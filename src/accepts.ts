@@ -1,1 +1,0 @@
-export { acceptsCommand } from '../machines/agent-selectors.js';

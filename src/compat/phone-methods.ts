@@ -1,0 +1,71 @@
+import { STATUS } from '../../machines/agent-types.js';
+import type { Phone } from '../phone.js';
+
+/**
+ * The reference-SDK style commands of `Phone` (`register()`, `logIn()`, `applyForBreak()`,
+ * `call()`, ...) that an element offers as its own methods. One list: the installer, the types
+ * and the documentation all come from it.
+ */
+export const PHONE_COMMANDS = [
+  'register',
+  'unregister',
+  'logIn',
+  'logOut',
+  'ready',
+  'applyForBreak',
+  'call',
+  'answer',
+  'hangUp',
+  'hold',
+  'retrieve',
+  'mute',
+  'unmute',
+  'sendDtmf',
+  'transfer',
+  'consult',
+  'completeTransfer',
+  'cancelConsult',
+] as const satisfies readonly (keyof Phone)[];
+
+/**
+ * The phone's command API on an element: the same signatures and promises as `Phone`, each
+ * waiting for the element's phone (rejecting with 7100 when it cannot have one), and
+ * `getStatusCode()`, which answers -1/-1 while there is no phone.
+ */
+export type CcPhoneMethods = Pick<Phone, (typeof PHONE_COMMANDS)[number] | 'getStatusCode'>;
+
+/** How the installed methods reach an element's phone. */
+export interface PhoneMethodsAccess<T> {
+  /** The element's phone once it exists; rejects with a CcError (7100) saying why there is none. */
+  readonly phone: (element: T) => Promise<Phone>;
+  /** The element's phone right now, or null. */
+  readonly current: (element: T) => Phone | null;
+  /** The caller ID `call()` presents when the caller names none ('' = the PBX's choice). */
+  readonly callerId?: (element: T) => string;
+}
+
+type Command = (this: Phone, ...args: unknown[]) => Promise<unknown>;
+
+/**
+ * Installs `CcPhoneMethods` on an element class, once: declare them on the class with
+ * `interface CcX extends CcPhoneMethods {}` so that `el.logIn()` type-checks.
+ */
+export function installPhoneMethods<T extends object>(target: { readonly prototype: T }, access: PhoneMethodsAccess<T>): void {
+  const define = (name: string, value: (this: T, ...args: never[]) => unknown): void => {
+    Object.defineProperty(target.prototype, name, { value, writable: true, configurable: true });
+  };
+  for (const name of PHONE_COMMANDS) {
+    define(name, async function (this: T, ...args: unknown[]) {
+      const phone = await access.phone(this);
+      if (name === 'call') {
+        const [callee, options = {}] = args as [string, { callerId?: string }?];
+        const callerId = options.callerId ?? access.callerId?.(this) ?? '';
+        return phone.call(callee, callerId ? { ...options, callerId } : options);
+      }
+      return (phone[name] as Command).apply(phone, args);
+    });
+  }
+  define('getStatusCode', function (this: T) {
+    return access.current(this)?.getStatusCode() ?? { code: STATUS.unregistered, lastCode: STATUS.unregistered };
+  });
+}
