@@ -41,7 +41,17 @@ try {
   await page.setViewport({ width: 1280, height: 760, deviceScaleFactor: 1 });
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${url}agent.html?agent=1001`);
-  const workbench = (selector) => page.waitForFunction((s) => document.querySelector('cc-workbench')?.shadowRoot?.querySelector(s), { timeout: 20_000 }, selector);
+  // The workbench is a shell of elements: search its shadow root and the nested ones.
+  const workbench = (selector) =>
+    page.waitForFunction(
+      (s) => {
+        const find = (root) => root.querySelector(s) ?? [...root.querySelectorAll('*')].reduce((hit, n) => hit ?? (n.shadowRoot ? find(n.shadowRoot) : null), null);
+        const root = document.querySelector('cc-workbench')?.shadowRoot;
+        return root ? find(root) : null;
+      },
+      { timeout: 20_000 },
+      selector,
+    );
   const code = (c) => page.waitForFunction((c) => document.querySelector('cc-workbench')?.getStatusCode?.().code === c, { timeout: 30_000 }, c);
   // Registered (1), log in through the CTI API (3), then a customer calls the sales queue.
   await code(1);
