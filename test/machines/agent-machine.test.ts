@@ -482,6 +482,13 @@ function walk(input: AgentInput = {}) {
   });
 }
 
+/** A harness that went through a walk path's events (the CTI actor's answers left out). */
+function replay(path: ReturnType<typeof walk>[number]) {
+  const h = harness();
+  h.send(...path.steps.map((step) => step.event).filter((e) => !String(e.type).startsWith('xstate.')));
+  return h;
+}
+
 function atomicStateIds(): string[] {
   const ids: string[] = [];
   const visit = (node: { id: string; type: string; always?: unknown[]; states: Record<string, unknown> }) => {
@@ -510,10 +517,8 @@ describe('agent statechart: model-based walk', () => {
   it('answers every command a state does not accept with 9001 and changes nothing', () => {
     let refusals = 0;
     for (const path of walk()) {
-      const events = path.steps.map((step) => step.event).filter((e) => !String(e.type).startsWith('xstate.'));
       for (const type of AGENT_COMMANDS) {
-        const h = harness();
-        h.send(...events);
+        const h = replay(path);
         const before = h.actor.getSnapshot();
         if (acceptsCommand(before as AgentSnapshot, type as Ev['type'])) continue;
         const command = WALK_EVENTS.find((e) => e.type === type) ?? ({ type } as Ev);
@@ -643,10 +648,8 @@ describe('agent statechart: the statechart says when a command is done', () => {
   it('answers every command with an id in every reachable state: at once, or kept pending for a later fact', () => {
     let pending = 0;
     for (const path of walk()) {
-      const events = path.steps.map((step) => step.event).filter((e) => !String(e.type).startsWith('xstate.'));
       for (const type of AGENT_COMMANDS) {
-        const h = harness();
-        h.send(...events);
+        const h = replay(path);
         h.emitted.length = 0;
         const command = WALK_EVENTS.find((e) => e.type === type) ?? ({ type } as Ev);
         h.actor.send({ ...command, id: 'q' } as Ev);
