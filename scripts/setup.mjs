@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Idempotent machine setup, run before `npm test` / `npm start` (pretest/prestart).
 //
-//   node scripts/setup.mjs [--no-apt] [--only-apt]
+//   node scripts/setup.mjs [--no-apt] [--only-apt] [--cjk-fonts]
+//   (--cjk-fonts: also fonts-wqy-zenhei, so screenshots of lang="zh-CN" show Chinese, not boxes)
 //
 //   1. npm dependencies: runs `npm ci` when node_modules/.package-lock.json is
 //      missing or older than package-lock.json, or when package.json's dependency
@@ -22,16 +23,17 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APT_PACKAGES = ['chromium', 'kamailio', 'kamailio-websocket-modules'];
+if (process.argv.includes('--cjk-fonts')) APT_PACKAGES.push('fonts-wqy-zenhei');
 
 const argv = process.argv.slice(2);
 for (const a of argv) {
-  if (!['--no-apt', '--only-apt', '--help', '-h'].includes(a)) {
-    console.error(`[setup] unknown argument: ${a} (use --no-apt or --only-apt)`);
+  if (!['--no-apt', '--only-apt', '--cjk-fonts', '--help', '-h'].includes(a)) {
+    console.error(`[setup] unknown argument: ${a} (use --no-apt, --only-apt or --cjk-fonts)`);
     process.exit(2);
   }
 }
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log('usage: node scripts/setup.mjs [--no-apt] [--only-apt]');
+  console.log('usage: node scripts/setup.mjs [--no-apt] [--only-apt] [--cjk-fonts]');
   process.exit(0);
 }
 const doNpm = !argv.includes('--only-apt');

@@ -4,6 +4,8 @@ import { css } from 'lit';
 export const ctiStyles = css`
   .cti-field {
     display: grid;
+    /* A long caller ID description must not widen the card (min-content of the <select>). */
+    grid-template-columns: minmax(0, 1fr);
     gap: 6px;
   }
   .cti-line {

@@ -46,6 +46,20 @@ describe('<cc-caller-id>', () => {
     expect(el.value).to.equal('+8657188000001');
   });
 
+  it('keeps a long caller ID description inside its width, the refresh button beside it', async () => {
+    const cti = createFakeCti();
+    cti.reply['ListOutboundNumbersOfUser'] = () => ok({ List: [{ Number: '+8657188000001', Description: 'Hangzhou, Zhejiang Province, customer service line' }] });
+    const phone = ctiPhone(cti);
+    await phone.register();
+    const el = await fixture<CcCallerId>(html`<cc-caller-id style="display: block; inline-size: 280px" .phone=${phone}></cc-caller-id>`);
+    await phone.logIn();
+    await listed(el, 1);
+    const box = el.getBoundingClientRect();
+    const refresh = shadow(el).querySelector('.refresh')!.getBoundingClientRect();
+    expect(select(el).getBoundingClientRect().right).to.be.at.most(refresh.left);
+    expect(refresh.right).to.be.at.most(box.right + 0.5);
+  });
+
   it('announces its value with change: when the list loads and when the agent picks a number, remembered', async () => {
     const cti = createFakeCti();
     const phone = ctiPhone(cti);
