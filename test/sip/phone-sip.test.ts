@@ -117,6 +117,8 @@ describe('SIP adapter against Kamailio (headless createPhone)', () => {
     await customerCall.confirmed;
     await packetsGrow(probe.latest(), 'agent receives audio before hold');
 
+    const statuses: number[] = [];
+    const offStatus = phone.on('status', ({ code }) => statuses.push(code));
     const error = await phone.hold().then(
       () => null,
       (e: unknown) => e as { errorCode: number; errorMsg: string },
@@ -125,6 +127,9 @@ describe('SIP adapter against Kamailio (headless createPhone)', () => {
     expect(error?.errorMsg).to.contain('488');
     expect(phone.getStatusCode().code).to.equal(STATUS.inboundTalk);
     expect(phone.snapshot.matches({ registered: { inCall: 'talking' } })).to.equal(true);
+    // Status 12 never showed: the PBX refused, so the hold never happened.
+    expect(statuses).to.deep.equal([]);
+    offStatus();
     await packetsGrow(probe.latest(), 'audio still flows after the refused hold');
     await packetsGrow(customerCall.session.connection, 'customer still hears the agent');
 
