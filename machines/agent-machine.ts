@@ -7,8 +7,7 @@
 import { AGENT_CHANGES, NO_TIMERS, agentSetup, throughCti } from './agent-setup.js';
 import { AGENT_COMMANDS, ERROR, STATUS } from './agent-types.js';
 import type { CtiChange } from './agent-types.js';
-import { sipCause } from './call-info.js';
-import { answering, dialFailed, dialing, inCall, ringing } from './call-states.js';
+import { onCall } from './call-states.js';
 
 export type { AgentInput } from './agent-setup.js';
 export { NO_TIMERS };
@@ -26,14 +25,14 @@ export const agentMachine = agentSetup.createMachine({
     breakReason: null,
     call: null,
     consult: null,
-    transferTarget: null,
     afterCallEndsAt: null,
     dialOrigin: 'ready',
     lastError: null,
     requests: [],
     now: input.now ?? Date.now,
   }),
-  invoke: { id: 'sip', src: 'sip' },
+  // The legs reach the SIP actor through the system (`system.get('sip')`).
+  invoke: { id: 'sip', src: 'sip', systemId: 'sip' },
   initial: 'unregistered',
   on: {
     'config.policy': { actions: 'setPolicy' },
@@ -41,6 +40,16 @@ export const agentMachine = agentSetup.createMachine({
     'agent.*': { actions: 'rejectCommand' },
     'call.*': { actions: 'rejectCommand' },
     'dtmf.*': { actions: 'rejectCommand' },
+    // Facts about a call go to its leg; the legs' answers and errors go to the host.
+    'sip.call.*': { actions: 'forwardFact' },
+    'sip.dtmf.*': { actions: 'forwardFact' },
+    'sip.transfer.*': { actions: 'forwardFact' },
+    'leg.request.*': { actions: 'relayRequest' },
+    'leg.error': { actions: 'relayError' },
+    'leg.dialing': { actions: 'emitLegEvent' },
+    'leg.established': { actions: 'emitLegEvent' },
+    'leg.replaced': { actions: 'emitLegEvent' },
+    'leg.ended': { actions: 'releaseLeg' },
   },
   states: {
     unregistered: {
@@ -90,12 +99,8 @@ export const agentMachine = agentSetup.createMachine({
         ],
         'sip.disconnected': {
           actions: {
-            type: 'raiseError',
-            params: ({ event }) => ({
-              errorCode: ERROR.connectionLost,
-              errorMsg: `SIP connection lost: ${sipCause(event)}; reconnecting`,
-              command: 'agent.register',
-            }),
+            type: 'raiseSipError',
+            params: { errorCode: ERROR.connectionLost, prefix: 'SIP connection lost', suffix: '; reconnecting', command: 'agent.register' },
           },
         },
         // Busy everywhere except `ready` (and 480 while logged out): reference table, "接听" only at 3.
@@ -127,11 +132,8 @@ export const agentMachine = agentSetup.createMachine({
           on: {
             'agent.break': [throughCti('break', 'ready'), { target: 'onBreak', actions: ['setBreakReason', 'done'] }],
             'agent.logout': [throughCti('logout', 'ready'), { target: 'loggedOut', actions: 'done' }],
-            'call.dial': {
-              target: 'dialing',
-              actions: [{ type: 'assignOutgoingCall', params: { origin: 'ready' } }, 'sipDial', { type: 'track', params: { leg: 'event' } }],
-            },
-            'sip.call.incoming': { target: 'ringing', actions: ['assignIncomingCall', 'emitIncoming'] },
+            'call.dial': { target: 'onCall', actions: { type: 'spawnDial', params: { origin: 'ready' } } },
+            'sip.call.incoming': { target: 'onCall', actions: ['spawnIncoming', 'emitIncoming'] },
             'sip.monitor.started': 'monitoring',
           },
         },
@@ -152,10 +154,7 @@ export const agentMachine = agentSetup.createMachine({
             'agent.ready': [throughCti('ready', 'afterCall'), { target: 'ready', actions: 'done' }],
             'agent.break': [throughCti('break', 'afterCall'), { target: 'onBreak', actions: ['setBreakReason', 'done'] }],
             'agent.logout': [throughCti('logout', 'afterCall'), { target: 'loggedOut', actions: 'done' }],
-            'call.dial': {
-              target: 'dialing',
-              actions: [{ type: 'assignOutgoingCall', params: { origin: 'afterCall' } }, 'sipDial', { type: 'track', params: { leg: 'event' } }],
-            },
+            'call.dial': { target: 'onCall', actions: { type: 'spawnDial', params: { origin: 'afterCall' } } },
           },
         },
         /**
@@ -203,11 +202,7 @@ export const agentMachine = agentSetup.createMachine({
             'call.hangup': { target: 'ready', actions: 'done' },
           },
         },
-        ringing,
-        answering,
-        dialing,
-        dialFailed,
-        inCall,
+        onCall,
       },
     },
   },

@@ -7,7 +7,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { AgentMachine } from './agent-machine.js';
 import { AGENT_COMMANDS, STATUS } from './agent-types.js';
-import type { AgentEvent, CallInfo, StatusCode } from './agent-types.js';
+import type { AgentEvent, CallInfo, LegRef, StatusCode } from './agent-types.js';
 
 export type AgentSnapshot = SnapshotFrom<AgentMachine>;
 export type CommandType = AgentEvent['type'];
@@ -119,10 +119,13 @@ export const IDLE_VIEW: AgentView = {
   now: Date.now,
 };
 
-function holdOf(snapshot: AgentSnapshot): HoldState {
-  if (snapshot.hasTag('holding')) return 'holding';
-  if (snapshot.hasTag('resuming')) return 'resuming';
-  if (snapshot.hasTag('held')) return 'held';
+type LegSnapshot = ReturnType<LegRef['getSnapshot']>;
+
+function holdOf(leg: LegSnapshot | null): HoldState {
+  if (!leg) return 'none';
+  if (leg.hasTag('holding')) return 'holding';
+  if (leg.hasTag('resuming')) return 'resuming';
+  if (leg.hasTag('held')) return 'held';
   return 'none';
 }
 
@@ -143,40 +146,48 @@ function acceptedOf(snapshot: AgentSnapshot, ctiPending: boolean): ReadonlySet<U
   return accepted;
 }
 
-const views = new WeakMap<AgentSnapshot, AgentView>();
+/** Views by agent snapshot, with the leg snapshots each was computed from. */
+const views = new WeakMap<AgentSnapshot, { readonly legs: readonly (LegSnapshot | null)[]; readonly view: AgentView }>();
 
-/** The view model of a snapshot, computed once per snapshot. */
+/**
+ * The view model of a snapshot, computed once per snapshot and call-leg snapshots. Each leg is
+ * an actor of its own (machines/call-machine.ts): a leg that changes tells the agent
+ * (`leg.changed`), whose observers then hear of it, sometimes with the same agent snapshot.
+ */
 export function selectView(snapshot: AgentSnapshot): AgentView {
-  const cached = views.get(snapshot);
-  if (cached) return cached;
   const c = snapshot.context;
+  const leg = c.call?.getSnapshot() ?? null;
+  const consultLeg = c.consult?.getSnapshot() ?? null;
+  const cached = views.get(snapshot);
+  if (cached && cached.legs[0] === leg && cached.legs[1] === consultLeg) return cached.view;
+  const call = leg?.context.info ?? null;
   const onCall = snapshot.hasTag('onCall');
   const ctiPending = snapshot.hasTag('ctiPending');
-  const hold = holdOf(snapshot);
+  const hold = holdOf(leg);
   const states = [STATE_NAME[c.code]];
   if (onCall) states.push('on-call');
   if (hold === 'holding' || hold === 'resuming') states.push(hold);
-  if (c.call?.muted) states.push('muted');
+  if (call?.muted) states.push('muted');
   if (c.consult) states.push('consult');
   const view: AgentView = {
     code: c.code,
     lastCode: c.lastCode,
     breakReason: c.breakReason,
-    call: c.call,
-    consult: c.consult,
+    call,
+    consult: consultLeg?.context.info ?? null,
     hold,
-    transferTarget: c.transferTarget,
+    transferTarget: leg?.context.transferTarget ?? null,
     afterCallEndsAt: c.afterCallEndsAt,
     afterCallSeconds: c.policy.afterCall,
     onCall,
-    connected: snapshot.hasTag('connected'),
+    connected: leg?.hasTag('connected') === true,
     ctiPending,
     accepted: acceptedOf(snapshot, ctiPending),
     tone: toneOf(c.code),
     states,
     now: c.now,
   };
-  views.set(snapshot, view);
+  views.set(snapshot, { legs: [leg, consultLeg], view });
   return view;
 }
 

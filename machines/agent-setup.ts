@@ -1,8 +1,9 @@
 /**
  * The agent statechart's vocabulary: its types, actors, delays, guards and named actions. The
- * states live in agent-machine.ts (registration, service state) and call-states.ts (the calls).
+ * states live in agent-machine.ts (registration, service state) and call-states.ts (the
+ * orchestration of the call legs, each one a machines/call-machine.ts actor).
  */
-import { assign, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup, stopChild } from 'xstate';
 import { ERROR, STATUS } from './agent-types.js';
 import type {
   AgentContext,
@@ -14,11 +15,14 @@ import type {
   CommandType,
   CtiChange,
   CtiOp,
+  LegCommand,
+  LegRef,
   PendingRequest,
   SipCommand,
   StatusCode,
 } from './agent-types.js';
-import { eventCallId, hangupTypeOf, newCall, patch, sipCause, sipCodeOf } from './call-info.js';
+import { callMachine } from './call-machine.js';
+import { eventCallId, hangupTypeOf, newCall, sipCause, sipCodeOf, talkCode } from './call-info.js';
 
 export interface AgentInput {
   /** Timers; a field left out means "no timer" (manual after-call work, no ring timeout, manual answer). */
@@ -32,15 +36,39 @@ export interface AgentInput {
 /** The policy of a machine given none: no timer runs. Product defaults live in src/config.ts. */
 export const NO_TIMERS: AgentPolicy = { afterCall: 'manual', ringTimeout: 0, autoAnswer: null };
 
+/** Service-state commands a CTI change answers. */
+export const AGENT_CHANGES: readonly CommandType[] = ['agent.login', 'agent.ready', 'agent.break', 'agent.logout'];
+
 type Ctx = AgentContext;
 type Ev = AgentEvent;
-/** Which call leg an action means: the customer call, the consult leg, or the one the event names. */
-type Leg = 'call' | 'consult' | 'event';
+type Role = 'call' | 'consult';
 
-function legId(context: Ctx, event: Ev, leg: Leg | undefined): string | null {
-  if (leg === 'call') return context.call?.callId ?? null;
-  if (leg === 'consult') return context.consult?.callId ?? null;
-  if (leg === 'event') return eventCallId(event) ?? null;
+/** A leg's current info, or null without the leg. */
+export function legInfo(leg: LegRef | null): CallInfo | null {
+  return leg ? leg.getSnapshot().context.info : null;
+}
+
+/** True when the leg is in a state with this tag. */
+function legIs(leg: LegRef | null, tag: 'ringing' | 'dialing' | 'connected' | 'holding' | 'held'): boolean {
+  return leg !== null && leg.getSnapshot().status === 'active' && leg.getSnapshot().hasTag(tag);
+}
+
+/** Request ids the agent gives its own commands to legs: their answers are not relayed to the host. */
+const INTERNAL = 'agent:';
+/** Id of the hold the agent asks for before a consultation: its failure ends that consultation. */
+export const consultHoldId = (consultCallId: string): string => `${INTERNAL}consult-hold:${consultCallId}`;
+
+/** Status of the calls: the consultation's while there is one, else the customer leg's. */
+function callCode(context: Ctx): StatusCode | null {
+  if (context.consult) {
+    if (legIs(context.consult, 'dialing')) return STATUS.consultDialing;
+    if (legIs(context.consult, 'connected')) return STATUS.consultTalking;
+  }
+  const call = context.call;
+  if (legIs(call, 'ringing')) return STATUS.ringing;
+  if (legIs(call, 'dialing')) return STATUS.dialing;
+  if (legIs(call, 'held')) return STATUS.hold;
+  if (legIs(call, 'connected')) return talkCode(legInfo(call));
   return null;
 }
 
@@ -49,17 +77,9 @@ function requestId(event: Ev): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-/** Pending requests for these commands (on this leg, when one is named). */
-function matching(context: Ctx, commands: readonly CommandType[], callId: string | null): PendingRequest[] {
-  return context.requests.filter((r) => commands.includes(r.command) && (callId === null || r.callId === null || r.callId === callId));
-}
-
-/** What a request learns when its call leg ends before the request completed. */
-function endedError(request: PendingRequest): CcErrorInfo {
-  const connecting = request.command === 'call.dial' || request.command === 'call.answer' || request.command === 'call.consult';
-  return connecting
-    ? { errorCode: ERROR.callFailed, errorMsg: 'The call ended before it was connected', command: request.command }
-    : { errorCode: ERROR.callNotExisted, errorMsg: `The call ended before "${request.command}" completed`, command: request.command };
+/** Pending requests for these commands. */
+function matching(context: Ctx, commands: readonly CommandType[]): PendingRequest[] {
+  return context.requests.filter((r) => commands.includes(r.command));
 }
 
 /** The part of `enqueueActions`' helper the request bookkeeping uses. */
@@ -76,10 +96,9 @@ function raise(enqueue: Enqueue, context: Ctx, error: CcErrorInfo, answered: rea
   if (id) enqueue.emit({ type: 'request.failed', id, error });
 }
 
-/** Where a raised error's pending requests are looked up. */
+/** Which agent requests a raised error answers. */
 export interface Answers {
   readonly answers?: readonly CommandType[];
-  readonly leg?: Leg;
 }
 
 export const agentSetup = setup({
@@ -95,40 +114,51 @@ export const agentSetup = setup({
     cti: fromPromise<void, CtiChange>(async ({ input }) => {
       throw new Error(`no CTI backend for "${input.op}"`);
     }),
+    leg: callMachine,
   },
   delays: {
     afterCallDelay: ({ context }) => (context.policy.afterCall === 'manual' ? 0 : context.policy.afterCall * 1000),
-    ringTimeout: ({ context }) => context.policy.ringTimeout * 1000,
-    /** The shorter of the agent's auto-answer policy and what the PBX asked for (Call-Info answer-after). */
-    autoAnswerDelay: ({ context }) =>
-      Math.min(context.policy.autoAnswer ?? Infinity, context.call?.answerAfter ?? Infinity) * 1000,
   },
   guards: {
-    isCurrentCall: ({ context, event }) => eventCallId(event) === context.call?.callId,
-    isConsultCall: ({ context, event }) => context.consult !== null && eventCallId(event) === context.consult.callId,
     hasNoCall: ({ context }) => context.call === null,
+    hasConsult: ({ context }) => context.consult !== null,
+    hasNoConsult: ({ context }) => context.consult === null,
+    isConsultDialing: ({ context }) => legIs(context.consult, 'dialing'),
+    isConsultConnected: ({ context }) => legIs(context.consult, 'connected'),
+    /** The customer leg is connected and steady (talking or held, no hold or resume in flight). */
+    canConsult: ({ context }) =>
+      legIs(context.call, 'connected') && !legIs(context.call, 'holding') && legInfo(context.call) !== null && !context.call?.getSnapshot().hasTag('resuming'),
+    isCustomerTalking: ({ context }) => legIs(context.call, 'connected') && !legIs(context.call, 'held') && !legIs(context.call, 'holding'),
+    isNotTransferPending: ({ context }) => context.call === null || context.call.getSnapshot().context.transferTarget === null,
+    /** The leg accepts the event as it stands (forwarded commands are refused with 9001 otherwise). */
+    legCan: ({ context, event }, params: { role: Role }) => {
+      const leg = context[params.role];
+      return leg !== null && leg.getSnapshot().status === 'active' && leg.getSnapshot().can(event as LegCommand);
+    },
+    isLeg: ({ context, event }, params: { role: Role }) => eventCallId(event) !== undefined && legInfo(context[params.role])?.callId === eventCallId(event),
+    wasMissed: ({ event }) => event.type === 'leg.ended' && event.output.missed,
+    wasTransferred: ({ event }) => event.type === 'leg.ended' && event.output.transferred,
+    wasConnected: ({ event }) => event.type === 'leg.ended' && (event.output.transferred || event.output.info.answeredAt !== null),
+    isConsultHold: ({ context, event }) =>
+      event.type === 'leg.request.failed' && context.consult !== null && event.id === consultHoldId(legInfo(context.consult)?.callId ?? ''),
     isAfterCallTimed: ({ context }) => context.policy.afterCall !== 'manual',
-    hasRingTimeout: ({ context }) => context.policy.ringTimeout > 0,
-    hasAutoAnswer: ({ context }) => context.policy.autoAnswer !== null || typeof context.call?.answerAfter === 'number',
     isFromAfterCall: ({ context }) => context.dialOrigin === 'afterCall',
-    isTransferPending: ({ context }) => context.transferTarget !== null,
-    isNotTransferPending: ({ context }) => context.transferTarget === null,
-    isMuteUnchanged: ({ context, event }) => context.call !== null && context.call.muted === (event.type === 'call.mute'),
     usesCti: ({ context }) => context.cti,
     isAfterCallTimedWithCti: ({ context }) => context.cti && context.policy.afterCall !== 'manual',
     isCtiTo: ({ context }, params: { ops: readonly CtiOp[] }) => context.ctiChange !== null && params.ops.includes(context.ctiChange.op),
     isCtiFrom: ({ context }, params: { from: CtiChange['from'] }) => context.ctiChange?.from === params.from,
   },
   actions: {
-    setStatus: enqueueActions(({ context, enqueue }, params: { code: StatusCode; force?: boolean }) => {
-      if (params.code === context.code && !params.force) return;
-      const lastCode = context.code;
-      enqueue.assign({ code: params.code, lastCode });
+    /** Sets the status code (`params.code`, or the one the call legs' states give) and tells the host. */
+    setStatus: enqueueActions(({ context, enqueue }, params?: { code: StatusCode; force?: boolean }) => {
+      const code = params ? params.code : callCode(context);
+      if (code === null || (code === context.code && !params?.force)) return;
+      enqueue.assign({ code, lastCode: context.code });
       enqueue.emit({
         type: 'status',
-        code: params.code,
-        lastCode,
-        context: { breakReason: context.breakReason, call: context.call, consult: context.consult },
+        code,
+        lastCode: context.code,
+        context: { breakReason: context.breakReason, call: legInfo(context.call), consult: legInfo(context.consult) },
       });
     }),
 
@@ -139,27 +169,17 @@ export const agentSetup = setup({
       const id = requestId(event);
       if (id) enqueue.emit({ type: 'request.done', id });
     }),
-    /**
-     * The command waits for a later fact on a call leg: `leg` names it; by default the customer
-     * call for call commands, none for agent commands.
-     */
-    track: assign(({ context, event }, params?: { leg?: Leg }) => {
+    /** An agent command waits for a later fact (the registrar, the CTI backend). */
+    track: assign(({ context, event }) => {
       const id = requestId(event);
-      if (!id) return {};
-      const leg = params?.leg ?? (event.type.startsWith('agent.') ? undefined : 'call');
-      const request: PendingRequest = { id, command: event.type as CommandType, callId: legId(context, event, leg) };
-      return { requests: [...context.requests, request] };
+      return id ? { requests: [...context.requests, { id, command: event.type as CommandType, callId: null }] } : {};
     }),
-    /** Completes the pending requests for these commands; `result` names the leg they resolve with. */
-    complete: enqueueActions(
-      ({ context, event, enqueue }, params: { commands: readonly CommandType[]; leg?: Leg; result?: 'call' | 'consult' }) => {
-        const done = matching(context, params.commands, legId(context, event, params.leg));
-        if (done.length === 0) return;
-        enqueue.assign({ requests: context.requests.filter((r) => !done.includes(r)) });
-        const call = params.result ? (context[params.result] ?? undefined) : undefined;
-        for (const request of done) enqueue.emit({ type: 'request.done', id: request.id, ...(call ? { call } : {}) });
-      },
-    ),
+    complete: enqueueActions(({ context, enqueue }, params: { commands: readonly CommandType[] }) => {
+      const done = matching(context, params.commands);
+      if (done.length === 0) return;
+      enqueue.assign({ requests: context.requests.filter((r) => !done.includes(r)) });
+      for (const request of done) enqueue.emit({ type: 'request.done', id: request.id });
+    }),
     /** Fails every pending request without telling the host (the registration is gone). */
     dropRequests: enqueueActions(({ context, enqueue }) => {
       if (context.requests.length === 0) return;
@@ -173,26 +193,32 @@ export const agentSetup = setup({
         enqueue.emit({ type: 'request.failed', id: request.id, error });
       }
     }),
+    /** A leg answered one of the commands it was given. */
+    relayRequest: enqueueActions(({ event, enqueue }) => {
+      if ((event.type === 'leg.request.done' || event.type === 'leg.request.failed') && event.id.startsWith(INTERNAL)) return;
+      if (event.type === 'leg.request.done') enqueue.emit({ type: 'request.done', id: event.id, ...(event.call ? { call: event.call } : {}) });
+      if (event.type === 'leg.request.failed') enqueue.emit({ type: 'request.failed', id: event.id, error: event.error });
+    }),
 
     // ---- Errors ----
 
-    raiseError: enqueueActions(({ context, event, enqueue }, params: CcErrorInfo & Answers) => {
-      const { answers = [], leg, ...error } = params;
-      raise(enqueue, context, error, matching(context, answers, legId(context, event, leg)));
-    }),
-    /** An error whose message is `prefix: <SIP cause>`, carrying the SIP status when there is one. */
+    /** An error whose message is `prefix: <SIP cause><suffix>`, carrying the SIP status when there is one. */
     raiseSipError: enqueueActions(
-      ({ context, event, enqueue }, params: { errorCode: CcErrorInfo['errorCode']; prefix: string; command: string } & Answers) => {
+      ({ context, event, enqueue }, params: { errorCode: CcErrorInfo['errorCode']; prefix: string; suffix?: string; command: string } & Answers) => {
         const sipCode = sipCodeOf(event);
         const error: CcErrorInfo = {
           errorCode: params.errorCode,
-          errorMsg: `${params.prefix}: ${sipCause(event)}`,
+          errorMsg: `${params.prefix}: ${sipCause(event)}${params.suffix ?? ''}`,
           command: params.command,
           ...(sipCode === undefined ? {} : { sipCode }),
         };
-        raise(enqueue, context, error, matching(context, params.answers ?? [], legId(context, event, params.leg)));
+        raise(enqueue, context, error, matching(context, params.answers ?? []));
       },
     ),
+    /** A leg's error, told to the host. */
+    relayError: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'leg.error') raise(enqueue, context, event.error, []);
+    }),
     /** A command the current state does not accept (reference 9001). */
     rejectCommand: enqueueActions(({ context, event, enqueue }) => {
       const error: CcErrorInfo = {
@@ -202,33 +228,29 @@ export const agentSetup = setup({
       };
       raise(enqueue, context, error, [], requestId(event));
     }),
-    raiseDtmfError: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'sip.dtmf.failed') return;
-      const error: CcErrorInfo = {
-        errorCode: ERROR.dtmfFailed,
-        errorMsg: `DTMF "${event.tone}" failed: ${event.cause}`,
-        command: 'dtmf.send',
-      };
-      raise(enqueue, context, error, matching(context, ['dtmf.send'], event.callId));
-    }),
     raiseCtiError: enqueueActions(({ context, event, enqueue }) => {
       const failure = (event as { error?: unknown }).error;
       const details = typeof failure === 'object' && failure !== null ? (failure as Partial<CcErrorInfo>) : {};
-      const command = `agent.${context.ctiChange?.op ?? 'ready'}`;
       const error: CcErrorInfo = {
         errorCode: ERROR.ctiFailed,
         errorMsg: details.errorMsg ?? (failure instanceof Error ? failure.message : `CTI request failed: ${String(failure)}`),
-        command,
+        command: `agent.${context.ctiChange?.op ?? 'ready'}`,
         ...(details.apiName === undefined ? {} : { apiName: details.apiName }),
         ...(details.apiCode === undefined ? {} : { apiCode: details.apiCode }),
         ...(details.requestId === undefined ? {} : { requestId: details.requestId }),
       };
-      raise(enqueue, context, error, matching(context, AGENT_CHANGES, null));
+      raise(enqueue, context, error, matching(context, AGENT_CHANGES));
     }),
 
     // ---- Agent ----
 
-    setPolicy: assign(({ context, event }) => ({ policy: event.type === 'config.policy' ? event.policy : context.policy })),
+    setPolicy: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'config.policy') return;
+      enqueue.assign({ policy: event.policy });
+      for (const leg of [context.call, context.consult]) {
+        if (leg) enqueue.sendTo(leg, { type: 'leg.policy', policy: event.policy } satisfies LegCommand);
+      }
+    }),
     setBreakReason: assign(({ event }, params?: { reason: string }) => ({
       breakReason: params?.reason ?? (event.type === 'agent.break' && event.reason ? event.reason : 'default'),
     })),
@@ -260,159 +282,129 @@ export const agentSetup = setup({
 
     // ---- Call legs ----
 
-    assignIncomingCall: assign(({ context, event }) => ({
-      call:
-        event.type === 'sip.call.incoming'
-          ? newCall(context.now(), {
-              callId: event.callId,
-              sipCallId: event.callId,
-              direction: 'inbound',
-              caller: event.caller,
-              callee: event.callee,
-              remoteName: event.remoteName,
-              internal: event.internal,
-              answerAfter: event.answerAfter ?? null,
-              jobId: event.jobId ?? '',
-            })
-          : context.call,
-    })),
-    emitIncoming: emit(({ context }) => ({ type: 'call.incoming' as const, call: context.call as CallInfo })),
-    assignOutgoingCall: assign(({ context, event }, params: { origin: 'ready' | 'afterCall' }) => ({
-      call:
-        event.type === 'call.dial'
-          ? newCall(context.now(), { callId: event.callId, direction: 'outbound', caller: '', callee: event.callee, progress: null })
-          : context.call,
-      dialOrigin: params.origin,
-    })),
-    assignConsult: assign(({ context, event }) => ({
-      consult:
-        event.type === 'call.consult'
-          ? newCall(context.now(), { callId: event.callId, direction: 'outbound', caller: '', callee: event.target, progress: null })
-          : context.consult,
-    })),
-    assignSipCallId: assign(({ context, event }) =>
-      event.type === 'sip.call.created'
-        ? {
-            call: patch(context.call, event.callId, { sipCallId: event.sipCallId }),
-            consult: patch(context.consult, event.callId, { sipCallId: event.sipCallId }),
-          }
-        : {},
+    /** An INVITE arrived in ready: a leg for it, ringing. */
+    spawnIncoming: assign(({ context, event, spawn }) => {
+      if (event.type !== 'sip.call.incoming') return {};
+      const info = newCall(context.now(), {
+        callId: event.callId,
+        sipCallId: event.callId,
+        direction: 'inbound',
+        caller: event.caller,
+        callee: event.callee,
+        remoteName: event.remoteName,
+        internal: event.internal,
+        answerAfter: event.answerAfter ?? null,
+        jobId: event.jobId ?? '',
+      });
+      return { call: spawn('leg', { id: info.callId, input: { info, policy: context.policy, now: context.now } }), dialOrigin: 'ready' as const };
+    }),
+    emitIncoming: emit(({ context }) => ({ type: 'call.incoming' as const, call: legInfo(context.call) as CallInfo })),
+    /** A dial (`call.dial`) or a consultation (`call.consult`): a leg that sends the INVITE. */
+    spawnDial: assign(({ context, event, spawn }, params?: { origin: 'ready' | 'afterCall' }) => {
+      if (event.type !== 'call.dial' && event.type !== 'call.consult') return {};
+      const consult = event.type === 'call.consult';
+      const target = consult ? event.target : event.callee;
+      const info = newCall(context.now(), { callId: event.callId, direction: 'outbound', caller: '', callee: target, progress: null });
+      const id = requestId(event);
+      const leg = spawn('leg', {
+        id: event.callId,
+        input: {
+          info,
+          policy: context.policy,
+          now: context.now,
+          dial: { target, ...(!consult && event.callerId ? { callerId: event.callerId } : {}) },
+          ...(id ? { request: { id, command: event.type, callId: event.callId } } : {}),
+        },
+      });
+      return consult ? { consult: leg } : { call: leg, dialOrigin: params?.origin ?? 'ready' };
+    }),
+    /** Sends the event on to a leg (with its request id: the leg answers it). */
+    forward: sendTo(
+      ({ context }, params: { role: Role }) => context[params.role] as LegRef,
+      ({ event }) => event as LegCommand,
     ),
-    assignProgress: assign(({ context, event }) =>
-      event.type === 'sip.call.progress'
-        ? {
-            call: patch(context.call, event.callId, { progress: event.sipCode }),
-            consult: patch(context.consult, event.callId, { progress: event.sipCode }),
-          }
-        : {},
-    ),
-    emitDialing: emit(({ context, event }) => ({
-      type: 'call.dialing' as const,
-      call: (eventCallId(event) === context.consult?.callId ? context.consult : context.call) as CallInfo,
-    })),
-    markAnswered: assign(({ context }) => ({ call: context.call ? { ...context.call, answeredAt: context.now() } : null })),
-    markConsultAnswered: assign(({ context }) => ({
-      consult: context.consult ? { ...context.consult, answeredAt: context.now() } : null,
-    })),
-    assignReplacedParty: assign(({ context, event }) =>
-      event.type === 'sip.call.replaced'
-        ? { call: patch(context.call, event.callId, { caller: event.caller, remoteName: event.remoteName, internal: event.internal, muted: false }) }
-        : {},
-    ),
-    emitEstablished: emit(({ context }) => ({ type: 'call.established' as const, call: context.call as CallInfo })),
-    /** Ends the customer leg: hang-up hook, release hook, its pending requests failed, context cleared. */
-    releaseCall: enqueueActions(({ context, event, enqueue }) => {
+    /** A SIP fact goes to the leg it names. */
+    forwardFact: enqueueActions(({ context, event, enqueue }) => {
+      const callId = eventCallId(event);
+      for (const leg of [context.call, context.consult]) {
+        if (leg && legInfo(leg)?.callId === callId) enqueue.sendTo(leg, event as LegCommand);
+      }
+    }),
+    /** Mute follows the agent: every leg; the customer leg answers the request. */
+    forwardMute: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'call.mute' && event.type !== 'call.unmute') return;
+      if (context.call) enqueue.sendTo(context.call, event);
+      if (context.consult) enqueue.sendTo(context.consult, { type: event.type });
+    }),
+    /** Holds the customer before the consultation rings (only when talking: a held customer stays held). */
+    holdForConsult: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'call.consult' || !context.call) return;
+      enqueue.sendTo(context.call, { type: 'call.hold', id: consultHoldId(event.callId) } satisfies LegCommand);
+    }),
+    /** Ends the consultation and resumes the customer; `id` goes with the resume (cancelConsult answers then). */
+    endConsult: enqueueActions(({ context, event, enqueue }, params: { answerWithResume: boolean }) => {
+      if (context.consult) enqueue.sendTo(context.consult, { type: 'call.hangup' } satisfies LegCommand);
       const call = context.call;
       if (!call) return;
-      const cause = event.type.startsWith('sip.') ? sipCause(event) : 'local hang-up';
-      enqueue.emit({ type: 'call.hangup', hangupType: hangupTypeOf(call), call });
-      enqueue.emit({ type: 'call.released', call, cause });
-      failLeg(enqueue, context, call.callId);
-      enqueue.assign({ call: null, transferTarget: null });
+      const id = params.answerWithResume ? requestId(event) : undefined;
+      const resume: LegCommand = { type: 'call.retrieve', ...(id ? { id } : {}) };
+      if (call.getSnapshot().can(resume)) enqueue.sendTo(call, resume);
+      else if (id) enqueue.emit({ type: 'request.done', id });
     }),
-    releaseConsult: enqueueActions(({ context, event, enqueue }) => {
-      const consult = context.consult;
-      if (!consult) return;
-      const cause = event.type.startsWith('sip.') ? sipCause(event) : 'local hang-up';
-      enqueue.emit({ type: 'call.released', call: consult, cause });
-      failLeg(enqueue, context, consult.callId);
-      enqueue.assign({ consult: null });
+    /** The customer's hold failed before the consultation: that consultation ends with the error. */
+    abortConsult: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'leg.request.failed' || !context.consult) return;
+      enqueue.sendTo(context.consult, { type: 'leg.abort', error: event.error } satisfies LegCommand);
+    }),
+    referReplaces: sendTo(
+      ({ context }) => context.call as LegRef,
+      ({ context, event }): LegCommand => ({
+        type: 'leg.referReplaces',
+        replacesCallId: legInfo(context.consult)?.callId ?? '',
+        target: legInfo(context.consult)?.callee ?? '',
+        ...(requestId(event) ? { id: requestId(event) } : {}),
+      }),
+    ),
+    /** A leg reported a call event: the host hears of it with the leg's info. */
+    emitLegEvent: enqueueActions(({ context, event, enqueue }) => {
+      const leg = [context.call, context.consult].find((l) => l && legInfo(l)?.callId === eventCallId(event));
+      const call = legInfo(leg ?? null);
+      if (!call) return;
+      if (event.type === 'leg.dialing') enqueue.emit({ type: 'call.dialing', call });
+      else if (event.type === 'leg.established' && leg === context.call) enqueue.emit({ type: 'call.established', call });
+      else if (event.type === 'leg.replaced') enqueue.emit({ type: 'call.established', call });
+    }),
+    /**
+     * A leg ended: the host hears of it (the customer leg also with its hang-up type) and the
+     * agent lets it go, also when it ends after the agent left the call (a consultation after a
+     * completed transfer).
+     */
+    releaseLeg: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'leg.ended') return;
+      const { info, cause } = event.output;
+      const customer = legInfo(context.call)?.callId === info.callId;
+      if (customer) enqueue.emit({ type: 'call.hangup', hangupType: hangupTypeOf(info), call: info });
+      enqueue.emit({ type: 'call.released', call: info, cause });
+      if (customer) enqueue.assign({ call: null });
+      else if (legInfo(context.consult)?.callId === info.callId) enqueue.assign({ consult: null });
+      enqueue(stopChild(info.callId));
+    }),
+    /** Ends the consultation leg (the attended transfer made it useless); it reports its end later. */
+    hangUpConsult: enqueueActions(({ context, enqueue }) => {
+      if (context.consult) enqueue.sendTo(context.consult, { type: 'call.hangup' } satisfies LegCommand);
     }),
     /** The customer left during a consultation: the consult leg becomes the agent's call. */
     promoteConsult: assign(({ context }) => ({ call: context.consult, consult: null, dialOrigin: 'ready' as const })),
-    setMuted: assign(({ context, event }) =>
-      event.type === 'sip.call.muted'
-        ? {
-            call: patch(context.call, event.callId, { muted: event.muted }),
-            consult: patch(context.consult, event.callId, { muted: event.muted }),
-          }
-        : {},
-    ),
-    assignTransferTarget: assign(({ context, event }) => ({
-      transferTarget: event.type === 'call.transfer' ? event.target : (context.consult?.callee ?? null),
-    })),
-    clearTransferTarget: assign({ transferTarget: null }),
-
-    // ---- Commands to the SIP actor ----
 
     sipRegister: sendTo('sip', { type: 'sip.register' } satisfies SipCommand),
     sipUnregister: sendTo('sip', { type: 'sip.unregister' } satisfies SipCommand),
-    sipAnswer: sendTo('sip', ({ context }) => ({ type: 'sip.answer', callId: context.call?.callId ?? '' }) satisfies SipCommand),
     sipReject: sendTo(
       'sip',
-      ({ context, event }, params: { code: number; reason: string; incoming?: boolean }) =>
-        ({
-          type: 'sip.reject',
-          callId: (params.incoming ? eventCallId(event) : context.call?.callId) ?? '',
-          code: params.code,
-          reason: params.reason,
-        }) satisfies SipCommand,
+      ({ event }, params: { code: number; reason: string }) =>
+        ({ type: 'sip.reject', callId: eventCallId(event) ?? '', code: params.code, reason: params.reason }) satisfies SipCommand,
     ),
-    sipDial: sendTo('sip', ({ event }) => {
-      if (event.type === 'call.consult') return { type: 'sip.call', callId: event.callId, target: event.target } satisfies SipCommand;
-      if (event.type === 'call.dial') {
-        return { type: 'sip.call', callId: event.callId, target: event.callee, ...(event.callerId ? { callerId: event.callerId } : {}) } satisfies SipCommand;
-      }
-      return { type: 'sip.call', callId: '', target: '' } satisfies SipCommand;
-    }),
-    sipTerminateCall: sendTo('sip', ({ context }) => ({ type: 'sip.terminate', callId: context.call?.callId ?? '' }) satisfies SipCommand),
-    sipTerminateConsult: sendTo('sip', ({ context }) => ({ type: 'sip.terminate', callId: context.consult?.callId ?? '' }) satisfies SipCommand),
-    sipHold: sendTo('sip', ({ context }) => ({ type: 'sip.hold', callId: context.call?.callId ?? '' }) satisfies SipCommand),
-    sipUnhold: sendTo('sip', ({ context }) => ({ type: 'sip.unhold', callId: context.call?.callId ?? '' }) satisfies SipCommand),
-    sipMute: enqueueActions(({ context, event, enqueue }) => {
-      const muted = event.type === 'call.mute';
-      for (const leg of [context.call, context.consult]) {
-        if (leg) enqueue.sendTo('sip', { type: 'sip.mute', callId: leg.callId, muted } satisfies SipCommand);
-      }
-    }),
-    sipDtmf: sendTo('sip', ({ context, event }, params: { leg: 'call' | 'consult' }) => ({
-      type: 'sip.dtmf' as const,
-      callId: context[params.leg]?.callId ?? '',
-      digits: event.type === 'dtmf.send' ? event.digits : '',
-    })),
-    sipRefer: sendTo('sip', ({ context, event }) => ({
-      type: 'sip.refer' as const,
-      callId: context.call?.callId ?? '',
-      target: event.type === 'call.transfer' ? event.target : '',
-    })),
-    sipReferReplaces: sendTo('sip', ({ context }) => ({
-      type: 'sip.referReplaces' as const,
-      callId: context.call?.callId ?? '',
-      replacesCallId: context.consult?.callId ?? '',
-    })),
   },
 });
-
-/** Service-state commands a CTI change answers. */
-export const AGENT_CHANGES: readonly CommandType[] = ['agent.login', 'agent.ready', 'agent.break', 'agent.logout'];
-
-/** Fails the requests still waiting on a leg that ended (the ones a success already answered are gone). */
-function failLeg(enqueue: Enqueue, context: Ctx, callId: string): void {
-  const waiting = context.requests.filter((r) => r.callId === callId);
-  if (waiting.length === 0) return;
-  enqueue.assign({ requests: context.requests.filter((r) => r.callId !== callId) });
-  for (const request of waiting) enqueue.emit({ type: 'request.failed', id: request.id, error: endedError(request) });
-}
 
 /**
  * The first branch of every service-state command: with a CTI backend, ask it first

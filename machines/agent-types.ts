@@ -1,7 +1,9 @@
 /**
- * Types shared by the agent statechart and everything that talks to it.
- * Pure data: no DOM, no SIP library.
+ * Types shared by the agent statechart, its call legs and everything that talks to them.
+ * Pure data: no DOM, no SIP library (type imports only).
  */
+import type { ActorRefFrom } from 'xstate';
+import type { CallMachine } from './call-machine.js';
 
 /**
  * Agent status codes, exactly the table of the reference vendor SDK (section 八):
@@ -136,6 +138,9 @@ export interface CtiChange {
   readonly previousBreakReason: string | null;
 }
 
+/** A running call leg. */
+export type LegRef = ActorRefFrom<CallMachine>;
+
 export interface AgentContext {
   readonly policy: AgentPolicy;
   /** Service-state changes go through the CTI backend (the `cti` actor) first. */
@@ -144,12 +149,10 @@ export interface AgentContext {
   readonly code: StatusCode;
   readonly lastCode: StatusCode;
   readonly breakReason: string | null;
-  /** The customer call (first leg). */
-  readonly call: CallInfo | null;
+  /** The customer call: its leg actor (machines/call-machine.ts), which holds its info and state. */
+  readonly call: LegRef | null;
   /** The consult leg during an attended transfer. */
-  readonly consult: CallInfo | null;
-  /** Blind-transfer target while a REFER is pending. */
-  readonly transferTarget: string | null;
+  readonly consult: LegRef | null;
   /** Epoch ms when after-call work ends automatically, or null. */
   readonly afterCallEndsAt: number | null;
   /** Status to return to when an outgoing call fails. */
@@ -260,7 +263,41 @@ export interface PendingRequest {
   readonly callId: string | null;
 }
 
-export type AgentEvent = AgentCommand | ConfigEvent | SipFact;
+/** What the agent statechart forwards to one call leg (machines/call-machine.ts). */
+export type LegCommand =
+  | Extract<
+      AgentCommand,
+      { type: 'call.answer' | 'call.hangup' | 'call.hold' | 'call.retrieve' | 'call.mute' | 'call.unmute' | 'dtmf.send' | 'call.transfer' }
+    >
+  /** Completes an attended transfer: REFER with Replaces naming the consult leg. */
+  | { type: 'leg.referReplaces'; replacesCallId: string; target: string; id?: string }
+  | { type: 'leg.policy'; policy: AgentPolicy }
+  /** The agent ends the leg and fails its pending requests with `error`. */
+  | { type: 'leg.abort'; error: CcErrorInfo };
+
+/** How a leg ended. */
+export interface LegOutput {
+  readonly info: CallInfo;
+  readonly cause: string;
+  /** Rejected by the ring timeout: nobody answered. */
+  readonly missed: boolean;
+  /** Ended by a transfer the far end accepted. */
+  readonly transferred: boolean;
+}
+
+/** What a call leg reports to the agent statechart. */
+export type LegReport =
+  /** Its state or info changed (the status and the views follow). */
+  | { type: 'leg.changed'; callId: string }
+  | { type: 'leg.dialing'; callId: string }
+  | { type: 'leg.established'; callId: string }
+  | { type: 'leg.replaced'; callId: string }
+  | { type: 'leg.request.done'; id: string; call?: CallInfo }
+  | { type: 'leg.request.failed'; id: string; error: CcErrorInfo }
+  | { type: 'leg.error'; error: CcErrorInfo }
+  | { type: 'leg.ended'; callId: string; output: LegOutput };
+
+export type AgentEvent = AgentCommand | ConfigEvent | SipFact | LegReport;
 
 /** Commands the statechart sends to the SIP actor. */
 export type SipCommand =

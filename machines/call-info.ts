@@ -33,11 +33,6 @@ export function hangupTypeOf(call: CallInfo): HangupType {
   return call.direction;
 }
 
-/** The leg with `change` applied when it is the leg `callId` names; otherwise the leg as it was. */
-export function patch(call: CallInfo | null, callId: string | undefined, change: Partial<CallInfo>): CallInfo | null {
-  return call && call.callId === callId ? { ...call, ...change } : call;
-}
-
 type Fields = { readonly type: string } & Partial<Record<'callId' | 'cause' | 'sipCode', unknown>>;
 
 export function eventCallId(event: Fields): string | undefined {

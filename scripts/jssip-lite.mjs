@@ -39,10 +39,69 @@ export function resolveJssipLite(source, importer) {
 const FIXED_DEBUG = /\blogger\.debug\((?:'[^'\\\n]*'|"[^"\\\n]*"|`[^`\\$]*`)\);/g;
 const JSSIP_LIB = /[\\/]node_modules[\\/]jssip[\\/]lib[\\/].*\.js$/;
 
-/** `code` of a JsSIP module without its fixed-text debug lines, with a source map. */
-export function stripFixedDebug(code) {
+/**
+ * Status codes whose reason phrase JsSIP looks up (`REASON_PHRASE[code]`) when it answers a
+ * request itself, and the ones the workbench sends: the rest of its 70-entry table (1 KiB) is
+ * left out. test/sip/reason-phrases.test.mjs derives the codes from JsSIP's source and fails when
+ * JsSIP starts answering with one that is not kept here.
+ */
+export const KEPT_REASON_PHRASES = [100, 180, 183, 200, 202, 400, 403, 404, 405, 408, 415, 416, 420, 480, 481, 482, 483, 486, 487, 488, 489, 491, 500, 501, 603];
+const REASON_TABLE = /REASON_PHRASE:\s*\{([^}]*)\}/;
+
+/**
+ * Members of JsSIP modules that nothing in the workbench uses, left out of the bundle:
+ * RTCSession's own hold / unhold (which end the call when the re-INVITE is refused;
+ * src/sip/reinvite-hold.ts is used instead), renegotiate and sendInfo; the UA's MESSAGE, OPTIONS
+ * and SUBSCRIBE senders (their classes are stand-ins already) and its get(parameter); and the checks of UA options the
+ * workbench never passes (an option without a check is ignored by JsSIP, so
+ * test/sip/jssip-lite.test.mjs holds src/sip/jssip-actor.ts to the options kept).
+ */
+export const DROPPED_MEMBERS = {
+  'RTCSession.js': ['hold', 'unhold', 'renegotiate', 'sendInfo'],
+  'UA.js': ['sendMessage', 'subscribe', 'notify', 'sendOptions', 'get'],
+  'Config.js': [
+    'authorization_jwt',
+    'contact_uri',
+    'instance_id',
+    'session_timers_refresh_method',
+    'session_timers_force_refresher',
+    'realm',
+    'ha1',
+    'register_expires',
+    'register_from_tag_trail',
+    'registrar_server',
+    'use_preloaded_route',
+    'extra_headers',
+  ],
+};
+
+/** A method (class member at 4 spaces, or object member at 8) named `name`, through its closing brace. */
+const memberPattern = (name) => new RegExp(`\\n( {4}| {8})${name}\\([^)]*\\) \\{\\n[\\s\\S]*?\\n\\1\\},?(?=\\n)`);
+
+/**
+ * `code` of a JsSIP module without its fixed-text debug lines (and, in Constants.js, the reason
+ * phrases nobody sends; elsewhere, the DROPPED_MEMBERS), with a source map.
+ */
+export function stripFixedDebug(code, id = '') {
   const s = new MagicString(code);
   for (const m of code.matchAll(FIXED_DEBUG)) s.overwrite(m.index, m.index + m[0].length, 'void 0;');
+  const dropped = DROPPED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? [];
+  if (/[\\/]jssip[\\/]lib[\\/][^\\/]+$/.test(id)) {
+    for (const name of dropped) {
+      const m = memberPattern(name).exec(code);
+      if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update DROPPED_MEMBERS`);
+      s.remove(m.index, m.index + m[0].length);
+    }
+  }
+  const table = /[\\/]Constants\.js$/.test(id) ? REASON_TABLE.exec(code) : null;
+  if (table) {
+    const kept = table[1]
+      .split(',')
+      // An entry may follow a comment line (`// RFC 3261`): its code starts a line and ends with a colon.
+      .filter((entry) => KEPT_REASON_PHRASES.includes(Number(/(?:^|\n)\s*(\d{3})\s*:/.exec(entry)?.[1])));
+    const start = table.index + table[0].indexOf('{') + 1;
+    s.overwrite(start, start + table[1].length, kept.join(','));
+  }
   return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
 }
 
@@ -51,7 +110,7 @@ export const jssipLiteRollup = {
   name: 'jssip-lite',
   resolveId: (source, importer) => resolveJssipLite(source, importer),
   load: (id) => (id === JSSIP_PACKAGE_ID ? jssipPackageSource : null),
-  transform: (code, id) => (JSSIP_LIB.test(id) ? stripFixedDebug(code) : null),
+  transform: (code, id) => (JSSIP_LIB.test(id) ? stripFixedDebug(code, id) : null),
 };
 
 /** esbuild plugin. */
@@ -66,7 +125,7 @@ export const jssipLiteEsbuild = {
     build.onLoad({ filter: /.*/, namespace: 'jssip-lite' }, () => ({ contents: jssipPackageSource, loader: 'js' }));
     build.onLoad({ filter: JSSIP_LIB }, (args) => {
       const code = readFileSync(args.path, 'utf8');
-      return { contents: stripFixedDebug(code)?.code ?? code, loader: 'js' };
+      return { contents: stripFixedDebug(code, args.path)?.code ?? code, loader: 'js' };
     });
   },
 };

@@ -10,6 +10,9 @@ export function minifyCssText(text) {
     .replace(/\s+/g, ' ')
     .replace(/\s*([{};])\s*/g, '$1')
     .replace(/,\s+/g, ',')
+    // `prop: value` -> `prop:value`: a property name right after `{` or `;` (a selector there,
+    // `{a:hover`, has no space after its colon).
+    .replace(/([{;][-\w]+):\s+/g, '$1:')
     .replace(/;}/g, '}');
 }
 

@@ -42,7 +42,7 @@ export function bindHostEvents(host: HTMLElement, phone: Phone, hooks: HostEvent
     return fire(event) ? String(event.detail.callee) : false;
   };
   const hangupRequest = (): boolean => {
-    const call = phone.snapshot.context.call;
+    const call = phone.view.call;
     return fire(new CcHangupRequestEvent({ callId: call ? (call.sipCallId ?? call.callId) : '', callContext: call }));
   };
   if (!phone.onBeforeDial) phone.onBeforeDial = dialRequest;

@@ -5,6 +5,7 @@ import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 import { MediaProbe, openPeer, packetsGrow, rtpCounters, sipEnv, sleep, testUser, waitFor } from '../support/e2e.js';
 import type { OpenPeer } from '../support/e2e.js';
 import { EVENT_TYPES } from '../elements/helpers.js';
+import { holdSession } from '../../src/sip/reinvite-hold.js';
 
 const CUSTOMER = '13800000001';
 const CUSTOMER_2 = '13800000002';
@@ -302,7 +303,8 @@ describe('<cc-workbench> end to end through Kamailio', () => {
     const atTransferor = await incoming;
     transferor.peer.answer(atTransferor);
     await customerCall.confirmed;
-    atTransferor.session.hold();
+    // The transferor is a plain phone; it holds with the same re-INVITE path as the workbench.
+    void holdSession(atTransferor.session, true);
     await waitFor(() => customerCall.events.includes('hold:remote'), 'customer held');
     // 1001 consults the workbench (1002): an internal call, status 11.
     const consult = transferor.peer.call(testUser('1002').uri);

@@ -126,7 +126,8 @@ describe('SIP adapter against Kamailio (headless createPhone)', () => {
     expect(error?.errorCode).to.equal(ERROR.holdFailed);
     expect(error?.errorMsg).to.contain('488');
     expect(phone.getStatusCode().code).to.equal(STATUS.inboundTalk);
-    expect(phone.snapshot.matches({ registered: { inCall: 'talking' } })).to.equal(true);
+    expect(phone.view.hold).to.equal('none');
+    expect(phone.view.connected).to.equal(true);
     // Status 12 never showed: the PBX refused, so the hold never happened.
     expect(statuses).to.deep.equal([]);
     offStatus();

@@ -1,0 +1,57 @@
+// What scripts/jssip-lite.mjs leaves out of JsSIP's modules (DROPPED_MEMBERS): only members
+// nobody uses, and nothing else.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { DROPPED_MEMBERS, stripFixedDebug } from '../../scripts/jssip-lite.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const lib = join(root, 'node_modules/jssip/lib/');
+const files = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.(js|ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
+/** Class members (4 spaces) and object members (8 spaces) that are methods. */
+const members = (code) => [...code.matchAll(/^ {4}(?: {4})?([A-Za-z_]\w*)\([^)]*\) \{$/gm)].map((m) => m[1]);
+
+for (const [file, dropped] of Object.entries(DROPPED_MEMBERS)) {
+  test(`${file}: removes exactly ${dropped.join(', ')}, and the rest still compiles`, () => {
+    const path = join(lib, file);
+    const original = readFileSync(path, 'utf8');
+    const lite = stripFixedDebug(original, path)?.code ?? original;
+    const gone = members(original).filter((m) => !members(lite).includes(m));
+    assert.deepEqual(gone.sort(), [...dropped].sort());
+    new vm.Script(`(function (exports, require, module) {${lite}\n})`); // throws on a syntax error
+  });
+}
+
+// The bundled JsSIP runs in the workbench (src/sip/) and in the browser tests' JsSIP peers
+// (test/support/); the dev call center runs the unmodified package in Node.
+test('nothing calls a dropped method: not JsSIP itself, not the workbench, not the tests\' JsSIP peers', () => {
+  const sources = [...files(lib), ...files(join(root, 'src/sip')), ...files(join(root, 'test/support'))];
+  // In the browser tests (the Node tests of test/callcenter run the unmodified package), JsSIP
+  // sessions are reached as `<something>.session`.
+  const onSessions = new RegExp(`session\\.(${DROPPED_MEMBERS['RTCSession.js'].join('|')})\\(`);
+  const browserTests = ['test/e2e', 'test/e2e-callcenter', 'test/elements', 'test/machines', 'test/sip', 'test/support'].flatMap((d) => files(join(root, d)));
+  const testCallers = browserTests.filter((f) => !f.endsWith('.mjs') && onSessions.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(testCallers.map((f) => f.slice(root.length)), []);
+  // Session methods on anything; UA methods on a UA (ReferNotifier has a notify() of its own).
+  const session = new RegExp(`\\.(${DROPPED_MEMBERS['RTCSession.js'].join('|')})\\(`);
+  const ua = new RegExp(`\\b(?:ua|_ua|agent)\\.(${DROPPED_MEMBERS['UA.js'].join('|')})\\(`);
+  const callers = sources.filter((f) => {
+    const code = readFileSync(f, 'utf8');
+    return session.test(code) || ua.test(code);
+  });
+  assert.deepEqual(callers.map((f) => f.slice(root.length)), []);
+});
+
+test('the workbench passes the UA only options whose checks are kept (JsSIP ignores the others)', () => {
+  const actor = readFileSync(join(root, 'src/sip/jssip-actor.ts'), 'utf8');
+  const block = /new jssip\.UA\(\{([\s\S]*?)\n {6}\}\);/.exec(actor)?.[1] ?? '';
+  const options = [...block.matchAll(/^\s+(?:\.\.\.\([^?]+\?\s*\{\s*)?([a-z_]+):/gm)].map((m) => m[1]);
+  assert.ok(options.includes('uri') && options.includes('no_answer_timeout') && options.includes('display_name'), `read: ${options}`);
+  assert.deepEqual(options.filter((o) => DROPPED_MEMBERS['Config.js'].includes(o)), []);
+  const kept = members(stripFixedDebug(readFileSync(join(lib, 'Config.js'), 'utf8'), join(lib, 'Config.js')).code);
+  assert.deepEqual(options.filter((o) => !kept.includes(o)), []);
+});
