@@ -160,7 +160,10 @@ try {
   const heapAfterLoad = await heap();
   const calls = [];
   let heapAfterFirstCall = 0;
-  for (let i = 0; i < 20; i++) {
+  // 40 calls: the figures are those of the first 20; calls 21..40 show whether the heap keeps
+  // growing (a leak) or stopped (V8 has compiled what the calls run).
+  let heapAfter20 = 0;
+  for (let i = 0; i < 40; i++) {
     await page.evaluate(() => {
       const el = document.querySelector('#agent');
       window.__incoming = new Promise((resolve, reject) => {
@@ -205,11 +208,13 @@ try {
     );
     await customerPage.waitForFunction(() => !window.__customer.snapshot.context.call, { timeout: 15_000 });
     if (i === 0) heapAfterFirstCall = await heap();
+    if (i === 19) heapAfter20 = await heap();
     if (i === 0 && process.env.BENCH_HEAP_DIFF) globalThis.__countsA = await snapshotCounts();
-    process.stdout.write(`call ${i + 1}/20 `);
+    process.stdout.write(`call ${i + 1}/40 `);
   }
   console.log();
-  const heapAfterCalls = await heap();
+  const heapAfter40 = await heap();
+  const heapAfterCalls = heapAfter20;
   // JsSIP keeps finished SIP transactions for up to 32 s (RFC 3261 timers D and K); what is
   // still there after they expired would be a leak.
   await new Promise((r) => setTimeout(r, 35_000));
@@ -218,11 +223,12 @@ try {
     const b = await snapshotCounts();
     const rows = [...b].map(([k, v]) => [k, v.n - (globalThis.__countsA.get(k)?.n ?? 0), v.size - (globalThis.__countsA.get(k)?.size ?? 0)]);
     rows.sort((x, y) => y[2] - x[2]);
-    console.log('heap diff (after call 1 -> 35 s after call 20): name, count delta, bytes delta');
+    console.log('heap diff (after call 1 -> 35 s after call 40): name, count delta, bytes delta');
     for (const r of rows.slice(0, 30)) console.log(' ', r.join('  '));
   }
-  results.inviteToIncomingMs = { median: round(median(calls.map((c) => c.inviteToIncomingMs).filter((x) => x !== null)), 2), runs: calls.map((c) => round(c.inviteToIncomingMs, 2)) };
-  results.answerToMediaMs = { median: round(median(calls.map((c) => c.answerToMediaMs))), runs: calls.map((c) => round(c.answerToMediaMs)) };
+  const first20 = calls.slice(0, 20);
+  results.inviteToIncomingMs = { median: round(median(first20.map((c) => c.inviteToIncomingMs).filter((x) => x !== null)), 2), runs: first20.map((c) => round(c.inviteToIncomingMs, 2)) };
+  results.answerToMediaMs = { median: round(median(first20.map((c) => c.answerToMediaMs))), runs: first20.map((c) => round(c.answerToMediaMs)) };
   results.heap = {
     afterLoadMiB: round(heapAfterLoad / 1048576, 2),
     after20CallsMiB: round(heapAfterCalls / 1048576, 2),
@@ -231,6 +237,7 @@ try {
     // growth over the next 19 calls is what a leak would show.
     afterFirstCallMiB: round(heapAfterFirstCall / 1048576, 2),
     growthCalls2to20KiB: round((heapAfterCalls - heapAfterFirstCall) / 1024, 1),
+    growthCalls21to40KiB: round((heapAfter40 - heapAfter20) / 1024, 1),
     settledAfter35sMiB: round(heapSettled / 1048576, 2),
     settledGrowthKiB: round((heapSettled - heapAfterLoad) / 1024, 1),
   };
@@ -339,6 +346,7 @@ line('answer -> first RTP packet (ms)', results.answerToMediaMs.median, 'target 
 line('heap after load / after 20 calls', `${results.heap.afterLoadMiB} / ${results.heap.after20CallsMiB} MiB`, '');
 line('heap growth after 20 calls (KiB)', results.heap.growthKiB, 'target <= 1024');
 line('heap growth, calls 2..20 (KiB)', results.heap.growthCalls2to20KiB, '');
+line('heap growth, calls 21..40 (KiB)', results.heap.growthCalls21to40KiB, 'a leak keeps growing');
 line('heap growth, 35 s later (KiB)', results.heap.settledGrowthKiB, 'after SIP transaction timers');
 line('peer connections left open', results.openPeerConnections, 'expected 0');
 console.log('dev call center (agent 1002 in CTI mode, customers calling sales):');
