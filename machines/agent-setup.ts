@@ -21,7 +21,7 @@ import type {
   SipCommand,
   StatusCode,
 } from './agent-types.js';
-import { callMachine } from './call-machine.js';
+import { NEVER, callMachine } from './call-machine.js';
 import { eventCallId, hangupTypeOf, newCall, sipCause, sipCodeOf, talkCode } from './call-info.js';
 
 export interface AgentInput {
@@ -117,7 +117,7 @@ export const agentSetup = setup({
     leg: callMachine,
   },
   delays: {
-    afterCallDelay: ({ context }) => (context.policy.afterCall === 'manual' ? 0 : context.policy.afterCall * 1000),
+    afterCallDelay: ({ context }) => (context.policy.afterCall === 'manual' ? NEVER : context.policy.afterCall * 1000),
   },
   guards: {
     hasNoCall: ({ context }) => context.call === null,

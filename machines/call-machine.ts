@@ -48,6 +48,9 @@ export interface LegContext {
 
 type LegEvent = LegCommand | SipFact;
 
+/** The longest delay setTimeout takes (2^31 - 1 ms); longer ones fire at once. */
+export const NEVER = 2 ** 31 - 1;
+
 function idOf(event: LegEvent): string | undefined {
   const id = (event as { id?: unknown }).id;
   return typeof id === 'string' && id !== '' ? id : undefined;
@@ -90,10 +93,12 @@ export const callSetup = setup({
     input: {} as LegInput,
     output: {} as LegOutput,
   },
+  // A timer that does not apply waits NEVER (about 24.8 days, the longest setTimeout) instead of
+  // firing at once for nothing; leaving the state clears it.
   delays: {
-    ringTimeout: ({ context }) => context.policy.ringTimeout * 1000,
+    ringTimeout: ({ context }) => (context.policy.ringTimeout > 0 ? context.policy.ringTimeout * 1000 : NEVER),
     /** The shorter of the agent's auto-answer policy and what the PBX asked for (Call-Info answer-after). */
-    autoAnswerDelay: ({ context }) => Math.min(context.policy.autoAnswer ?? Infinity, context.info.answerAfter ?? Infinity) * 1000,
+    autoAnswerDelay: ({ context }) => Math.min(context.policy.autoAnswer ?? Infinity, context.info.answerAfter ?? Infinity, NEVER / 1000) * 1000,
   },
   guards: {
     isMine: ({ context, event }) => (event as { callId?: string }).callId === context.info.callId,
