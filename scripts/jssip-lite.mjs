@@ -52,13 +52,15 @@ const REASON_TABLE = /REASON_PHRASE:\s*\{([^}]*)\}/;
  * Members of JsSIP modules that nothing in the workbench uses, left out of the bundle:
  * RTCSession's own hold / unhold (which end the call when the re-INVITE is refused;
  * src/sip/reinvite-hold.ts is used instead), renegotiate and sendInfo; the UA's MESSAGE, OPTIONS
- * and SUBSCRIBE senders (their classes are stand-ins already) and its get(parameter); and the checks of UA options the
+ * and SUBSCRIBE senders (their classes are stand-ins already) and its get(parameter); three
+ * helpers of Utils nothing calls (hasMethods, hostType, getRandomTestNetIP); and the checks of UA options the
  * workbench never passes (an option without a check is ignored by JsSIP, so
  * test/sip/jssip-lite.test.mjs holds src/sip/jssip-actor.ts to the options kept).
  */
 export const DROPPED_MEMBERS = {
   'RTCSession.js': ['hold', 'unhold', 'renegotiate', 'sendInfo'],
   'UA.js': ['sendMessage', 'subscribe', 'notify', 'sendOptions', 'get'],
+  'Utils.js': ['hasMethods', 'hostType', 'getRandomTestNetIP'],
   'Config.js': [
     'authorization_jwt',
     'contact_uri',
@@ -75,8 +77,12 @@ export const DROPPED_MEMBERS = {
   ],
 };
 
-/** A method (class member at 4 spaces, or object member at 8) named `name`, through its closing brace. */
-const memberPattern = (name) => new RegExp(`\\n( {4}| {8})${name}\\([^)]*\\) \\{\\n[\\s\\S]*?\\n\\1\\},?(?=\\n)`);
+/**
+ * A method named `name` through its closing brace: a class member (4 spaces), an object member
+ * (8 spaces, `},`) or a module export (`exports.name = ... {` ... `};`).
+ */
+const memberPattern = (name) =>
+  new RegExp(`\\n(?:( {4}| {8})${name}\\([^)]*\\) \\{\\n[\\s\\S]*?\\n\\1\\},?|exports\\.${name} = [^\\n]*\\{\\n[\\s\\S]*?\\n\\};)(?=\\n)`);
 
 /**
  * `code` of a JsSIP module without its fixed-text debug lines (and, in Constants.js, the reason
