@@ -22,7 +22,7 @@ import type {
   StatusCode,
 } from './agent-types.js';
 import { NEVER, callMachine } from './call-machine.js';
-import { eventCallId, hangupTypeOf, newCall, sipCause, sipCodeOf, talkCode } from './call-info.js';
+import { eventCallId, hangupTypeOf, newCall, requestIdOf, sipCause, sipCodeOf, talkCode } from './call-info.js';
 
 export interface AgentInput {
   /** Timers; a field left out means "no timer" (manual after-call work, no ring timeout, manual answer). */
@@ -40,7 +40,6 @@ export const NO_TIMERS: AgentPolicy = { afterCall: 'manual', ringTimeout: 0, aut
 export const AGENT_CHANGES: readonly CommandType[] = ['agent.login', 'agent.ready', 'agent.break', 'agent.logout'];
 
 type Ctx = AgentContext;
-type Ev = AgentEvent;
 type Role = 'call' | 'consult';
 
 /** A leg's current info, or null without the leg. */
@@ -49,7 +48,7 @@ export function legInfo(leg: LegRef | null): CallInfo | null {
 }
 
 /** True when the leg is in a state with this tag. */
-function legIs(leg: LegRef | null, tag: 'ringing' | 'dialing' | 'connected' | 'holding' | 'held'): boolean {
+function legIs(leg: LegRef | null, tag: 'ringing' | 'dialing' | 'connected' | 'holding' | 'held' | 'resuming'): boolean {
   return leg !== null && leg.getSnapshot().status === 'active' && leg.getSnapshot().hasTag(tag);
 }
 
@@ -70,11 +69,6 @@ function callCode(context: Ctx): StatusCode | null {
   if (legIs(call, 'held')) return STATUS.hold;
   if (legIs(call, 'connected')) return talkCode(legInfo(call));
   return null;
-}
-
-function requestId(event: Ev): string | undefined {
-  const id = (event as { id?: unknown }).id;
-  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 /** Pending requests for these commands. */
@@ -126,9 +120,7 @@ export const agentSetup = setup({
     isConsultDialing: ({ context }) => legIs(context.consult, 'dialing'),
     isConsultConnected: ({ context }) => legIs(context.consult, 'connected'),
     /** The customer leg is connected and steady (talking or held, no hold or resume in flight). */
-    canConsult: ({ context }) =>
-      legIs(context.call, 'connected') && !legIs(context.call, 'holding') && legInfo(context.call) !== null && !context.call?.getSnapshot().hasTag('resuming'),
-    isCustomerTalking: ({ context }) => legIs(context.call, 'connected') && !legIs(context.call, 'held') && !legIs(context.call, 'holding'),
+    canConsult: ({ context }) => legIs(context.call, 'connected') && !legIs(context.call, 'holding') && !legIs(context.call, 'resuming'),
     isNotTransferPending: ({ context }) => context.call === null || context.call.getSnapshot().context.transferTarget === null,
     /** The leg accepts the event as it stands (forwarded commands are refused with 9001 otherwise). */
     legCan: ({ context, event }, params: { role: Role }) => {
@@ -166,13 +158,13 @@ export const agentSetup = setup({
 
     /** The command is complete as of this transition. */
     done: enqueueActions(({ event, enqueue }) => {
-      const id = requestId(event);
+      const id = requestIdOf(event);
       if (id) enqueue.emit({ type: 'request.done', id });
     }),
     /** An agent command waits for a later fact (the registrar, the CTI backend). */
     track: assign(({ context, event }) => {
-      const id = requestId(event);
-      return id ? { requests: [...context.requests, { id, command: event.type as CommandType, callId: null }] } : {};
+      const id = requestIdOf(event);
+      return id ? { requests: [...context.requests, { id, command: event.type as CommandType }] } : {};
     }),
     complete: enqueueActions(({ context, enqueue }, params: { commands: readonly CommandType[] }) => {
       const done = matching(context, params.commands);
@@ -226,7 +218,7 @@ export const agentSetup = setup({
         errorMsg: `The current state (status ${context.code}) cannot perform "${event.type}"`,
         command: event.type,
       };
-      raise(enqueue, context, error, [], requestId(event));
+      raise(enqueue, context, error, [], requestIdOf(event));
     }),
     raiseCtiError: enqueueActions(({ context, event, enqueue }) => {
       const failure = (event as { error?: unknown }).error;
@@ -305,7 +297,7 @@ export const agentSetup = setup({
       const consult = event.type === 'call.consult';
       const target = consult ? event.target : event.callee;
       const info = newCall(context.now(), { callId: event.callId, direction: 'outbound', caller: '', callee: target, progress: null });
-      const id = requestId(event);
+      const id = requestIdOf(event);
       const leg = spawn('leg', {
         id: event.callId,
         input: {
@@ -313,7 +305,7 @@ export const agentSetup = setup({
           policy: context.policy,
           now: context.now,
           dial: { target, ...(!consult && event.callerId ? { callerId: event.callerId } : {}) },
-          ...(id ? { request: { id, command: event.type, callId: event.callId } } : {}),
+          ...(id ? { request: { id, command: event.type } } : {}),
         },
       });
       return consult ? { consult: leg } : { call: leg, dialOrigin: params?.origin ?? 'ready' };
@@ -338,7 +330,7 @@ export const agentSetup = setup({
     }),
     /** Holds the customer before the consultation rings (only when talking: a held customer stays held). */
     holdForConsult: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'call.consult' || !context.call) return;
+      if (event.type !== 'call.consult' || !context.call || legIs(context.call, 'held')) return;
       enqueue.sendTo(context.call, { type: 'call.hold', id: consultHoldId(event.callId) } satisfies LegCommand);
     }),
     /** Ends the consultation and resumes the customer; `id` goes with the resume (cancelConsult answers then). */
@@ -346,7 +338,7 @@ export const agentSetup = setup({
       if (context.consult) enqueue.sendTo(context.consult, { type: 'call.hangup' } satisfies LegCommand);
       const call = context.call;
       if (!call) return;
-      const id = params.answerWithResume ? requestId(event) : undefined;
+      const id = params.answerWithResume ? requestIdOf(event) : undefined;
       const resume: LegCommand = { type: 'call.retrieve', ...(id ? { id } : {}) };
       if (call.getSnapshot().can(resume)) enqueue.sendTo(call, resume);
       else if (id) enqueue.emit({ type: 'request.done', id });
@@ -362,7 +354,7 @@ export const agentSetup = setup({
         type: 'leg.referReplaces',
         replacesCallId: legInfo(context.consult)?.callId ?? '',
         target: legInfo(context.consult)?.callee ?? '',
-        ...(requestId(event) ? { id: requestId(event) } : {}),
+        ...(requestIdOf(event) ? { id: requestIdOf(event) } : {}),
       }),
     ),
     /** A leg reported a call event: the host hears of it with the leg's info. */

@@ -259,8 +259,6 @@ export type ConfigEvent = { type: 'config.policy'; policy: AgentPolicy };
 export interface PendingRequest {
   readonly id: string;
   readonly command: CommandType;
-  /** The call leg it waits on, or null for agent commands. */
-  readonly callId: string | null;
 }
 
 /** What the agent statechart forwards to one call leg (machines/call-machine.ts). */

@@ -35,6 +35,12 @@ export function hangupTypeOf(call: CallInfo): HangupType {
 
 type Fields = { readonly type: string } & Partial<Record<'callId' | 'cause' | 'sipCode', unknown>>;
 
+/** The request id a command carries, when it carries one. */
+export function requestIdOf(event: { readonly type: string }): string | undefined {
+  const id = (event as { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 export function eventCallId(event: Fields): string | undefined {
   return typeof event.callId === 'string' ? event.callId : undefined;
 }

@@ -20,7 +20,7 @@ import type {
   SipCommand,
   SipFact,
 } from './agent-types.js';
-import { sipCause, sipCodeOf } from './call-info.js';
+import { requestIdOf, sipCause, sipCodeOf } from './call-info.js';
 
 export interface LegInput {
   readonly info: CallInfo;
@@ -50,11 +50,6 @@ type LegEvent = LegCommand | SipFact;
 
 /** The longest delay setTimeout takes (2^31 - 1 ms); longer ones fire at once. */
 export const NEVER = 2 ** 31 - 1;
-
-function idOf(event: LegEvent): string | undefined {
-  const id = (event as { id?: unknown }).id;
-  return typeof id === 'string' && id !== '' ? id : undefined;
-}
 
 /** What a request learns when its leg ends before the request completed. */
 function endedError(request: PendingRequest): CcErrorInfo {
@@ -116,12 +111,12 @@ export const callSetup = setup({
     })),
     /** The command is complete as of this transition. */
     done: enqueueActions(({ event, enqueue }) => {
-      const id = idOf(event);
+      const id = requestIdOf(event);
       if (id) enqueue.sendParent({ type: 'leg.request.done', id } satisfies LegReport);
     }),
     track: assign(({ context, event }) => {
-      const id = idOf(event);
-      return id ? { requests: [...context.requests, { id, command: commandOf(event), callId: context.info.callId }] } : {};
+      const id = requestIdOf(event);
+      return id ? { requests: [...context.requests, { id, command: commandOf(event) }] } : {};
     }),
     /** Completes the pending requests for these commands; `withCall` resolves them with this leg. */
     complete: enqueueActions(({ context, enqueue }, params: { commands: readonly CommandType[]; withCall?: boolean }) => {

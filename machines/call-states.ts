@@ -71,14 +71,11 @@ export const onCall = agentSetup.createStateConfig({
       { guard: and(['isConsultConnected', { type: 'legCan', params: CONSULT }]), actions: { type: 'forward', params: CONSULT } },
       toCustomer,
     ],
-    'call.consult': [
-      {
-        guard: and(['hasNoConsult', 'canConsult', 'isNotTransferPending', 'isCustomerTalking']),
-        actions: ['holdForConsult', 'spawnDial', 'setStatus'],
-      },
-      // A customer already on hold stays on hold.
-      { guard: and(['hasNoConsult', 'canConsult', 'isNotTransferPending', not('isCustomerTalking')]), actions: ['spawnDial', 'setStatus'] },
-    ],
+    // Holds the customer first when talking; a customer already on hold stays on hold.
+    'call.consult': {
+      guard: and(['hasNoConsult', 'canConsult', 'isNotTransferPending']),
+      actions: ['holdForConsult', 'spawnDial', 'setStatus'],
+    },
     'call.cancelConsult': {
       guard: and(['hasConsult', 'isNotTransferPending']),
       actions: { type: 'endConsult', params: { answerWithResume: true } },
