@@ -19,6 +19,7 @@ export const ICON = {
     'M12 19a2 2 0 1 0 2 2 2 2 0 0 0-2-2zM6 1a2 2 0 1 0 2 2 2 2 0 0 0-2-2zm0 6a2 2 0 1 0 2 2 2 2 0 0 0-2-2zm0 6a2 2 0 1 0 2 2 2 2 0 0 0-2-2zm12-8a2 2 0 1 0-2-2 2 2 0 0 0 2 2zm-6 8a2 2 0 1 0 2 2 2 2 0 0 0-2-2zm6 0a2 2 0 1 0 2 2 2 2 0 0 0-2-2zm0-6a2 2 0 1 0 2 2 2 2 0 0 0-2-2zm-6 0a2 2 0 1 0 2 2 2 2 0 0 0-2-2zm0-6a2 2 0 1 0 2 2 2 2 0 0 0-2-2z',
   close: 'M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z',
   alert: 'M1 21h22L12 2zm12-3h-2v-2h2zm0-4h-2v-4h2z',
+  check: 'M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z',
 } as const;
 
 /** A decorative icon: hidden from assistive technology, so a button's name is its text. */

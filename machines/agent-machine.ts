@@ -28,6 +28,8 @@ export const agentMachine = agentSetup.createMachine({
     afterCallEndsAt: null,
     dialOrigin: 'ready',
     lastError: null,
+    statusSince: (input.now ?? Date.now)(),
+    missedCalls: [],
     requests: [],
     now: input.now ?? Date.now,
   }),
@@ -97,6 +99,8 @@ export const agentMachine = agentSetup.createMachine({
             },
           },
         ],
+        // Registered again after the connection came back: the host hears cc-registered again.
+        'sip.registered': { actions: 'emitRegistered' },
         'sip.disconnected': {
           actions: {
             type: 'raiseSipError',

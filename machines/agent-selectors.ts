@@ -83,6 +83,10 @@ export interface AgentView {
   /** Blind- or attended-transfer target while the REFER is pending. */
   readonly transferTarget: string | null;
   readonly afterCallEndsAt: number | null;
+  /** Epoch ms of the last status change (time in status). */
+  readonly statusSince: number;
+  /** Unanswered calls, newest first. */
+  readonly missedCalls: readonly CallInfo[];
   readonly afterCallSeconds: number | 'manual';
   /** A call leg exists (ringing, dialing, connected, monitoring). */
   readonly onCall: boolean;
@@ -109,6 +113,8 @@ export const IDLE_VIEW: AgentView = {
   hold: 'none',
   transferTarget: null,
   afterCallEndsAt: null,
+  statusSince: 0,
+  missedCalls: [],
   afterCallSeconds: 'manual',
   onCall: false,
   connected: false,
@@ -178,6 +184,8 @@ export function selectView(snapshot: AgentSnapshot): AgentView {
     hold,
     transferTarget: leg?.context.transferTarget ?? null,
     afterCallEndsAt: c.afterCallEndsAt,
+    statusSince: c.statusSince,
+    missedCalls: c.missedCalls,
     afterCallSeconds: c.policy.afterCall,
     onCall,
     connected: leg?.hasTag('connected') === true,

@@ -34,6 +34,9 @@ export interface AgentInput {
 }
 
 /** The policy of a machine given none: no timer runs. Product defaults live in src/config.ts. */
+/** Missed calls the agent can see (AgentContext.missedCalls). */
+export const MISSED_KEPT = 5;
+
 export const NO_TIMERS: AgentPolicy = { afterCall: 'manual', ringTimeout: 0, autoAnswer: null };
 
 /** Service-state commands a CTI change answers. */
@@ -145,7 +148,7 @@ export const agentSetup = setup({
     setStatus: enqueueActions(({ context, enqueue }, params?: { code: StatusCode; force?: boolean }) => {
       const code = params ? params.code : callCode(context);
       if (code === null || (code === context.code && !params?.force)) return;
-      enqueue.assign({ code, lastCode: context.code });
+      enqueue.assign({ code, lastCode: context.code, statusSince: context.now() });
       enqueue.emit({
         type: 'status',
         code,
@@ -287,6 +290,9 @@ export const agentSetup = setup({
         internal: event.internal,
         answerAfter: event.answerAfter ?? null,
         jobId: event.jobId ?? '',
+        queue: event.queue ?? '',
+        queueName: event.queueName ?? '',
+        referredBy: event.referredBy ?? '',
       });
       return { call: spawn('leg', { id: info.callId, input: { info, policy: context.policy, now: context.now } }), dialOrigin: 'ready' as const };
     }),
@@ -373,10 +379,11 @@ export const agentSetup = setup({
      */
     releaseLeg: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'leg.ended') return;
-      const { info, cause } = event.output;
+      const { info, cause, missed } = event.output;
       const customer = legInfo(context.call)?.callId === info.callId;
       if (customer) enqueue.emit({ type: 'call.hangup', hangupType: hangupTypeOf(info), call: info });
-      enqueue.emit({ type: 'call.released', call: info, cause });
+      enqueue.emit({ type: 'call.released', call: info, cause, missed });
+      if (missed) enqueue.assign({ missedCalls: [info, ...context.missedCalls].slice(0, MISSED_KEPT) });
       if (customer) enqueue.assign({ call: null });
       else if (legInfo(context.consult)?.callId === info.callId) enqueue.assign({ consult: null });
       enqueue(stopChild(info.callId));

@@ -63,6 +63,12 @@ export interface CallInfo {
   readonly answerAfter?: number | null;
   /** The call center's id for the call (reference `jobId`) from the INVITE's job-id header; '' when it sent none. */
   readonly jobId?: string;
+  /** The queue the call came from (`X-CC-Queue` of the INVITE); '' when none. */
+  readonly queue?: string;
+  /** The queue's name for people (`X-CC-Queue-Name`); '' when none. */
+  readonly queueName?: string;
+  /** Who transferred the call to this agent (user part of `Referred-By`); '' when it was not transferred. */
+  readonly referredBy?: string;
 }
 
 /** Error codes of the reference SDK, plus ours in the same numeric style. */
@@ -158,6 +164,10 @@ export interface AgentContext {
   /** Status to return to when an outgoing call fails. */
   readonly dialOrigin: 'ready' | 'afterCall';
   readonly lastError: CcErrorInfo | null;
+  /** Epoch ms (host clock) of the last status change, for time in status. */
+  readonly statusSince: number;
+  /** Calls that rang this agent unanswered (ring timeout, or the queue gave up), newest first; at most MISSED_KEPT. */
+  readonly missedCalls: readonly CallInfo[];
   /** Commands with an id still waiting for the fact that completes or fails them. */
   readonly requests: readonly PendingRequest[];
   /** Monotonic clock supplied by the host for timestamps (tests use a simulated clock). */
@@ -181,6 +191,9 @@ export type SipFact =
       answerAfter?: number;
       /** The call center's id for the call, from the INVITE's job-id header. */
       jobId?: string;
+      queue?: string;
+      queueName?: string;
+      referredBy?: string;
     }
   | { type: 'sip.call.created'; callId: string; sipCallId: string }
   | { type: 'sip.call.progress'; callId: string; sipCode: number }
@@ -322,7 +335,8 @@ export type AgentEmitted =
   | { type: 'call.incoming'; call: CallInfo }
   | { type: 'call.dialing'; call: CallInfo }
   | { type: 'call.established'; call: CallInfo }
-  | { type: 'call.released'; call: CallInfo; cause: string }
+  /** `missed`: it rang unanswered until the ring timeout or the PBX gave up on it (RONA). */
+  | { type: 'call.released'; call: CallInfo; cause: string; missed: boolean }
   | { type: 'call.hangup'; hangupType: HangupType; call: CallInfo }
   | { type: 'error'; error: CcErrorInfo }
   /** The command with this id completed; `call` is the leg a dial, answer or consult connected. */

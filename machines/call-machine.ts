@@ -102,6 +102,9 @@ export const callSetup = setup({
     isOutgoing: ({ context }) => context.dial !== null,
     isMuteUnchanged: ({ context, event }) => context.info.muted === (event.type === 'call.mute'),
     isNotTransferPending: ({ context }) => context.transferTarget === null,
+    /** The PBX stopped offering the call because nobody answered (its CANCEL says `Reason: SIP ;cause=480`, or 408). */
+    isNoAnswer: ({ context, event }) =>
+      event.type === 'sip.call.failed' && event.callId === context.info.callId && (event.sipCode === 480 || event.sipCode === 408),
   },
   actions: {
     /** Reports to the agent; by default that the leg changed (state or info), so the status and the views follow. */
@@ -263,7 +266,8 @@ export const callMachine = callSetup.createMachine({
           actions: [{ type: 'sipReject', params: { code: 603, reason: 'Decline' } }, 'done', 'setCause'],
         },
         'sip.call.ended': remoteEnd,
-        'sip.call.failed': remoteEnd,
+        // The queue's ring time ran out before ours: the same missed call as our own ring timeout.
+        'sip.call.failed': [{ guard: 'isNoAnswer', target: 'ended', actions: { type: 'setCause', params: { cause: 'no answer', missed: true } } }, remoteEnd],
       },
     },
     answering: {

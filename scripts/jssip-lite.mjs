@@ -33,10 +33,32 @@ export function resolveJssipLite(source, importer) {
   return replaced[source] ?? null;
 }
 
-// JsSIP's debug lines with a fixed text ('emit "progress"', 'terminate()', ...: about 150) go; the
-// ones that carry values (every SIP message sent and received, dialog ids, ...) and every warning
-// and error stay. Each becomes `void 0;`, which is safe where it was the body of an `if`.
-const FIXED_DEBUG = /\blogger\.debug\((?:'[^'\\\n]*'|"[^"\\\n]*"|`[^`\\$]*`)\);/g;
+// JsSIP's debug lines go ('emit "progress"', 'terminate()', dialog ids, ...: about 200), except
+// Transport.js's, which trace every SIP message sent and received; every warning and error stays.
+// Each becomes `void 0;`, which is safe where it was the body of an `if`.
+const DEBUG_CALL = 'logger.debug(';
+const KEEPS_DEBUG = /[\\/]Transport\.js$/;
+
+/** [start, end) of each `logger.debug(...);` statement in `code` (strings and template literals skipped). */
+export function debugCalls(code) {
+  const found = [];
+  for (let start = code.indexOf(DEBUG_CALL); start !== -1; start = code.indexOf(DEBUG_CALL, start + 1)) {
+    if (/[\w.$]/.test(code[start - 1] ?? '')) continue;
+    let i = start + DEBUG_CALL.length;
+    let depth = 1;
+    while (depth > 0 && i < code.length) {
+      const ch = code[i];
+      if (ch === "'" || ch === '"' || ch === '`') {
+        // A template literal's ${...} may hold parentheses but, in JsSIP, never another literal.
+        for (i++; i < code.length && code[i] !== ch; i++) if (code[i] === '\\') i++;
+      } else if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+      i++;
+    }
+    if (depth === 0 && code[i] === ';') found.push([start, i + 1]);
+  }
+  return found;
+}
 const JSSIP_LIB = /[\\/]node_modules[\\/]jssip[\\/]lib[\\/].*\.js$/;
 
 /**
@@ -85,12 +107,12 @@ const memberPattern = (name) =>
   new RegExp(`\\n(?:( {4}| {8})${name}\\([^)]*\\) \\{\\n[\\s\\S]*?\\n\\1\\},?|exports\\.${name} = [^\\n]*\\{\\n[\\s\\S]*?\\n\\};)(?=\\n)`);
 
 /**
- * `code` of a JsSIP module without its fixed-text debug lines (and, in Constants.js, the reason
+ * `code` of a JsSIP module without its debug lines (but Transport.js's SIP traces) (and, in Constants.js, the reason
  * phrases nobody sends; elsewhere, the DROPPED_MEMBERS), with a source map.
  */
-export function stripFixedDebug(code, id = '') {
+export function liteJssipModule(code, id = '') {
   const s = new MagicString(code);
-  for (const m of code.matchAll(FIXED_DEBUG)) s.overwrite(m.index, m.index + m[0].length, 'void 0;');
+  if (!KEEPS_DEBUG.test(id)) for (const [start, end] of debugCalls(code)) s.overwrite(start, end, 'void 0;');
   const dropped = DROPPED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? [];
   if (/[\\/]jssip[\\/]lib[\\/][^\\/]+$/.test(id)) {
     for (const name of dropped) {
@@ -116,7 +138,7 @@ export const jssipLiteRollup = {
   name: 'jssip-lite',
   resolveId: (source, importer) => resolveJssipLite(source, importer),
   load: (id) => (id === JSSIP_PACKAGE_ID ? jssipPackageSource : null),
-  transform: (code, id) => (JSSIP_LIB.test(id) ? stripFixedDebug(code, id) : null),
+  transform: (code, id) => (JSSIP_LIB.test(id) ? liteJssipModule(code, id) : null),
 };
 
 /** esbuild plugin. */
@@ -131,7 +153,7 @@ export const jssipLiteEsbuild = {
     build.onLoad({ filter: /.*/, namespace: 'jssip-lite' }, () => ({ contents: jssipPackageSource, loader: 'js' }));
     build.onLoad({ filter: JSSIP_LIB }, (args) => {
       const code = readFileSync(args.path, 'utf8');
-      return { contents: stripFixedDebug(code, args.path)?.code ?? code, loader: 'js' };
+      return { contents: liteJssipModule(code, args.path)?.code ?? code, loader: 'js' };
     });
   },
 };

@@ -1,6 +1,7 @@
 // A small static file server for the demo and the bench (127.0.0.1 only). Static files are
 // GET/HEAD only; `handlers` (the dev call center's APIs) see every request first and return true
-// when they answered it.
+// when they answered it. Browsers ask for /favicon.ico on every page that links no icon: it is
+// answered with `favicon` (an SVG) or 204, so no page shows a 404 in its console.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -17,8 +18,13 @@ const TYPES = {
   '.wav': 'audio/wav',
 };
 
-/** Serves `root` on 127.0.0.1:`port` (0 = any free port); resolves with { url, close }. */
-export function serveStatic(rootDir, { port = 0, index = '/demo/', handlers = [] } = {}) {
+const isFile = (file) => statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+
+/**
+ * Serves `root` on 127.0.0.1:`port` (0 = any free port); resolves with { url, port, close }.
+ * `favicon`: the file (relative to `root`) answering /favicon.ico when `root` has none.
+ */
+export function serveStatic(rootDir, { port = 0, index = '/demo/', handlers = [], favicon = 'demo/favicon.svg' } = {}) {
   const root = resolve(rootDir);
   const server = createServer((req, res) => {
     for (const handle of handlers) {
@@ -42,6 +48,13 @@ export function serveStatic(rootDir, { port = 0, index = '/demo/', handlers = []
       return;
     }
     if (path.endsWith('/')) path += 'index.html';
+    if (path === '/favicon.ico' && !isFile(join(root, path))) {
+      if (!isFile(join(root, favicon))) {
+        res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
+        return;
+      }
+      path = `/${favicon}`;
+    }
     const file = normalize(join(root, path));
     if (!file.startsWith(root + sep) || file.includes(`${sep}node_modules${sep}.`)) {
       res.writeHead(403).end();

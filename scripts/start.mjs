@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds the bundle, starts the dev call center (demo/callcenter: SIP over
+// `npm start`: builds the bundle when its sources changed since the last build (see
+// scripts/build.mjs --demo), starts the dev call center (demo/callcenter: SIP over
 // WebSocket, queues, simulated customers, CTI API) and serves demo/ on 127.0.0.1.
 // No Debian packages, no network beyond loopback. Ctrl-C stops everything.
 import { spawnSync } from 'node:child_process';
@@ -41,8 +42,10 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  await web.close();
+  // The call center first: it ends the supervisor pages' event streams, which would keep the
+  // HTTP server's close() waiting.
   await center.close();
+  await web.close();
   process.exit(0);
 }
 process.on('SIGINT', stop);

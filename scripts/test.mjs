@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: type-check, check that the committed custom-elements.json is up to date, build, the
 // Node tests (node:test: the dev call center in test/callcenter, the bundle's JsSIP stand-ins in
-// test/sip),
+// test/sip; setup, build, serve and the demo pages in test/scripts),
 // then every test group in Debian's Chromium, with a real SIP server (Kamailio on 127.0.0.1, run
 // by the test runner's sip-server plugin), all inside a network namespace that has only `lo`.
 // Extra arguments go to web-test-runner (e.g. `npm test -- --group e2e`); `--group node`
@@ -61,7 +61,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-const nodeTests = ['test/callcenter', 'test/sip'].flatMap((dir) =>
+const nodeTests = ['test/callcenter', 'test/sip', 'test/scripts'].flatMap((dir) =>
   (existsSync(`${root}${dir}`) ? readdirSync(`${root}${dir}`, { withFileTypes: true }) : [])
     .filter((e) => e.isFile() && e.name.endsWith('.test.mjs'))
     .map((e) => `${dir}/${e.name}`),

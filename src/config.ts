@@ -43,6 +43,12 @@ export interface PhoneConfig {
   dtmfMode?: 'rfc4733' | 'info';
   /** Regular expression for user parts that are other agents (internal calls, status 11). Default: 3 to 5 digits. */
   internalPattern?: string | RegExp;
+  /**
+   * Regular expression a number must match before it is dialled or transferred to, after
+   * spaces, dashes, dots and parentheses are removed; SIP URIs always pass. Default: an optional
+   * "+" and 1 to 32 of 0-9 * # (the keypad's characters).
+   */
+  dialPattern?: string | RegExp;
   /** Where remote audio plays; a detached <audio> element by default. */
   audioElement?: HTMLAudioElement | null;
   /** Cap on ICE candidate gathering before an offer or answer is sent, in milliseconds. Default 1000. */
@@ -97,6 +103,7 @@ export interface ElementConfig {
   ringTimeout: string | null;
   dtmfMode: string | null;
   internalPattern: string | null;
+  dialPattern: string | null;
   jobIdHeader: string | null;
   cti: string | null;
   ctiMethod: string | null;
@@ -222,6 +229,7 @@ const FIELDS = {
   ringTimeout: { attribute: 'ring-timeout', ...seconds(false), fallback: 30, effect: 'policy' },
   dtmfMode: { attribute: 'dtmf-mode', check: oneOf('rfc4733', 'info'), fallback: 'rfc4733' },
   internalPattern: { attribute: 'internal-pattern', check: isPattern, fallback: '^\\d{3,5}$' },
+  dialPattern: { attribute: 'dial-pattern', check: isPattern, fallback: '^\\+?[0-9*#]{1,32}$' },
   jobIdHeader: { attribute: 'job-id-header', check: matching(/^[A-Za-z0-9!%*_+`'~.-]+$/, 'a SIP header name'), fallback: 'X-CC-Job-Id' },
   cti: {
     attribute: 'cti',

@@ -65,6 +65,8 @@ export class Phone {
   readonly actor: AgentActor;
   /** The configuration, without `password`, `credentials` and `ctiHeaders` (which may hold tokens). */
   readonly config: Readonly<Omit<PhoneConfig, 'password' | 'credentials' | 'ctiHeaders'>>;
+  /** What a number must match before it is dialled (`dialPattern`). */
+  private readonly dialPattern: RegExp;
   /** The host's CTI API, when configured (`cti` or `ctiRequest`); null in SIP-only mode. */
   readonly cti: CtiClient | null;
   /** Runs before each dial: return the (possibly rewritten) callee, or false to veto. */
@@ -93,6 +95,7 @@ export class Phone {
     this.audio = config.audioElement ?? Phone.detachedAudio();
     const pattern =
       config.internalPattern instanceof RegExp ? config.internalPattern : new RegExp(config.internalPattern ?? DEFAULTS.internalPattern);
+    this.dialPattern = config.dialPattern instanceof RegExp ? config.dialPattern : new RegExp(config.dialPattern ?? DEFAULTS.dialPattern);
     const policy = policyOf(config);
     const settings: SipSettings = {
       server: config.server,
@@ -216,10 +219,7 @@ export class Phone {
    * the outbound number to present (one of `cti.listOutboundNumbers()`), when the PBX allows it.
    */
   async call(callee: string, options: { callerId?: string } = {}): Promise<CallInfo> {
-    let target = typeof callee === 'string' ? callee.trim() : '';
-    if (!target || !CALLEE.test(target)) {
-      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `callee "${String(callee)}" is not a dialable number or SIP URI`, command: 'call' });
-    }
+    let target = this.checkTarget(callee, 'call');
     // Refuse before asking the host, so a veto listener never sees an impossible dial.
     if (this.accepts('call.dial') && this.onBeforeDial) {
       const decision = await this.onBeforeDial(target);
@@ -315,10 +315,22 @@ export class Phone {
     return acceptsCommand(this.snapshot, type);
   }
 
+  /**
+   * The number as it will be dialled (spaces, dashes, dots and parentheses removed), or null when
+   * it does not match the dial pattern (`dial-pattern`). A SIP URI (`sip:user@host` or
+   * `user@host`) passes as it is.
+   */
+  dialable(number: string): string | null {
+    const text = typeof number === 'string' ? number.trim() : '';
+    if (/^(?:sips?:)?[^\s<>"@]+@[^\s<>"@]+$/i.test(text)) return text;
+    const digits = text.replace(/[\s().-]/g, '');
+    return digits && this.dialPattern.test(digits) ? digits : null;
+  }
+
   private checkTarget(target: string, command: string): string {
-    const to = typeof target === 'string' ? target.trim() : '';
-    if (!to || !CALLEE.test(to)) {
-      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `${command} target "${String(target)}" is not a number or SIP URI`, command });
+    const to = this.dialable(target);
+    if (to === null) {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `${command}: "${String(target)}" is not a valid number`, command });
     }
     return to;
   }

@@ -3,6 +3,10 @@
 // registrar), their service state (from the CTI API: ready / break / offline) and their call
 // state (from the ACD). The ACD reads it to pick the longest-idle ready agent; the CTI API reads
 // and writes it; the supervisor page lists it.
+//
+// Presence follows the registration: an agent whose last binding ends (socket closed, expired,
+// REGISTER Expires: 0) is 'offline' at once, or when its running call ends, so it is never
+// offered calls, listed as available or counted as ready without a softphone to ring.
 import { EventEmitter } from 'node:events';
 
 /** Service states an agent chooses (CTI) plus the call states the ACD sets. */
@@ -23,7 +27,11 @@ export const AGENT_STATES = Object.freeze(['offline', 'ready', 'break', 'ringing
  * @property {number} idleSince     ms epoch since which the agent has been without a call
  *                                  (the ACD offers calls to the smallest value first)
  * @property {string|null} callId   the call the agent is ringing / talking on
+ * @property {boolean} offlineAfterCall the binding ended during a call: 'offline' once it ends
  */
+
+/** States in which the agent has a call the directory must not disturb. */
+const ON_CALL = new Set(['ringing', 'talking']);
 
 export class AgentDirectory extends EventEmitter {
   /**
@@ -51,6 +59,7 @@ export class AgentDirectory extends EventEmitter {
         stateSince: t,
         idleSince: t,
         callId: null,
+        offlineAfterCall: false,
       });
     }
     for (const q of queues.queues) {
@@ -77,11 +86,21 @@ export class AgentDirectory extends EventEmitter {
     return [...this.agents.keys()].sort().map((id) => this.get(id));
   }
 
-  /** Registrar fact: the agent's softphone has (or no longer has) a live binding. */
+  /**
+   * Registrar fact: the agent's softphone has (or no longer has) a live binding. Losing it makes
+   * the agent 'offline' (the CTI "logged in" ends with the softphone that could take calls); on a
+   * call, once that call ends, so a binding that lapses mid-call does not disturb the call.
+   * @param {string} agentId @param {boolean} registered
+   */
   setRegistered(agentId, registered) {
     const a = this.agents.get(agentId);
     if (!a || a.registered === registered) return;
     a.registered = registered;
+    a.offlineAfterCall = !registered && ON_CALL.has(a.state);
+    if (!registered && !a.offlineAfterCall && a.state !== 'offline') {
+      this.setState(agentId, 'offline');
+      return;
+    }
     this.#changed(a);
   }
 
@@ -95,6 +114,11 @@ export class AgentDirectory extends EventEmitter {
     const a = this.agents.get(agentId);
     if (!a) throw new Error(`unknown agent "${agentId}"`);
     if (!AGENT_STATES.includes(state)) throw new Error(`unknown agent state "${state}"`);
+    if (a.offlineAfterCall && !ON_CALL.has(state)) {
+      // The call the agent was on when its binding ended is over: nothing can reach it now.
+      a.offlineAfterCall = false;
+      if (!a.registered) state = 'offline';
+    }
     const wasBusy = a.state === 'ringing' || a.state === 'talking' || a.state === 'afterCall';
     if (viaCti) a.ctiManaged = true;
     a.state = state;
@@ -106,6 +130,20 @@ export class AgentDirectory extends EventEmitter {
     const isBusy = state === 'ringing' || state === 'talking' || state === 'afterCall';
     if ((wasBusy && !isBusy) || (state === 'ready' && !wasBusy)) a.idleSince = a.stateSince;
     this.#changed(a);
+  }
+
+  /**
+   * Agents of `queue` counted as ready: logged in through the CTI API, state 'ready', and with a
+   * registered softphone. This is the supervisor's "Ready agents" figure; agents without CTI are
+   * not in it (their service state is unknown), although availableFor() may offer them calls.
+   * @param {string} queue
+   * @returns {string[]} agent ids
+   */
+  readyFor(queue) {
+    return [...this.agents.values()]
+      .filter((a) => a.registered && a.state === 'ready' && a.skills.some((s) => s.queue === queue))
+      .map((a) => a.agentId)
+      .sort();
   }
 
   /**

@@ -1,8 +1,9 @@
 // The dev call center: everything `npm start` needs on one machine, with no Debian packages and
 // no network beyond 127.0.0.1. A SIP-over-WebSocket registrar/proxy, the queues (ACD, a B2BUA
 // with werift media), simulated customers (the `pstn` trunk), the CTI HTTP API with a
-// file-backed call-detail-record store, and the HTTP routes the demo pages use. The workbench
-// talks to it exactly as it would to a production PBX and CTI server.
+// file-backed call-detail-record store, and the HTTP routes the demo pages use (the supervisor's
+// live view is pushed: live-events.mjs). The workbench talks to it exactly as it would to a
+// production PBX and CTI server. See README.md next to this file.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AgentDirectory } from './agents.mjs';
@@ -13,11 +14,27 @@ import { createCustomerHandler } from './customers/http.mjs';
 import { createCtiHandler, DEFAULT_OUTBOUND_NUMBERS } from './cti/cti-server.mjs';
 import { openCdrStore } from './cti/cdr-store.mjs';
 import { recordProxyCalls } from './cti/cdr-from-proxy.mjs';
+import { createEventsHandler, queueSummaries } from './live-events.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 /** Where the workbench's CTI requests go (the `cti` attribute of the demo pages). */
 export const CTI_PATH = '/api/ccc';
+/** The supervisor page's Server-Sent Events stream (live-events.mjs). */
+export const EVENTS_PATH = '/api/events';
+
+/**
+ * Longest registration granted, seconds: a softphone that stops refreshing (a crashed or frozen
+ * page whose socket stays open) loses its binding, and the agent goes offline, within this.
+ * JsSIP refreshes a registration this short 5 s before it runs out.
+ */
+export const REGISTRATION_MAX_EXPIRES_SECONDS = 60;
+/**
+ * WebSocket ping interval, ms: a peer that misses one pong is dropped at the next ping, so a
+ * vanished machine (no FIN ever arrives) is offline within twice this. A closed socket (browser
+ * or tab closed, page reloaded, process killed) is noticed at once.
+ */
+export const PING_INTERVAL_MS = 15_000;
 
 /**
  * @typedef {object} CallCenterOptions
@@ -27,6 +44,7 @@ export const CTI_PATH = '/api/ccc';
  * @property {string} [dataDir]   where call detail records are kept (default demo/.data)
  * @property {number} [customerAnswerDelayMs] simulated customers answer outbound calls after this
  * @property {boolean} [quiet]    no per-request logging
+ * @property {number} [eventsHeartbeatMs] comment line interval of EVENTS_PATH (default 15000)
  */
 
 /**
@@ -48,8 +66,16 @@ export async function startCallCenter(options = {}) {
     for (const stop of started.reverse()) await stop().catch((e) => console.error(`call center: stop failed: ${e.message}`));
   };
   try {
-    const sip = await startSipServer({ port: options.sipPort ?? 0, users, log: quiet ? false : (line) => console.error(`[sip] ${line}`) });
+    const sip = await startSipServer({
+      port: options.sipPort ?? 0,
+      users,
+      maxExpires: REGISTRATION_MAX_EXPIRES_SECONDS,
+      pingInterval: PING_INTERVAL_MS,
+      log: quiet ? false : (line) => console.error(`[sip] ${line}`),
+    });
     started.push(() => sip.close());
+    // Presence: the registrar drops a binding when its socket closes, expires or is removed by
+    // REGISTER Expires: 0; the directory then takes the agent offline (see agents.mjs).
     sip.on('registered', ({ user }) => directory.has(user) && directory.setRegistered(user, true));
     sip.on('unregistered', ({ user }) => {
       if (directory.has(user) && !sip.registrar.lookup(user)) directory.setRegistered(user, false);
@@ -98,27 +124,22 @@ export async function startCallCenter(options = {}) {
       path: CTI_PATH,
       actionParam: 'action',
       sipServerUrl: sip.wsUrl,
+      // "Ready" means a softphone can ring: the workbench registers before it logs in.
+      requireRegistration: true,
       logger,
     });
     const customerApi = createCustomerHandler({ service: customers, basePath: '/api/customers' });
-    /** The supervisor page's queue table. */
+    /** The queue figures once (the supervisor page gets them pushed from EVENTS_PATH). */
     const queueApi = (req, res) => {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       if (path !== '/api/queues') return false;
-      const body = JSON.stringify(
-        acd.queues().map((q) => ({
-          id: q.id,
-          name: q.name,
-          waiting: q.waiting,
-          longestWaitSeconds: Math.round(q.longestWaitMs / 1000),
-          readyAgents: q.available.length,
-          talking: q.talking,
-          calls: acd.waiting(q.id),
-        })),
-      );
+      const body = JSON.stringify(queueSummaries(acd));
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
       return true;
     };
+    const eventsApi = createEventsHandler({ directory, acd, queues, path: EVENTS_PATH, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) });
+    // Open streams would keep the demo server from closing.
+    started.push(async () => eventsApi.close());
 
     return {
       sip,
@@ -130,7 +151,7 @@ export async function startCallCenter(options = {}) {
       wsUrl: sip.wsUrl,
       users,
       /** HTTP handlers for the demo server, tried in order before static files. */
-      handlers: [cti, customerApi, queueApi],
+      handlers: [cti, customerApi, queueApi, eventsApi],
       close: stopAll,
     };
   } catch (error) {

@@ -53,9 +53,27 @@ export const agentStatusStyles = css`
     background: var(--_tone);
     box-shadow: 0 0 0 3px color-mix(in srgb, var(--_tone), transparent 78%);
   }
-  .reason::before {
+  .reason::before,
+  .since::before {
     content: '·';
     margin-inline-end: 6px;
+  }
+  .since {
+    font-variant-numeric: tabular-nums;
+  }
+  .missed {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin: 12px 16px 0;
+    padding: 6px 6px 6px 12px;
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_warning), var(--_bg) 88%);
+    font-size: 13px;
+  }
+  .missed-text {
+    flex: 1;
+    min-inline-size: 0;
   }
   .actions {
     display: flex;

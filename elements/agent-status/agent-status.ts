@@ -1,14 +1,16 @@
 import { html, nothing } from 'lit';
-import type { PropertyDeclarations, TemplateResult } from 'lit';
-import { can } from '../../machines/agent-selectors.js';
+import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
+import { can, partyOf } from '../../machines/agent-selectors.js';
 import type { AgentView } from '../../machines/agent-selectors.js';
 import { STATUS } from '../../machines/agent-types.js';
+import type { CallInfo } from '../../machines/agent-types.js';
 import type { CcTranslation } from '../../src/localize/en.js';
 import type { Phone } from '../../src/phone.js';
 import { breakReasonLabel } from '../../src/localize/localize.js';
 import { sipUserOf } from '../../src/sip-uri.js';
 import { controlsStyles } from '../controls.styles.js';
-import { initials } from '../format.js';
+import { CcClockController } from '../../src/controllers/clock-controller.js';
+import { formatDuration, initials } from '../format.js';
 import { ICON, icon } from '../icons.js';
 import { CcPhoneElement } from '../phone-element.js';
 import { themeStyles } from '../theme.styles.js';
@@ -28,6 +30,7 @@ export const DEFAULT_BREAK_REASONS: readonly string[] = ['rest', 'meal', 'meetin
  * @csspart header - The bar around everything.
  * @csspart status - The status label, break reason and code.
  * @csspart actions - The agent action buttons.
+ * @csspart missed - The latest missed call (with Call back and Dismiss), until dismissed.
  *
  * @cssproperty --cc-primary-color - Primary actions, avatar and focus rings.
  * @cssproperty --cc-success-color - The ready dot.
@@ -40,17 +43,31 @@ export class CcAgentStatus extends CcPhoneElement {
   static override styles = [themeStyles, controlsStyles, agentStatusStyles];
   static override properties: PropertyDeclarations = {
     name: {},
+    showCode: { type: Boolean, attribute: 'show-code' },
     breakReasons: { attribute: false },
     chosenReason: { state: true, attribute: false },
+    seenMissed: { state: true, attribute: false },
   };
 
   /** Name shown next to the status; default: the phone's display name, else its SIP user. */
   name = '';
 
+  /** Shows the numeric status code (for developers). */
+  showCode = false;
+
   /** Break reasons offered next to the Break button; known keys get translated labels. */
   breakReasons: readonly string[] = DEFAULT_BREAK_REASONS;
 
   private chosenReason = '';
+  /** The missed call the agent dismissed (the notice shows newer ones only). */
+  private seenMissed: CallInfo | null = null;
+  private readonly clock = new CcClockController(this);
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const code = this.agent.value.code;
+    this.clock.running = code === STATUS.ready || code === STATUS.break;
+  }
 
   /** The reason picked in the list, or the first one (also after the page replaced the list). */
   get breakReason(): string {
@@ -64,6 +81,7 @@ export class CcAgentStatus extends CcPhoneElement {
     const name = this.name.trim() || config?.displayName?.trim() || (config ? sipUserOf(config.sipUri) : '');
     const reason =
       view.code === STATUS.break && view.breakReason && view.breakReason !== 'default' ? breakReasonLabel(t, view.breakReason) : '';
+    const timed = this.clock.running && view.statusSince > 0;
     return html`
       <header part="header" class="header">
         <div class="identity">
@@ -74,12 +92,28 @@ export class CcAgentStatus extends CcPhoneElement {
               <span class="dot" aria-hidden="true"></span>
               <span class="label">${t.status[view.code]}</span>
               ${reason ? html`<span class="reason">${reason}</span>` : nothing}
-              <span class="code">${view.code}</span>
+              ${timed ? html`<span class="since">${t.message.inStatusFor(formatDuration(view.now() - view.statusSince))}</span>` : nothing}
+              ${this.showCode ? html`<span class="code">${view.code}</span>` : nothing}
             </span>
           </div>
         </div>
         ${this.phone ? this.renderActions(view, t) : nothing}
       </header>
+      ${this.renderMissed(view, t)}
+    `;
+  }
+
+  private renderMissed(view: AgentView, t: CcTranslation): TemplateResult | typeof nothing {
+    const missed = view.missedCalls[0];
+    if (!missed || missed === this.seenMissed || view.onCall) return nothing;
+    const { name, number } = partyOf(missed);
+    const time = new Date(missed.startedAt).toLocaleTimeString(this.localize.lang, { hour: '2-digit', minute: '2-digit' });
+    return html`
+      <div part="missed" class="missed" role="status">
+        <span class="missed-text">${t.message.missedCall(name && number ? `${name} (${number})` : name || number, time)}</span>
+        ${number && can(view, 'call.dial') ? html`<button class="btn" @click=${() => this.run((p) => p.call(number))}>${t.action.callBack}</button>` : nothing}
+        <button class="icon-btn" aria-label=${t.action.dismiss} @click=${() => (this.seenMissed = missed)}>${icon(ICON.close)}</button>
+      </div>
     `;
   }
 

@@ -25,8 +25,9 @@ import { callPanelStyles } from './call-panel.styles.js';
  *
  * @csspart call-panel - The call section: party, timer, controls.
  * @csspart timer - The running call timer.
+ * @csspart call-origin - Where the call comes from: the queue's name and who transferred it.
  * @csspart answer-button - The Answer button.
- * @csspart hangup-button - The Hang up button.
+ * @csspart hangup-button - The Hang up button ("Decline" while the call rings).
  * @csspart dialpad - The in-call `<cc-dialpad>` (keypad open).
  * @csspart transfer-targets - CTI only: the agents offered for transfer and consult.
  *
@@ -63,16 +64,19 @@ export class CcCallPanel extends CcPhoneElement {
     const call = view.call;
     const party = call ? partyOf(call) : { name: '', number: '' };
     const since = call ? (call.answeredAt ?? call.startedAt) : null;
+    // The status is the header's; the card says where the call comes from.
+    const origin = [call?.queueName || call?.queue, call?.referredBy && t.message.transferredBy(call.referredBy)].filter(Boolean).join(' · ');
+    const ringing = view.code === STATUS.ringing;
     return html`
       <section
         part="call-panel"
         class="call"
-        ?data-ringing=${view.code === STATUS.ringing}
+        ?data-ringing=${ringing}
         ?data-held=${view.code === STATUS.hold}
         aria-labelledby="party"
       >
         <div class="head">
-          <span class="state">${t.status[view.code]}</span>
+          <span part="call-origin" class="state">${origin}</span>
           ${since === null
             ? nothing
             : html`<span part="timer" class="timer" role="timer" aria-label=${t.label.duration}>${formatDuration(view.now() - since)}</span>`}
@@ -96,7 +100,7 @@ export class CcCallPanel extends CcPhoneElement {
             : nothing}
           ${can(view, 'call.hangup')
             ? html`<button part="hangup-button" class="btn danger big" @click=${this.onHangUp}>
-                ${icon(ICON.phone, 'icon hangup')}${t.action.hangUp}
+                ${icon(ICON.phone, 'icon hangup')}${ringing ? t.action.decline : t.action.hangUp}
               </button>`
             : nothing}
         </div>
@@ -135,7 +139,7 @@ export class CcCallPanel extends CcPhoneElement {
           ${icon(ICON.keypad)}${t.action.keypad}
         </button>
       </div>
-      ${(canTransfer || canConsult) && !this.keypadOpen
+      ${canTransfer || canConsult
         ? html`<div class="transfer">
             <label class="field-label" for="transfer-target">${t.label.transferTarget}</label>
             <input

@@ -44,6 +44,17 @@ export const dialpadStyles = css`
   input:focus {
     outline: none;
   }
+  .field-error:not(:empty) {
+    position: absolute;
+    inset: auto 0 -18px;
+    font-size: 12px;
+    text-align: center;
+    color: var(--_danger);
+  }
+  .display.invalid {
+    margin-block-end: 18px;
+    border-block-end-color: var(--_danger);
+  }
   .display:focus-within {
     border-block-end-color: var(--_primary);
     box-shadow: 0 1px 0 var(--_primary);

@@ -89,7 +89,7 @@ export class CcDialpad extends CcPhoneElement {
   dial(): void {
     const number = this.value.trim();
     const view = this.agent.value;
-    if (!number || !this.phone || !can(view, 'call.dial') || view.connected) return;
+    if (!number || !this.phone || !can(view, 'call.dial') || view.connected || this.phone.dialable(number) === null) return;
     const callerId = this.callerId.trim();
     // Failures reach the page as the phone's error facts (cc-error on <cc-workbench>).
     this.phone.call(number, callerId ? { callerId } : {}).catch(() => undefined);
@@ -146,6 +146,9 @@ export class CcDialpad extends CcPhoneElement {
     const view = this.agent.value;
     const inCall = view.connected;
     const keysDisabled = inCall && !can(view, 'dtmf.send');
+    const number = this.value.trim();
+    // Checked as the agent types, with the phone's own rule: garbage never reaches SIP.
+    const invalid = number !== '' && this.phone?.dialable(number) === null;
     return html`
       <form part="base" class="base" @submit=${this.onSubmit} @keydown=${this.onKeydown}>
         ${inCall
@@ -154,7 +157,7 @@ export class CcDialpad extends CcPhoneElement {
                 >${this.tones || nothing}</output
               >
             </div>`
-          : html`<div class="display">
+          : html`<div class="display ${invalid ? 'invalid' : ''}">
               <label class="visually-hidden" for="number">${t.label.number}</label>
               <input
                 id="number"
@@ -164,6 +167,8 @@ export class CcDialpad extends CcPhoneElement {
                 autocomplete="off"
                 spellcheck="false"
                 placeholder=${t.label.numberPlaceholder}
+                aria-invalid=${invalid ? 'true' : 'false'}
+                aria-describedby="number-error"
                 .value=${this.value}
                 @input=${this.onInput}
               />
@@ -172,6 +177,7 @@ export class CcDialpad extends CcPhoneElement {
                     ${icon(ICON.backspace)}
                   </button>`
                 : nothing}
+              <span id="number-error" part="number-error" class="field-error" role="status">${invalid ? t.message.invalidNumber : ''}</span>
             </div>`}
         <div class="keys" part="keys" role="group" aria-label=${t.label.dialpad}>
           ${KEYS.map(
@@ -192,7 +198,7 @@ export class CcDialpad extends CcPhoneElement {
               type="submit"
               class="call"
               part="call-button"
-              ?disabled=${!can(view, 'call.dial') || !this.value.trim()}
+              ?disabled=${!can(view, 'call.dial') || !number || invalid}
             >
               ${icon(ICON.phone)}${t.action.call}
             </button>`}

@@ -20,20 +20,25 @@ export const workbenchStyles = css`
       0 12px 32px -12px rgb(16 24 40 / 22%);
   }
   .alert {
+    --_tone: var(--_danger);
     display: flex;
     align-items: flex-start;
     gap: 10px;
     margin: 12px 16px 0;
     padding: 10px 8px 10px 12px;
-    border: 1px solid color-mix(in srgb, var(--_danger), transparent 70%);
+    border: 1px solid color-mix(in srgb, var(--_tone), transparent 70%);
     border-radius: var(--_radius);
-    background: color-mix(in srgb, var(--_danger), var(--_bg) 93%);
-    color: color-mix(in srgb, var(--_danger), var(--_text) 40%);
+    background: color-mix(in srgb, var(--_tone), var(--_bg) 93%);
+    color: color-mix(in srgb, var(--_tone), var(--_text) 40%);
     font-size: 13px;
+  }
+  .alert.info {
+    --_tone: var(--_primary);
+    align-items: center;
   }
   .alert > .icon {
     margin-block-start: 1px;
-    color: var(--_danger);
+    color: var(--_tone);
   }
   .alert-title .code {
     margin-inline-end: 6px;

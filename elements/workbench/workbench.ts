@@ -8,8 +8,10 @@ import { installPhoneMethods } from '../../src/compat/phone-methods.js';
 import type { CcPhoneMethods } from '../../src/compat/phone-methods.js';
 import { configProperties } from '../../src/config.js';
 import type { ElementConfig, PhoneConfig } from '../../src/config.js';
+import type { AlertSource, CcAlertController } from '../../src/controllers/alert-controller.js';
 import { CcFocusController } from '../../src/controllers/focus-controller.js';
 import { CcLocalizeController } from '../../src/controllers/localize-controller.js';
+import { CcMessagesController } from '../../src/controllers/messages-controller.js';
 import { CcPhoneHostController } from '../../src/controllers/phone-host-controller.js';
 import { CcSelectController } from '../../src/controllers/select-controller.js';
 import { CcErrorEvent } from '../../src/events/cc-error-event.js';
@@ -29,7 +31,7 @@ import { visuallyHiddenStyles } from '../visually-hidden.styles.js';
 import { workbenchStyles } from './workbench.styles.js';
 
 /** Parts of `<cc-call-panel>` that the workbench forwards as its own. */
-const CALL_PARTS = 'call-panel, timer, answer-button, hangup-button, dialpad, transfer-targets';
+const CALL_PARTS = 'call-panel, timer, call-origin, answer-button, hangup-button, dialpad, transfer-targets';
 
 /** Where focus goes when the focused control disappears, best first (searched across the children's shadow roots). */
 const FOCUS_FALLBACK = [
@@ -73,7 +75,10 @@ function fire(host: EventTarget, event: Event): void {
  * @attr {boolean} accept-auto-answer - Answer calls whose INVITE asks for it (Call-Info answer-after).
  * @attr {string} job-id-header - SIP header naming the call center's id for a call (default X-CC-Job-Id).
  * @attr {string} after-call - Seconds of after-call work, or `manual` (default 15).
- * @attr {string} ring-timeout - Seconds before an unanswered call goes to break `missed`; 0 = never (default 30).
+ * @attr {string} ring-timeout - Seconds before an unanswered call goes to break `missed`; 0 = never (default 30). A PBX that stops offering the call first (CANCEL with `Reason: SIP ;cause=480`) counts the same.
+ * @attr {string} dial-pattern - Regular expression a number must match before it is dialled or transferred to (default `^\+?[0-9*#]{1,32}$`, after spaces, dashes, dots and parentheses are removed); SIP URIs always pass.
+ * @attr {string} ringtone - URL of a sound to loop while a call rings, or `off`; default a tone made with Web Audio.
+ * @attr {boolean} show-status-code - Show the numeric status code next to the status.
  * @attr {string} dtmf-mode - `rfc4733` (default) or `info`.
  * @attr {string} internal-pattern - Regular expression of agent extensions (internal calls, status 11).
  * @attr {string} cti - URL or path of the host's CTI API; turns on CTI mode.
@@ -100,15 +105,18 @@ function fire(host: EventTarget, event: Event): void {
  *
  * @csspart base - The card around everything.
  * @csspart header - The top bar with the agent's status and actions.
- * @csspart status - The status label and code.
+ * @csspart status - The status label, time in status, break reason (and code with `show-status-code`).
+ * @csspart missed - The latest missed call, with Call back and Dismiss.
  * @csspart actions - The agent action buttons (Log in, Ready, Break, Go offline).
  * @csspart call-panel - The current call: party, timer, controls.
  * @csspart timer - The running call timer.
+ * @csspart call-origin - Where the call comes from: queue name, who transferred it.
  * @csspart answer-button - The Answer button.
- * @csspart hangup-button - The Hang up button.
+ * @csspart hangup-button - The Hang up button ("Decline" while the call rings).
  * @csspart dialpad - The `<cc-dialpad>`.
  * @csspart after-call - The after-call work panel.
- * @csspart error - The latest error (dismissable).
+ * @csspart error - The latest error, until its condition ends, the next command succeeds, or it is dismissed.
+ * @csspart notice - "Connection restored", or the prompt to enable a ringtone the browser blocked.
  * @csspart config-error - The configuration error panel.
  * @csspart caller-id - CTI only: the caller ID picker above the dialpad (label, select, refresh).
  * @csspart transfer-targets - CTI only: the agents offered for transfer and consult (their count, refresh, errors).
@@ -141,11 +149,12 @@ export class CcWorkbench extends LitElement {
     ...configProperties,
     autoRegister: { type: Boolean, attribute: 'auto-register' },
     noHeader: { type: Boolean, attribute: 'no-header', reflect: true },
+    showStatusCode: { type: Boolean, attribute: 'show-status-code' },
+    ringtone: {},
     password: { attribute: false },
     credentials: { attribute: false },
     breakReasons: { attribute: false },
     phoneFactory: { attribute: false },
-    lastError: { state: true, attribute: false },
     announcement: { state: true, attribute: false },
     callerId: { state: true, attribute: false },
   };
@@ -164,6 +173,12 @@ export class CcWorkbench extends LitElement {
   /** Hides the header (status and agent actions); drive the agent with the methods instead. */
   noHeader = false;
 
+  /** Shows the numeric status code next to the status (for developers; agents see the label). */
+  showStatusCode = false;
+
+  /** The ringtone: '' the built-in one (Web Audio), a URL of a sound to loop, or 'off' (the page rings itself). */
+  ringtone = '';
+
   /** SIP password. A property only: never an attribute, never rendered. */
   password: string | null = null;
 
@@ -180,13 +195,20 @@ export class CcWorkbench extends LitElement {
    */
   phoneFactory: ((config: PhoneConfig) => Phone) | null = null;
 
-  private lastError: CcErrorInfo | null = null;
   private announcement = '';
   /** The caller ID chosen in `<cc-caller-id>`: what the dialpad and `call()` present. */
   private callerId = '';
   private readonly internals = this.attachInternals();
   private readonly localize = new CcLocalizeController(this);
   private readonly agent = new CcSelectController<AgentActor, AgentView>(this, selectView, IDLE_VIEW, sameView);
+  private readonly messages = new CcMessagesController(this);
+  /** Ringtone, notification, title flash and leave warning: loaded with the first phone, not in the first paint. */
+  private alerts: CcAlertController | null = null;
+  private readonly alertSource = (): AlertSource => ({
+    ringing: this.agent.value.code === STATUS.ringing ? this.announcement : null,
+    onCall: this.agent.value.onCall,
+    ringtone: this.ringtone,
+  });
   private readonly phoneHost = new CcPhoneHostController(this, {
     attach: (phone) => this.attach(phone),
     error: (error) => this.report(error),
@@ -218,8 +240,13 @@ export class CcWorkbench extends LitElement {
         this.report({ errorCode: ERROR.ctiFailed, errorMsg: `The CTI module failed to load: ${String(error)}`, command: 'configure' }),
       );
     }
+    const unbindMessages = this.messages.bind(phone);
+    void import('../../src/controllers/alert-controller.js').then(({ CcAlertController }) => {
+      this.alerts ??= new CcAlertController(this, this.alertSource);
+      this.requestUpdate();
+    });
     const unbind = bindHostEvents(this, phone, {
-      error: (error) => (this.lastError = error),
+      error: (error) => this.messages.report(error),
       incoming: (call) => {
         const { name, number } = partyOf(call);
         this.announcement = this.localize.t.message.incomingCall(name && number ? `${name} (${number})` : name || number);
@@ -227,12 +254,13 @@ export class CcWorkbench extends LitElement {
     });
     return () => {
       unbind();
+      unbindMessages();
       if (this.agent.actor === phone.actor) this.agent.actor = null;
     };
   }
 
   private report(error: CcErrorInfo): void {
-    this.lastError = error;
+    this.messages.report(error);
     fire(this, new CcErrorEvent(error));
   }
 
@@ -260,11 +288,12 @@ export class CcWorkbench extends LitElement {
         ${this.noHeader
           ? nothing
           : html`<cc-agent-status
-              exportparts="header, status, actions"
+              exportparts="header, status, actions, missed"
               lang=${this.localize.lang}
               .phone=${this.phoneHost.phone}
               .name=${name}
               .breakReasons=${this.breakReasons}
+              ?show-code=${this.showStatusCode}
             ></cc-agent-status>`}
         ${this.renderError(t)}
         <div class="body">${this.renderBody(this.agent.value, t)}</div>
@@ -273,8 +302,18 @@ export class CcWorkbench extends LitElement {
   }
 
   private renderError(t: CcTranslation): TemplateResult | typeof nothing {
-    const error = this.lastError;
-    if (!error) return nothing;
+    const error = this.messages.error;
+    if (this.alerts?.soundBlocked) {
+      return html`<div part="notice" class="alert info" role="status">
+        ${icon(ICON.alert)}<span class="alert-body">${t.message.soundBlocked}</span>
+        <button class="btn" @click=${() => void this.alerts?.enableSound()}>${t.action.enableSound}</button>
+      </div>`;
+    }
+    if (!error) {
+      return this.messages.reconnected
+        ? html`<div part="notice" class="alert info" role="status">${icon(ICON.check)}<span class="alert-body">${t.message.reconnected}</span></div>`
+        : nothing;
+    }
     return html`
       <div part="error" class="alert" role="alert">
         ${icon(ICON.alert)}
@@ -282,7 +321,7 @@ export class CcWorkbench extends LitElement {
           <div class="alert-title"><span class="code">${error.errorCode}</span><span>${errorLabel(t, error.errorCode)}</span></div>
           <div class="alert-detail">${error.errorMsg}</div>
         </div>
-        <button class="icon-btn" aria-label=${t.action.dismiss} @click=${() => (this.lastError = null)}>${icon(ICON.close)}</button>
+        <button class="icon-btn" aria-label=${t.action.dismiss} @click=${() => this.messages.dismiss()}>${icon(ICON.close)}</button>
       </div>
     `;
   }

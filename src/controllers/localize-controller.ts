@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CcTranslation } from '../localize/en.js';
-import { resolveLang, translationFor } from '../localize/localize.js';
+import { onTranslationLoaded, resolveLang, translationFor } from '../localize/localize.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -10,6 +10,9 @@ let documentObserver: MutationObserver | null = null;
 /** One observer for the whole light DOM: a `lang` change anywhere re-renders every cc-* element. */
 function watchDocument(): void {
   if (documentObserver) return;
+  onTranslationLoaded(() => {
+    for (const host of hosts) host.requestUpdate();
+  });
   documentObserver = new MutationObserver(() => {
     for (const host of hosts) host.requestUpdate();
   });

@@ -171,7 +171,10 @@ export class CtiClient {
       init = { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: form.toString() };
     }
     init.credentials = withCredentials ? 'include' : 'same-origin';
-    const response = await fetch(target, init);
+    // A request that never got an answer was not refused: say the service is unreachable.
+    const response = await fetch(target, init).catch((error: unknown) => {
+      throw failure(apiName, `the service could not be reached (${error instanceof Error ? error.message : String(error)})`, 'Unreachable');
+    });
     const textBody = await response.text();
     let envelope: unknown;
     try {

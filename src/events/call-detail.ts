@@ -18,6 +18,11 @@ export interface CcCallDetail {
    * as HoldCall take), from the INVITE header named by `job-id-header`; '' when there is none.
    */
   readonly jobId: string;
+  /** The queue the call came from (`X-CC-Queue`), its name for people (`X-CC-Queue-Name`); '' when none. */
+  readonly queue: string;
+  readonly queueName: string;
+  /** Who transferred the call here (`Referred-By` user part); '' when it was not transferred. */
+  readonly referredBy: string;
   /** Everything the workbench knows about the leg (the reference's `callContext`). */
   readonly callContext: CallInfo;
 }
@@ -32,6 +37,9 @@ export function callDetailOf(call: CallInfo, agentUser = ''): CcCallDetail {
     remoteName: call.remoteName,
     internal: call.internal,
     jobId: call.jobId ?? '',
+    queue: call.queue ?? '',
+    queueName: call.queueName ?? '',
+    referredBy: call.referredBy ?? '',
     callContext: call,
   };
 }

@@ -26,6 +26,10 @@ export interface CcTranslation {
     readonly dismiss: string;
     readonly deleteDigit: string;
     readonly keypad: string;
+    /** The hang-up button while a call rings. */
+    readonly decline: string;
+    readonly enableSound: string;
+    readonly callBack: string;
   };
   /** Labels of break reasons; unknown reasons are shown as given. */
   readonly breakReason: Readonly<Record<string, string>>;
@@ -59,6 +63,13 @@ export interface CcTranslation {
     readonly loggedOutHint: string;
     readonly breakHint: string;
     readonly transferring: (target: string) => string;
+    readonly soundBlocked: string;
+    readonly reconnected: string;
+    readonly invalidNumber: string;
+    readonly missedCall: (party: string, time: string) => string;
+    readonly transferredBy: (agent: string) => string;
+    /** Time in the current status, e.g. "for 3:12". */
+    readonly inStatusFor: (duration: string) => string;
   };
   /** The parts shown only with a CTI API: caller ID, transfer targets, recent calls. */
   readonly cti: {
@@ -126,6 +137,9 @@ export const en: CcTranslation = {
     dismiss: 'Dismiss',
     deleteDigit: 'Delete last digit',
     keypad: 'Keypad',
+    decline: 'Decline',
+    enableSound: 'Enable sound',
+    callBack: 'Call back',
   },
   breakReason: {
     default: 'Break',
@@ -165,6 +179,12 @@ export const en: CcTranslation = {
     loggedOutHint: 'Log in to make and receive calls.',
     breakHint: 'On break: no calls are routed to you.',
     transferring: (target) => `Transferring to ${target}…`,
+    soundBlocked: 'A call is ringing. The browser blocked the ringtone until you click here.',
+    reconnected: 'Connection restored.',
+    invalidNumber: 'Enter a valid number',
+    missedCall: (party, time) => `Missed call from ${party} at ${time}`,
+    transferredBy: (agent) => `Transferred by ${agent}`,
+    inStatusFor: (duration) => `for ${duration}`,
   },
   cti: {
     callerId: 'Caller ID',
@@ -221,7 +241,7 @@ export const en: CcTranslation = {
     7020: 'The phone did not respond in time',
     7100: 'Invalid configuration',
     7101: 'Invalid number',
-    7200: 'The call-center service refused the request',
+    7200: 'The call-center service request failed',
     8001: 'The microphone is not available',
   },
 };

@@ -1,6 +1,30 @@
 import { en } from './en.js';
 import type { CcTranslation } from './en.js';
-import { zhCn } from './zh-cn.js';
+
+/** Chinese is a chunk of its own, loaded the first time an element speaks it (English pages never fetch it). */
+let zhCn: CcTranslation | null = null;
+let zhLoading: Promise<void> | null = null;
+const loadedListeners = new Set<() => void>();
+
+/** Runs `listener` whenever a translation table finished loading; returns the function that stops it. */
+export function onTranslationLoaded(listener: () => void): () => void {
+  loadedListeners.add(listener);
+  return () => loadedListeners.delete(listener);
+}
+
+/** Resolves once the table for `lang` is loaded (at once for English). */
+export function loadTranslation(lang: string): Promise<void> {
+  if (!isChinese(lang)) return Promise.resolve();
+  zhLoading ??= import('./zh-cn.js').then((m) => {
+    zhCn = m.zhCn;
+    for (const listener of loadedListeners) listener();
+  });
+  return zhLoading;
+}
+
+function isChinese(lang: string): boolean {
+  return lang.toLowerCase().startsWith('zh');
+}
 
 /**
  * The language an element speaks: its own or its nearest ancestor's `lang` attribute (crossing
@@ -20,7 +44,10 @@ export function resolveLang(element: Element): string {
 
 /** The translation table for a BCP 47 tag: any `zh*` tag is Chinese, everything else English. */
 export function translationFor(lang: string): CcTranslation {
-  return lang.toLowerCase().startsWith('zh') ? zhCn : en;
+  if (!isChinese(lang)) return en;
+  // Until the Chinese chunk is in (a few ms after the first paint), English; then a re-render.
+  if (!zhCn) void loadTranslation(lang);
+  return zhCn ?? en;
 }
 
 /** Label of a break reason, or the reason itself when it is not a known key. */

@@ -39,6 +39,9 @@ export const zhCn: CcTranslation = {
     dismiss: '关闭',
     deleteDigit: '删除',
     keypad: '拨号盘',
+    decline: '拒接',
+    enableSound: '开启声音',
+    callBack: '回拨',
   },
   breakReason: {
     default: '小休',
@@ -78,6 +81,12 @@ export const zhCn: CcTranslation = {
     loggedOutHint: '签入后即可拨打和接听电话。',
     breakHint: '小休中：来电不会分配给您。',
     transferring: (target) => `正在转接至 ${target}…`,
+    soundBlocked: '有来电振铃。浏览器已阻止铃声，请点击此处开启。',
+    reconnected: '连接已恢复。',
+    invalidNumber: '请输入有效的号码',
+    missedCall: (party, time) => `${time} 未接来电：${party}`,
+    transferredBy: (agent) => `由 ${agent} 转接`,
+    inStatusFor: (duration) => `已持续 ${duration}`,
   },
   cti: {
     callerId: '主叫号码',

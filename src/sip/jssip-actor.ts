@@ -36,6 +36,8 @@ export function createSipActor(settings: SipSettings) {
     let wantRegistered = false;
     let registered = false;
     let disconnected = false;
+    /** The socket dropped while registered; the next "registered" is the reconnection. */
+    let reconnecting = false;
     let stopped = false;
     const domain = parseSipUri(settings.uri)?.host ?? '';
 
@@ -70,14 +72,16 @@ export function createSipActor(settings: SipSettings) {
       agent.on('disconnected', () => {
         if (registered && !disconnected) {
           disconnected = true;
+          reconnecting = true;
           send({ type: 'sip.disconnected', cause: 'WebSocket closed' });
         }
       });
       agent.on('registered', () => {
-        if (!registered) {
-          registered = true;
-          send({ type: 'sip.registered' });
-        }
+        // Registered again after the socket dropped (JsSIP reconnected by itself): said again, so
+        // the host can clear its "connection lost" banner. A refresh on a live socket is not news.
+        if (!registered || reconnecting) send({ type: 'sip.registered' });
+        registered = true;
+        reconnecting = false;
       });
       agent.on('unregistered', () => {
         // JsSIP also says "unregistered" when the socket drops; it re-registers by itself
@@ -107,6 +111,7 @@ export function createSipActor(settings: SipSettings) {
       const agent = ua;
       ua = null;
       registered = false;
+      reconnecting = false;
       if (agent) {
         agent.removeAllListeners();
         agent.stop();

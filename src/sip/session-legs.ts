@@ -51,8 +51,12 @@ export function requestedAnswerAfter(request: { getHeaders(name: string): string
 }
 
 export function statusOf(message: unknown): number | undefined {
-  const code = (message as { status_code?: unknown } | null | undefined)?.status_code;
-  return typeof code === 'number' ? code : undefined;
+  const m = message as { status_code?: unknown; getHeader?: (name: string) => string | undefined } | null | undefined;
+  const code = m?.status_code;
+  if (typeof code === 'number') return code;
+  // A CANCEL or BYE may say why (RFC 3326 `Reason: SIP ;cause=480 ;text="No Answer"`).
+  const cause = /^\s*SIP\s*;.*\bcause\s*=\s*(\d{3})/i.exec(m?.getHeader?.('Reason') ?? '')?.[1];
+  return cause ? Number(cause) : undefined;
 }
 
 function userOf(uri: { user?: string | null } | null | undefined): string {
@@ -208,7 +212,12 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     const callId = (request as IncomingRequest & { call_id: string }).call_id;
     const { caller, remoteName } = identityOf(request);
     const answerAfter = settings.acceptAutoAnswer ? requestedAnswerAfter(request) : null;
-    const jobId = settings.jobIdHeader ? request.getHeader(settings.jobIdHeader)?.trim() : '';
+    const header = (name: string): string => request.getHeader(name)?.trim() ?? '';
+    const jobId = settings.jobIdHeader ? header(settings.jobIdHeader) : '';
+    // Who transferred the call here (RFC 3892), and the queue it came from (the call center's headers).
+    const referredBy = /sips?:([^@;>\s]+)@/i.exec(header('Referred-By'))?.[1] ?? '';
+    const queue = header('X-CC-Queue');
+    const queueName = header('X-CC-Queue-Name');
     attach(callId, session);
     send({
       type: 'sip.call.incoming',
@@ -219,6 +228,9 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
       internal: settings.isInternal(caller),
       ...(answerAfter === null ? {} : { answerAfter }),
       ...(jobId ? { jobId } : {}),
+      ...(queue ? { queue } : {}),
+      ...(queueName ? { queueName } : {}),
+      ...(referredBy ? { referredBy } : {}),
     });
   };
 

@@ -9,9 +9,10 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { AgentDirectory } from '../../demo/callcenter/agents.mjs';
 import { startAcd } from '../../demo/callcenter/acd/acd.mjs';
+import { startCtiServer } from '../../demo/callcenter/cti/cti-server.mjs';
 import { startSipServer } from '../../demo/callcenter/sip/server.mjs';
 import { startKamailio } from '../support/kamailio.mjs';
-import { sleep, startPhone, waitFor } from './support/acd-harness.mjs';
+import { sleep, startPhone, waitFor, wireHeader } from './support/acd-harness.mjs';
 
 const USERS = JSON.parse(fs.readFileSync(new URL('../../demo/users.json', import.meta.url), 'utf8'));
 const QUEUES_FILE = JSON.parse(fs.readFileSync(new URL('../../demo/callcenter/queues.json', import.meta.url), 'utf8'));
@@ -58,10 +59,12 @@ async function setup(t, { agents, queues = /** @type {any} */ (QUEUES), now, ord
   const phones = {};
   /** @type {any[]} */
   const customers = [];
+  /** @type {Awaited<ReturnType<typeof startCtiServer>>|null} */
+  let ctiServer = null;
   const acd = await startAcd({ wsUrl: pbx.wsUrl, domain: pbx.domain, users: USERS, queues, directory, onRecord: (r) => records.push(r) });
   /** @type {Array<{ event: string, data: any }>} */
   const events = [];
-  for (const name of ['queued', 'offered', 'offerFailed', 'answered', 'held', 'resumed', 'dtmf', 'transferring', 'transferred', 'transferFailed', 'ended']) {
+  for (const name of ['queued', 'offered', 'offerFailed', 'missed', 'answered', 'held', 'resumed', 'dtmf', 'transferring', 'transferred', 'transferFailed', 'ended']) {
     acd.on(name, (data) => events.push({ event: name, data }));
   }
   t.after(async () => {
@@ -82,6 +85,21 @@ async function setup(t, { agents, queues = /** @type {any} */ (QUEUES), now, ord
     records,
     phones,
     events,
+    /** The CTI API on this directory and ACD, as the workbench calls it. @param {string} action @param {string} userId */
+    async cti(action, userId) {
+      if (!ctiServer) {
+        const started = await startCtiServer({ directory, users: USERS, queues, callControl: acd, logger: {} });
+        ctiServer = started;
+        t.after(() => started.close());
+      }
+      const res = await fetch(`${ctiServer.url}?action=${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ UserId: userId }),
+        signal: AbortSignal.timeout(5000),
+      });
+      return /** @type {any} */ (await res.json());
+    },
     /** @param {string} user */
     async customer(user, answer = /** @type {'auto'|'manual'|number} */ ('manual')) {
       const p = await startPhone({ wsUrl: pbx.wsUrl, domain: pbx.domain, user, password: password(user), frequency: FREQ[user], answer });
@@ -180,8 +198,8 @@ describe('ACD queues', { timeout: 120_000 }, () => {
     assert.equal(records[0].agentId, '1004');
   });
 
-  it('offers the call to the next agent when the first does not answer within the ring timeout', async (t) => {
-    const queues = { ...QUEUES, ringTimeoutSeconds: 1 };
+  it('offers the call to the next agent when the first does not answer within the ring timeout; an agent without CTI is on break missed for retryAgentSeconds', async (t) => {
+    const queues = { ...QUEUES, ringTimeoutSeconds: 1, retryAgentSeconds: 1 };
     const { directory, phones, events, customer } = await setup(t, {
       queues,
       agents: { '1001': { answer: 'manual' }, '1002': {} }, // agents without CTI
@@ -196,8 +214,72 @@ describe('ACD queues', { timeout: 120_000 }, () => {
     await phones['1002'].nextIncoming(0);
     await waitFor(() => call.has('confirmed'), { what: 'caller connected to 1002' });
     assert.equal(events.find((e) => e.event === 'offerFailed')?.data.reason, 'noAnswer');
-    assert.equal(directory.get('1001')?.state, 'offline', 'agent without CTI back to no state');
+    assert.deepEqual([directory.get('1001')?.state, directory.get('1001')?.breakReason], ['break', 'missed'], 'RONA: break missed');
     assert.equal(directory.get('1002')?.state, 'talking');
+    // It has no CTI to say "ready" with: the break ends by itself after retryAgentSeconds.
+    await waitFor(() => directory.get('1001')?.state === 'offline', { timeout: 3000, what: 'the break of an agent without CTI to end' });
+    assert.equal(directory.get('1001')?.breakReason, null);
+    assert.ok(directory.availableFor('sales').some((a) => a?.agentId === '1001'), 'offered calls again');
+  });
+
+  it('RONA: cancels an unanswered offer with Reason 480 No Answer, puts the agent on break missed, rings the next agent at once and never the absent one again while on break', async (t) => {
+    const queues = { ...QUEUES, ringTimeoutSeconds: 1, retryAgentSeconds: 1 };
+    const { acd, directory, phones, events, customer, cti } = await setup(t, {
+      queues,
+      agents: { '1001': { state: 'ready', answer: 'manual' }, '1002': { state: 'ready', answer: 'manual' } },
+      order: ['1001', '1002'],
+    });
+    const c = await customer('13800000001');
+    const call = c.call('sales');
+    const first = await phones['1001'].nextIncoming(0);
+    await waitFor(() => first.ended, { timeout: 4000, what: 'CANCEL at 1001 after the ring time' });
+    assert.equal(first.end.cause, 'Canceled');
+    const cancel = phones['1001'].requests.find((r) => r.method === 'CANCEL');
+    assert.ok(cancel, '1001 received a CANCEL');
+    assert.equal(wireHeader(cancel.text, 'Reason'), 'SIP ;cause=480 ;text="No Answer"');
+    assert.deepEqual([directory.get('1001')?.state, directory.get('1001')?.breakReason], ['break', 'missed']);
+    assert.ok(events.some((e) => e.event === 'missed' && e.data.agentId === '1001'));
+
+    // The next ready agent rings at once (not after a retry delay) ...
+    await phones['1002'].nextIncoming(0, 3000);
+    const gap = phones['1002'].invites[0].at - cancel.at;
+    t.diagnostic(`CANCEL at 1001 -> INVITE at 1002: ${gap} ms`);
+    assert.ok(gap < 1000, `1002 rang ${gap} ms after 1001's CANCEL`);
+    // ... and misses too: both on break, the call waits, past retryAgentSeconds and ring times.
+    await waitFor(() => directory.get('1002')?.state === 'break', { timeout: 4000, what: '1002 on break missed' });
+    await sleep(2500);
+    assert.equal(phones['1001'].incoming.length, 1, '1001 is not rung again while on break');
+    assert.equal(phones['1002'].incoming.length, 1, '1002 is not rung again while on break');
+    assert.deepEqual(acd.waiting('sales').map((w) => w.offeredTo), [null]);
+    assert.equal(call.answered, false);
+    assert.deepEqual(acd.queues().find((q) => q.id === 'sales')?.ready, [], 'agents on break are not counted as ready');
+
+    // ReadyForService ends the break: 1001 is offered the waiting call again at once.
+    phones['1001'].policy.answer = 'auto';
+    const ready = await cti('ReadyForService', '1001');
+    assert.equal(ready.Code, 'OK');
+    const again = await phones['1001'].nextIncoming(1, 3000);
+    await waitFor(() => call.has('confirmed') && again.answered, { what: 'caller connected to 1001' });
+    assert.equal(directory.get('1001')?.state, 'talking');
+    assert.deepEqual([directory.get('1002')?.state, directory.get('1002')?.breakReason], ['break', 'missed'], '1002 stays on break');
+  });
+
+  it('RONA with the only agent: the call waits and is offered again only after ReadyForService', async (t) => {
+    const queues = { ...QUEUES, ringTimeoutSeconds: 1, retryAgentSeconds: 1 };
+    const { acd, directory, phones, customer, cti } = await setup(t, { queues, agents: { '1004': { state: 'ready', answer: 'manual' } } });
+    const c = await customer('13800000002');
+    const call = c.call('support');
+    const first = await phones['1004'].nextIncoming(0);
+    await waitFor(() => first.ended, { timeout: 4000, what: 'CANCEL at 1004' });
+    assert.equal(directory.get('1004')?.breakReason, 'missed');
+    await sleep(2500); // past retryAgentSeconds: a CTI agent's break does not end by itself
+    assert.equal(phones['1004'].incoming.length, 1);
+    assert.equal(directory.get('1004')?.state, 'break');
+    assert.equal(acd.waiting('support').length, 1, 'the call waits in the queue');
+    phones['1004'].policy.answer = 'auto';
+    assert.equal((await cti('ReadyForService', '1004')).Code, 'OK');
+    await phones['1004'].nextIncoming(1, 3000);
+    await waitFor(() => call.has('confirmed'), { what: 'caller connected once 1004 is ready' });
   });
 
   it('answers 487 to a queued caller who hangs up and removes the call from the queue', async (t) => {
@@ -332,6 +414,96 @@ describe('ACD queues', { timeout: 120_000 }, () => {
     call.hangUp();
     await waitFor(() => replacing.ended && records.length === 1, { what: 'end and CDR' });
     assert.deepEqual(records[0].agentIds, ['1001', '1002']);
+  });
+
+  it('tells the agent the queue (X-CC-Queue-Name, raw UTF-8) and who transferred the call (Referred-By): REFER, BlindTransfer, consultation', async (t) => {
+    const queues = { ...QUEUES, queues: QUEUES.queues.map((/** @type {any} */ q) => (q.id === 'sales' ? { ...q, name: '销售 Sales' } : q)) };
+    const { acd, directory, phones, customer } = await setup(t, {
+      queues,
+      agents: { '1001': { state: 'ready' }, '1002': {}, '1003': {}, '1004': {} },
+      order: ['1001'],
+    });
+    // 1002..1004 only receive transfers.
+    for (const id of ['1002', '1003', '1004']) directory.setRegistered(id, false);
+    /** The raw INVITE phone `id` received as its `index`th call. @param {string} id @param {number} index */
+    const inviteAt = (id, index) => {
+      const callId = phones[id].invites[index].callId;
+      const req = phones[id].requests.find((r) => r.method === 'INVITE' && wireHeader(r.text, 'Call-ID') === callId);
+      assert.ok(req, `raw INVITE #${index + 1} at ${id}`);
+      return req.text;
+    };
+    const c = await customer('13800000001');
+    const call = c.call('sales');
+    const leg1 = await phones['1001'].nextIncoming(0);
+    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    const offer = inviteAt('1001', 0);
+    assert.equal(wireHeader(offer, 'X-CC-Queue'), 'sales');
+    assert.equal(wireHeader(offer, 'X-CC-Queue-Name'), '销售 Sales', 'the name as UTF-8 text, not escaped');
+    assert.equal(wireHeader(offer, 'Referred-By'), undefined, 'a queue offer is no transfer');
+    assert.equal(phones['1001'].invites[0].queueName, '销售 Sales', 'JsSIP reads it back');
+
+    // Blind transfer by the agent's phone (REFER).
+    leg1.session.refer(`sip:1002@${pbx.domain}`, { eventHandlers: { accepted: () => leg1.hangUp() } });
+    const leg2 = await phones['1002'].nextIncoming(0);
+    const referred = inviteAt('1002', 0);
+    assert.equal(wireHeader(referred, 'Referred-By'), `<sip:1001@${pbx.domain}>`);
+    assert.equal(wireHeader(referred, 'X-CC-Queue-Name'), '销售 Sales');
+    await waitFor(() => call.toneShare(FREQ['1002']) > HEARS, { what: "1002's audio at the caller" });
+    const [{ jobId }] = acd.calls();
+
+    // Blind transfer through the CTI API (call control).
+    await acd.blindTransfer({ agentId: '1002', jobId, transferee: '1003' });
+    await phones['1003'].nextIncoming(0);
+    assert.equal(wireHeader(inviteAt('1003', 0), 'Referred-By'), `<sip:1002@${pbx.domain}>`);
+    await waitFor(() => leg2.ended && call.toneShare(FREQ['1003']) > HEARS, { what: 'caller with 1003' });
+
+    // The consultation leg the ACD places for an attended transfer.
+    await acd.initiateAttendedTransfer({ agentId: '1003', jobId, transferee: '1004' });
+    await phones['1004'].nextIncoming(0);
+    const consult = inviteAt('1004', 0);
+    assert.equal(wireHeader(consult, 'Referred-By'), `<sip:1003@${pbx.domain}>`);
+    assert.equal(wireHeader(consult, 'X-CC-Queue'), 'sales');
+    await acd.cancelAttendedTransfer({ agentId: '1003', jobId });
+  });
+
+  it('reports the real final status of a failed blind transfer in the NOTIFY sipfrag: 486 busy, 480 unreachable, 408 no answer', async (t) => {
+    const queues = { ...QUEUES, ringTimeoutSeconds: 1, retryAgentSeconds: 60 };
+    const { directory, phones, events, customer } = await setup(t, {
+      queues,
+      agents: { '1001': { state: 'ready' }, '1002': { answer: 486 }, '1004': { answer: 'manual' } },
+      order: ['1001'],
+    });
+    directory.setRegistered('1002', false);
+    directory.setRegistered('1004', false);
+    const c = await customer('13800000001');
+    const call = c.call('sales');
+    const leg1 = await phones['1001'].nextIncoming(0);
+    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    /** Final sipfrag status lines of the NOTIFYs 1001 received, from the raw text. */
+    const finals = () =>
+      phones['1001'].requests
+        .filter((r) => r.method === 'NOTIFY' && /^terminated/.test(wireHeader(r.text, 'Subscription-State') ?? ''))
+        .map((r) => r.text.split('\r\n\r\n')[1].trim());
+    /** @type {Array<number|undefined>} */
+    const failed = [];
+    /** Transfers 1001's call to `target` by REFER and waits for the final NOTIFY. @param {string} target */
+    const refer = async (target) => {
+      const before = finals().length;
+      leg1.session.refer(`sip:${target}@${pbx.domain}`, { eventHandlers: { failed: (/** @type {any} */ e) => failed.push(e.status_line?.status_code) } });
+      await waitFor(() => finals().length > before, { timeout: 5000, what: `final NOTIFY for the transfer to ${target}` });
+      await waitFor(() => events.filter((e) => e.event === 'transferFailed').length > before, { what: 'transferFailed' });
+    };
+    await refer('1002'); // rejects with 486
+    await refer('1003'); // no phone registered at the proxy
+    await refer('1004'); // rings out
+    assert.deepEqual(finals(), ['SIP/2.0 486 Busy Here', 'SIP/2.0 480 Temporarily Unavailable', 'SIP/2.0 408 Request Timeout']);
+    assert.deepEqual(failed, [486, 480, 408], "JsSIP's refer subscriber reads the same");
+    const cancel = phones['1004'].requests.find((r) => r.method === 'CANCEL');
+    assert.equal(wireHeader(cancel?.text ?? '', 'Reason'), 'SIP ;cause=480 ;text="No Answer"', 'the target is told it missed the call');
+    assert.deepEqual([directory.get('1004')?.state, directory.get('1004')?.breakReason], ['break', 'missed']);
+    // The caller stayed with 1001 throughout.
+    assert.equal(call.ended, false);
+    await waitFor(() => call.toneShare(FREQ['1001']) > HEARS, { what: '1001 still with the caller' });
   });
 
   it('places an outbound call for an agent (makeCall), holds, retrieves and releases it; refuses foreign and unknown jobs', async (t) => {

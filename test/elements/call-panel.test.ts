@@ -51,7 +51,7 @@ describe('<cc-call-panel>', () => {
     expect(shadow(el).children.length).to.equal(0);
   });
 
-  it('shows the caller, a running timer, Answer and Hang up while ringing; Answer answers', async () => {
+  it('shows the caller, a running timer, Answer and Decline while ringing; Answer answers', async () => {
     const { el, phone, sip } = await panel();
     await ringPhone(phone, sip);
     await settle(el);
@@ -61,12 +61,17 @@ describe('<cc-call-panel>', () => {
     expect(section.hasAttribute('data-ringing')).to.equal(true);
     expect(part(el, 'timer')!.textContent!.trim()).to.match(/^\d\d:\d\d$/);
     expect(accessibleName(part(el, 'answer-button')!)).to.equal('Answer');
-    expect(accessibleName(part(el, 'hangup-button')!)).to.equal('Hang up');
+    expect(accessibleName(part(el, 'hangup-button')!)).to.equal('Decline');
     part(el, 'answer-button')!.click();
     await until(el, phone, STATUS.inboundTalk);
     expect(sip.last('sip.answer')!.callId).to.equal('in-1');
     expect(part(el, 'answer-button')).to.equal(null);
     expect(buttonNames(el)).to.include.members(['Mute', 'Hold', 'Keypad', 'Transfer', 'Consult', 'Hang up']);
+    // The keypad open leaves transfer and consult reachable.
+    button(el, 'Keypad').click();
+    await el.updateComplete;
+    expect(part(el, 'dialpad')).to.exist;
+    expect(buttonNames(el)).to.include.members(['Transfer', 'Consult', 'Hang up']);
   });
 
   it('is accessible while ringing, talking and consulting', async () => {

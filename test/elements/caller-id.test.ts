@@ -7,6 +7,10 @@ import type { Phone } from '../../src/phone.js';
 import { NUMBERS, createFakeCti, ok, refused } from './fake-cti.js';
 import type { FakeCti } from './fake-cti.js';
 import { button, destroyFakePhones, fakePhone, part, settle, shadow } from './helpers.js';
+import { loadTranslation } from '../../src/localize/localize.js';
+
+// Chinese is a chunk of its own (the dialpad and after-call tests cover its late arrival).
+before(() => loadTranslation('zh-CN'));
 
 function ctiPhone(cti: FakeCti): Phone {
   return fakePhone({ ctiRequest: cti.request }).phone;

@@ -16,6 +16,6 @@ describe('custom-elements.json', () => {
     const schema = Object.values(configProperties)
       .map((p) => p.attribute)
       .filter((a): a is string => typeof a === 'string');
-    expect(documented).to.deep.equal([...schema, 'auto-register', 'no-header'].sort());
+    expect(documented).to.deep.equal([...schema, 'auto-register', 'no-header', 'ringtone', 'show-status-code'].sort());
   });
 });

@@ -22,6 +22,10 @@ import {
   untilCode,
 } from './helpers.js';
 import type { Mounted } from './helpers.js';
+import { loadTranslation } from '../../src/localize/localize.js';
+
+// Chinese is a chunk of its own (the dialpad and after-call tests cover its late arrival).
+before(() => loadTranslation('zh-CN'));
 
 interface CtiMounted extends Mounted {
   readonly cti: FakeCti;

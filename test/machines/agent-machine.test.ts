@@ -388,6 +388,41 @@ describe('agent statechart: timers (simulated clock)', () => {
     expect(h.emitted.some((e) => e.type === 'call.hangup' && e.hangupType === 'ringing')).to.equal(true);
   });
 
+  it('treats the queue giving up first (CANCEL with Reason cause 480) as a missed call: break "missed", kept for the agent to see', () => {
+    const clock = new SimulatedClock();
+    const h = harness({ policy: { ringTimeout: 30 } }, clock);
+    h.send(...RINGING);
+    clock.increment(15_000);
+    const before = Date.now(); // the harness's status clock is the host's (AgentInput.now)
+    h.send({ type: 'sip.call.failed', callId: 'c1', cause: 'Canceled', sipCode: 480 });
+    const s = h.actor.getSnapshot();
+    expect(s.context).to.include({ code: STATUS.break, breakReason: 'missed' });
+    expect(s.context.missedCalls.map((c) => c.caller)).to.deep.equal(['13800000001']);
+    expect(s.context.statusSince).to.be.at.least(before);
+    const released = h.emitted.find((e) => e.type === 'call.released');
+    expect(released).to.include({ missed: true, cause: 'no answer' });
+    // Our own timer does not fire on top of it; a caller who hangs up (plain CANCEL) is not a missed call.
+    clock.increment(30_000);
+    expect(h.commands.filter((c) => c.type === 'sip.reject')).to.deep.equal([]);
+    const other = harness({ policy: { ringTimeout: 30 } }, clock);
+    other.send(...RINGING, { type: 'sip.call.failed', callId: 'c1', cause: 'Canceled' });
+    expect(other.actor.getSnapshot().context).to.include({ code: STATUS.ready });
+    expect(other.actor.getSnapshot().context.missedCalls).to.deep.equal([]);
+    expect(other.emitted.find((e) => e.type === 'call.released')).to.include({ missed: false });
+  });
+
+  it('says "registered" again when the registration came back after the connection dropped', () => {
+    const h = harness();
+    h.send(...READY);
+    const registered = () => h.emitted.filter((e) => e.type === 'registered').length;
+    const before = registered();
+    h.send({ type: 'sip.disconnected', cause: 'WebSocket closed' });
+    expect(h.emitted.at(-1)).to.deep.include({ type: 'error' });
+    h.send({ type: 'sip.registered' });
+    expect(registered()).to.equal(before + 1);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+  });
+
   it('answers after the seconds a server-initiated INVITE asks for (Call-Info answer-after), sooner than the policy', () => {
     const clock = new SimulatedClock();
     const h = harness({ policy: { autoAnswer: 10 } }, clock);

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { DROPPED_MEMBERS, stripFixedDebug } from '../../scripts/jssip-lite.mjs';
+import { DROPPED_MEMBERS, liteJssipModule } from '../../scripts/jssip-lite.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const lib = join(root, 'node_modules/jssip/lib/');
@@ -22,7 +22,7 @@ for (const [file, dropped] of Object.entries(DROPPED_MEMBERS)) {
   test(`${file}: removes exactly ${dropped.join(', ')}, and the rest still compiles`, () => {
     const path = join(lib, file);
     const original = readFileSync(path, 'utf8');
-    const lite = stripFixedDebug(original, path)?.code ?? original;
+    const lite = liteJssipModule(original, path)?.code ?? original;
     const gone = members(original).filter((m) => !members(lite).includes(m));
     assert.deepEqual(gone.sort(), [...dropped].sort());
     new vm.Script(`(function (exports, require, module) {${lite}\n})`); // throws on a syntax error
@@ -57,6 +57,20 @@ test('the workbench passes the UA only options whose checks are kept (JsSIP igno
   const options = [...block.matchAll(/^\s+(?:\.\.\.\([^?]+\?\s*\{\s*)?([a-z_]+):/gm)].map((m) => m[1]);
   assert.ok(options.includes('uri') && options.includes('no_answer_timeout') && options.includes('display_name'), `read: ${options}`);
   assert.deepEqual(options.filter((o) => DROPPED_MEMBERS['Config.js'].includes(o)), []);
-  const kept = members(stripFixedDebug(readFileSync(join(lib, 'Config.js'), 'utf8'), join(lib, 'Config.js')).code);
+  const kept = members(liteJssipModule(readFileSync(join(lib, 'Config.js'), 'utf8'), join(lib, 'Config.js')).code);
   assert.deepEqual(options.filter((o) => !kept.includes(o)), []);
+});
+
+test('every JsSIP module loses its debug lines but Transport.js (the SIP traces), and still compiles', () => {
+  let removed = 0;
+  for (const path of files(lib).filter((f) => f.endsWith('.js'))) {
+    const original = readFileSync(path, 'utf8');
+    const lite = liteJssipModule(original, path)?.code ?? original;
+    new vm.Script(`(function (exports, require, module) {${lite}\n})`); // throws on a syntax error
+    const left = (lite.match(/\blogger\.debug\(/g) ?? []).length;
+    if (path.endsWith('/Transport.js')) assert.ok(left > 0 && /sending message/.test(lite), 'Transport keeps its SIP traces');
+    else assert.equal(left, 0, `${path.slice(lib.length)} keeps ${left} debug line(s)`);
+    removed += (original.match(/\blogger\.debug\(/g) ?? []).length - left;
+  }
+  assert.ok(removed > 150, `removed ${removed}`);
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KEPT_REASON_PHRASES, stripFixedDebug } from '../../scripts/jssip-lite.mjs';
+import { KEPT_REASON_PHRASES, liteJssipModule } from '../../scripts/jssip-lite.mjs';
 
 const lib = fileURLToPath(new URL('../../node_modules/jssip/lib/', import.meta.url));
 const files = (dir) =>
@@ -42,7 +42,7 @@ test('keeps the status codes the workbench rejects calls with', () => {
 test('the lite table has exactly the kept codes, with JsSIP\'s own phrases', () => {
   const path = join(lib, 'Constants.js');
   const original = readFileSync(path, 'utf8');
-  const lite = stripFixedDebug(original, path)?.code ?? original;
+  const lite = liteJssipModule(original, path)?.code ?? original;
   const all = phrases(original);
   const kept = phrases(lite);
   assert.ok(Object.keys(all).length > 60);

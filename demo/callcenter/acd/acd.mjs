@@ -9,6 +9,11 @@
 // Agent availability and call states live in the AgentDirectory (../agents.mjs); the ACD reads
 // `availableFor()` and sets 'ringing' / 'talking' / 'afterCall' (CTI agents) or back to
 // 'offline' (agents without CTI).
+//
+// Redirect on no answer (RONA): an agent who lets an offered call ring for the queue's ring time
+// gets a CANCEL with `Reason: SIP ;cause=480 ;text="No Answer"` (the workbench shows it as a
+// missed call), goes to break 'missed', and the call goes to the next ready agent at once or
+// waits. The break keeps the absent agent from being rung again until it says it is ready.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { loadNodeJsSIP, stopUa } from '../media/node-jssip.mjs';
@@ -18,8 +23,15 @@ import { RtpOut } from './rtp-out.mjs';
 import { holdBackRinging, answerEarly, answerWithPeer } from './early-media.mjs';
 
 const REGISTER_TIMEOUT_MS = 10_000;
-/** How long an agent who did not take a call is skipped for that call before it is offered again. */
+/**
+ * How long an agent who rejected a call is skipped for that call before it is offered again;
+ * also how long an agent without CTI stays on break 'missed' (it has no way to say "ready").
+ */
 const DEFAULT_RETRY_AGENT_SECONDS = 5;
+/** Break reason of an agent who let an offered call ring out (the workbench uses the same). */
+export const MISSED_BREAK_REASON = 'missed';
+/** How the ACD cancels an offer nobody answered (RFC 3326 Reason in the CANCEL). */
+const NO_ANSWER = Object.freeze({ status_code: 480, reason_phrase: 'No Answer' });
 /** Periodic re-check of waiting calls, besides the directory's change events. */
 const RECHECK_MS = 2000;
 /** After a REFER succeeded, the transferor ends its leg itself; the ACD ends it after this. */
@@ -95,6 +107,8 @@ class Leg {
     this.pc = null;
     /** The ACD gave up ringing this leg (ring timeout). */
     this.noAnswer = false;
+    /** @type {ReferProgress|null} reports this leg's progress to the agent whose REFER placed it */
+    this.referProgress = null;
   }
 
   /** Payload types the far end uses for telephone-event, from the remote SDP. */
@@ -153,6 +167,7 @@ export async function startAcd(options) {
  *  - 'queued'       { jobId, callId, queue, caller }            caller got 182 Queued + queue music
  *  - 'offered'      { jobId, queue, agentId }                   an agent's phone is being called
  *  - 'offerFailed'  { jobId, queue, agentId, reason }           rejected (486, 603, ...) or 'noAnswer'
+ *  - 'missed'       { jobId, queue, agentId }                   RONA: the agent went to break 'missed'
  *  - 'answered'     { jobId, queue, agentId, callId }           bridged; caller got 200 OK
  *  - 'held' / 'resumed' { jobId, agentId, by: 'agent'|'cti' }   the customer leg was put on / off hold
  *  - 'dtmf'         { jobId, from: 'agent'|'customer', digit }  relayed a SIP INFO digit
@@ -187,6 +202,8 @@ export class Acd extends EventEmitter {
     this.prompt = createAudioSource({ kind: 'prompt', amplitude: 0.2 });
     /** @type {NodeJS.Timeout|null} */
     this.recheckTimer = null;
+    /** @type {Set<NodeJS.Timeout>} ends of breaks 'missed' of agents without CTI */
+    this.missedTimers = new Set();
     this.onDirectoryChange = () => this.#scheduleDispatch();
   }
 
@@ -239,7 +256,12 @@ export class Acd extends EventEmitter {
 
   // ----------------------------------------------------------------------------------- views
 
-  /** @returns {Array<{id: string, name: string, waiting: number, longestWaitMs: number, available: string[], talking: number}>} */
+  /**
+   * `ready`: agents logged in through the CTI API, ready and registered (the "Ready agents"
+   * figure); `available`: who may be offered a call now (`ready` plus registered idle agents
+   * without CTI); `oldestSince`: ms epoch the longest-waiting call arrived (null when none).
+   * @returns {Array<{id: string, name: string, waiting: number, longestWaitMs: number, oldestSince: number|null, ready: string[], available: string[], talking: number}>}
+   */
   queues() {
     const now = Date.now();
     return this.queueConfig.queues.map((q) => {
@@ -249,6 +271,8 @@ export class Acd extends EventEmitter {
         name: q.name ?? q.id,
         waiting: waiting.length,
         longestWaitMs: waiting.length ? now - waiting[0].startTime : 0,
+        oldestSince: waiting.length ? waiting[0].startTime : null,
+        ready: this.directory.readyFor(q.id),
         available: this.directory.availableFor(q.id).flatMap((a) => (a ? [a.agentId] : [])),
         talking: [...this.jobs.values()].filter((c) => c.queue === q.id && c.state === 'talking').length,
       };
@@ -440,20 +464,42 @@ export class Acd extends EventEmitter {
     const session = this.#callAgentLeg(call, leg, this.uas.get(call.queue), this.#agentHeaders(call));
     if (!session) return;
     leg.timer = setTimeout(() => {
-      if (call.offer === leg && !leg.answered) {
-        leg.noAnswer = true;
-        this.#terminate(leg);
-      }
+      if (call.offer === leg) this.#ringedOut(leg);
     }, this.#ringTimeoutMs(call.queue));
     this.log.info(`ACD: ${call.jobId} offered to ${agentId}`);
     this.emit('offered', { jobId: call.jobId, queue: call.queue, agentId });
   }
 
-  /** @param {Call} call */
-  #agentHeaders(call) {
+  /**
+   * Nobody answered `leg` within the ring time: CANCEL with the RFC 3326 Reason the workbench
+   * reads as a missed call. JsSIP fails the session at once (no wait for the 487), so the call
+   * moves on at once.
+   * @param {Leg} leg
+   */
+  #ringedOut(leg) {
+    if (leg.answered || leg.ended) return;
+    leg.noAnswer = true;
+    this.#terminate(leg, NO_ANSWER);
+  }
+
+  /**
+   * The call context an agent's phone shows: caller (PAI), the ACD's job, the queue (id and its
+   * name from queues.json, raw UTF-8) and, on a transfer, who transferred it (RFC 3892).
+   * @param {Call} call
+   * @param {{ referredBy?: string|null }} [o] the transferring agent (or party)
+   */
+  #agentHeaders(call, { referredBy } = {}) {
     const headers = [`P-Asserted-Identity: <sip:${call.caller}@${this.domain}>`, `X-CC-Job-Id: ${call.jobId}`];
-    if (call.queue) headers.push(`X-CC-Queue: ${call.queue}`);
+    if (call.queue) headers.push(`X-CC-Queue: ${call.queue}`, `X-CC-Queue-Name: ${this.#queueName(call.queue)}`);
+    if (referredBy && isDialable(referredBy)) headers.push(`Referred-By: <sip:${referredBy}@${this.domain}>`);
     return headers;
+  }
+
+  /** @param {string} queue */
+  #queueName(queue) {
+    const name = this.queueConfig.queues.find((q) => q.id === queue)?.name ?? queue;
+    // A header value is one line: a line break in queues.json must not start a header of its own.
+    return String(name).replace(/[\r\n]+/g, ' ').trim() || queue;
   }
 
   /**
@@ -474,6 +520,7 @@ export class Acd extends EventEmitter {
     } catch (e) {
       this.log.warn(`ACD: calling ${leg.party} failed: ${/** @type {Error} */ (e).message}`);
       leg.ended = true;
+      leg.referProgress?.notify(500);
       setImmediate(() => this.#agentLegFailed(call, leg, 'error'));
       return null;
     }
@@ -485,16 +532,21 @@ export class Acd extends EventEmitter {
     leg.callId = this.callIds.get(session) ?? '';
     if (session.connection) this.#receive(leg, session.connection);
     session.on('peerconnection', (/** @type {any} */ e) => this.#receive(leg, e.peerconnection));
-    session.on('accepted', () => {
+    session.on('progress', (/** @type {any} */ e) => {
+      if (e.response?.status_code > 100) leg.referProgress?.notify(e.response.status_code, e.response.reason_phrase);
+    });
+    session.on('accepted', (/** @type {any} */ e) => {
       leg.answered = true;
       if (leg.timer) clearTimeout(leg.timer);
       leg.timer = null;
+      leg.referProgress?.notify(e.response?.status_code ?? 200, e.response?.reason_phrase);
       this.#agentLegAnswered(call, leg);
     });
     session.on('failed', (/** @type {any} */ e) => {
       leg.ended = true;
       if (leg.timer) clearTimeout(leg.timer);
       const reason = leg.noAnswer ? 'noAnswer' : e.message?.status_code ? String(e.message.status_code) : e.cause;
+      leg.referProgress?.notify(...finalStatus(leg, e));
       this.#agentLegFailed(call, leg, reason);
     });
     session.on('ended', (/** @type {any} */ e) => {
@@ -566,8 +618,12 @@ export class Acd extends EventEmitter {
     if (call.offer === leg) {
       call.offer = null;
       if (leg.agentId) {
-        call.tried.set(leg.agentId, Date.now());
-        this.#releaseAgent(call, leg.agentId, false);
+        // A missed offer is kept from the agent by its break; a rejection by the retry delay.
+        if (leg.noAnswer) this.#missed(call, leg.agentId);
+        else {
+          call.tried.set(leg.agentId, Date.now());
+          this.#releaseAgent(call, leg.agentId, false);
+        }
       }
       this.log.info(`ACD: ${call.jobId} not taken by ${leg.agentId} (${reason})`);
       this.emit('offerFailed', { jobId: call.jobId, queue: call.queue, agentId: leg.agentId, reason });
@@ -575,12 +631,12 @@ export class Acd extends EventEmitter {
     } else if (call.transfer?.leg === leg) {
       const from = call.transfer.from?.agentId ?? call.agent?.agentId ?? null;
       call.transfer = null;
-      if (leg.agentId) this.#releaseAgent(call, leg.agentId, false);
+      if (leg.agentId) this.#agentNotReached(call, leg);
       this.emit('transferFailed', { jobId: call.jobId, from, to: leg.party, reason });
       this.#refresh(call);
     } else if (call.consult?.leg === leg) {
       call.consult = null;
-      if (leg.agentId) this.#releaseAgent(call, leg.agentId, false);
+      if (leg.agentId) this.#agentNotReached(call, leg);
       this.emit('transferFailed', { jobId: call.jobId, from: call.agent?.agentId ?? null, to: leg.party, reason });
       this.#refresh(call);
     } else if (call.agent === leg) {
@@ -696,34 +752,31 @@ export class Acd extends EventEmitter {
 
   /**
    * REFER from an agent on its ACD leg: blind transfer (Refer-To a user or number) or consult
-   * transfer (Refer-To with Replaces: JsSIP puts the Replaces header into the new INVITE).
-   * JsSIP has already answered 202 and reports the new leg's progress in NOTIFYs.
-   * @param {Call} call @param {Leg} leg @param {{ request: any, accept: Function, reject: Function }} e
+   * transfer (Refer-To with Replaces, copied into the new INVITE). JsSIP has already answered 202
+   * and sent the first NOTIFY (100 Trying). The new leg is placed here rather than with JsSIP's
+   * `accept()`, whose NOTIFYs say `487 Canceled` for a target that did not answer: the ACD
+   * reports the real outcome (ReferProgress), so the transferring agent can name the cause.
+   * @param {Call} call @param {Leg} leg @param {{ request: any, reject: Function }} e
    */
-  #onRefer(call, leg, { request, accept, reject }) {
+  #onRefer(call, leg, { request, reject }) {
     if (leg !== call.agent || call.state !== 'talking' || call.transfer || call.consult) {
       reject();
       return;
     }
     const uri = request.refer_to.uri;
     const target = String(uri.user ?? '');
-    if (!target) {
+    if (!isDialable(target)) {
       reject();
       return;
     }
     const replaces = uri.hasHeader('replaces');
     const newLeg = this.#newTransferLeg(call, target);
+    newLeg.referProgress = new ReferProgress(leg.session, request.cseq, this.log);
     call.transfer = { leg: newLeg, from: leg, via: 'refer' };
     this.emit('transferring', { jobId: call.jobId, from: leg.agentId, to: target, via: 'refer', replaces });
-    const ok = accept(
-      (/** @type {any} */ session) => this.#wireAgentLeg(call, newLeg, session),
-      { mediaStream: newLeg.out.stream, fromDisplayName: call.caller, extraHeaders: this.#agentHeaders(call), pcConfig: { iceServers: [] } },
-    );
-    if (ok === false) {
-      this.#agentLegFailed(call, newLeg, 'refer accept refused');
-      return;
-    }
-    newLeg.callId = this.callIds.get(newLeg.session) ?? '';
+    const headers = this.#agentHeaders(call, { referredBy: leg.agentId ?? leg.party });
+    if (replaces) headers.push(`Replaces: ${decodeURIComponent(uri.getHeader('replaces'))}`);
+    if (!this.#callAgentLeg(call, newLeg, this.#uaOf(call), headers)) return;
     this.#armTransferTimer(call, newLeg);
   }
 
@@ -737,12 +790,7 @@ export class Acd extends EventEmitter {
 
   /** @param {Call} call @param {Leg} leg */
   #armTransferTimer(call, leg) {
-    leg.timer = setTimeout(() => {
-      if (!leg.answered && !leg.ended) {
-        leg.noAnswer = true;
-        this.#terminate(leg);
-      }
-    }, this.#ringTimeoutMs(call.queue));
+    leg.timer = setTimeout(() => this.#ringedOut(leg), this.#ringTimeoutMs(call.queue));
   }
 
   /** @param {Call} call */
@@ -788,6 +836,43 @@ export class Acd extends EventEmitter {
     if (!a || a.callId !== call.jobId || (a.state !== 'ringing' && a.state !== 'talking')) return;
     const next = a.ctiManaged ? (talked ? 'afterCall' : 'ready') : 'offline';
     this.directory.setState(agentId, next);
+  }
+
+  /**
+   * RONA: the agent let `call` ring out. Break 'missed' (unless its state no longer refers to the
+   * call); a CTI agent stays there until ReadyForService, an agent without CTI, which cannot say
+   * it is back, for retryAgentSeconds.
+   * @param {Call} call @param {string} agentId
+   */
+  #missed(call, agentId) {
+    const a = this.directory.get(agentId);
+    if (!a || a.callId !== call.jobId || a.state !== 'ringing') return;
+    this.directory.setState(agentId, 'break', { reason: MISSED_BREAK_REASON });
+    const now = this.directory.get(agentId);
+    this.log.info(`ACD: ${agentId} did not answer ${call.jobId}: break '${MISSED_BREAK_REASON}'`);
+    this.emit('missed', { jobId: call.jobId, queue: call.queue, agentId });
+    if (a.ctiManaged || now?.state !== 'break') return;
+    const since = now.stateSince;
+    const timer = setTimeout(() => {
+      this.missedTimers.delete(timer);
+      const b = this.directory.get(agentId);
+      // Only the break this timer belongs to: not one the agent took or left itself since.
+      if (b && !b.ctiManaged && b.state === 'break' && b.breakReason === MISSED_BREAK_REASON && b.stateSince === since) {
+        this.directory.setState(agentId, 'offline');
+      }
+    }, this.retryAgentMs);
+    this.missedTimers.add(timer);
+  }
+
+  /**
+   * A transfer or consultation target that was not reached: missed when it rang out, else back
+   * to its state before the ring.
+   * @param {Call} call @param {Leg} leg
+   */
+  #agentNotReached(call, leg) {
+    if (!leg.agentId) return;
+    if (leg.noAnswer) this.#missed(call, leg.agentId);
+    else this.#releaseAgent(call, leg.agentId, false);
   }
 
   /** @param {Call} call */
@@ -855,12 +940,15 @@ export class Acd extends EventEmitter {
     this.#scheduleDispatch();
   }
 
-  /** Ends a leg whatever its state (CANCEL, reject or BYE); never throws. @param {Leg} leg */
-  #terminate(leg) {
+  /**
+   * Ends a leg whatever its state (CANCEL, reject or BYE); never throws.
+   * @param {Leg} leg @param {{ status_code: number, reason_phrase: string }} [why] Reason of a CANCEL
+   */
+  #terminate(leg, why) {
     const s = leg.session;
     if (!s || s.isEnded?.()) return;
     try {
-      s.terminate();
+      s.terminate(why ? { ...why } : undefined);
     } catch (e) {
       this.log.debug?.(`ACD: terminate ${leg.id}: ${/** @type {Error} */ (e).message}`);
     }
@@ -1034,7 +1122,7 @@ export class Acd extends EventEmitter {
     const leg = this.#newTransferLeg(call, String(transferee));
     call.transfer = { leg, from: call.agent, via: 'cti' };
     this.emit('transferring', { jobId, from: agentId, to: leg.party, via: 'cti', replaces: false });
-    if (!this.#callAgentLeg(call, leg, this.#uaOf(call), this.#agentHeaders(call))) throw ccError('InternalError', 500, `Could not call ${transferee}.`);
+    if (!this.#callAgentLeg(call, leg, this.#uaOf(call), this.#agentHeaders(call, { referredBy: agentId }))) throw ccError('InternalError', 500, `Could not call ${transferee}.`);
     this.#armTransferTimer(call, leg);
     return { jobId };
   }
@@ -1052,7 +1140,7 @@ export class Acd extends EventEmitter {
     const consultJobId = `${call.jobId}-consult-${this.seq}`;
     call.consult = { leg, jobId: consultJobId };
     this.#refresh(call);
-    if (!this.#callAgentLeg(call, leg, this.#uaOf(call), this.#agentHeaders(call))) throw ccError('InternalError', 500, `Could not call ${transferee}.`);
+    if (!this.#callAgentLeg(call, leg, this.#uaOf(call), this.#agentHeaders(call, { referredBy: agentId }))) throw ccError('InternalError', 500, `Could not call ${transferee}.`);
     this.#armTransferTimer(call, leg);
     this.emit('transferring', { jobId: call.jobId, from: agentId, to: leg.party, via: 'cti', replaces: false, consultJobId });
     return { jobId: consultJobId };
@@ -1104,6 +1192,8 @@ export class Acd extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     if (this.recheckTimer) clearInterval(this.recheckTimer);
+    for (const t of this.missedTimers) clearTimeout(t);
+    this.missedTimers.clear();
     this.directory.off('change', this.onDirectoryChange);
     for (const call of [...this.jobs.values()]) this.#endCall(call, 'system', 'failed', 'ACD closing');
     this.prompt.stop();
@@ -1112,6 +1202,77 @@ export class Acd extends EventEmitter {
     await Promise.all([...this.uas.values()].map((ua) => stopUa(ua)));
     this.uas.clear();
   }
+}
+
+/**
+ * NOTIFYs (RFC 3515, message/sipfrag) that tell the agent who sent a REFER how the new leg is
+ * doing, on that agent's dialog with the ACD. JsSIP sent the first (100 Trying) on receipt.
+ */
+class ReferProgress {
+  /**
+   * @param {any} session the transferring agent's leg (JsSIP RTCSession)
+   * @param {number} id the REFER's CSeq number (the `id` of `Event: refer`)
+   * @param {{ warn: Function }} log
+   */
+  constructor(session, id, log) {
+    this.session = session;
+    this.id = id;
+    this.log = log;
+    this.done = false;
+  }
+
+  /** @param {number} status @param {string} [reason] */
+  notify(status, reason) {
+    if (this.done || !this.session || this.session.isEnded?.()) return;
+    const final = status >= 200;
+    this.done = final;
+    try {
+      this.session.sendRequest('NOTIFY', {
+        extraHeaders: [
+          `Event: refer;id=${this.id}`,
+          `Subscription-State: ${final ? 'terminated;reason=noresource' : 'active;expires=300'}`,
+          'Content-Type: message/sipfrag;version=2.0',
+        ],
+        body: `SIP/2.0 ${status} ${reason || reasonPhrase(status)}`,
+      });
+    } catch (e) {
+      this.log.warn(`ACD: NOTIFY ${status} to the transferring agent failed: ${/** @type {Error} */ (e).message}`);
+    }
+  }
+}
+
+/**
+ * The RFC 3261 reason phrase of `status` (JsSIP's table), or its class for one it does not know:
+ * a sipfrag status line always says something.
+ * @param {number} status
+ */
+function reasonPhrase(status) {
+  // JsSIP's table names 500 after itself ("JsSIP Internal Error").
+  if (status === 500) return 'Server Internal Error';
+  /** @type {Record<number, string>} */
+  const phrases = loadNodeJsSIP().C.REASON_PHRASE;
+  if (phrases[status]) return phrases[status];
+  return status < 200 ? 'Trying' : status < 300 ? 'OK' : status < 400 ? 'Redirection' : status < 500 ? 'Request Failure' : status < 600 ? 'Server Failure' : 'Global Failure';
+}
+
+/** @type {Readonly<Record<string, number>>} JsSIP's causes of a failure without a SIP response, as the status a transferor should see */
+const CAUSE_STATUS = Object.freeze({
+  'Request Timeout': 408, 'Connection Error': 503, Busy: 486, Rejected: 603, 'Not Found': 404,
+  Unavailable: 480, 'Address Incomplete': 484, 'No Answer': 408, Canceled: 487,
+});
+
+/**
+ * The final status of a failed leg, for the sipfrag: the response that ended it, 408 when the
+ * ACD gave up ringing, else what JsSIP's cause means.
+ * @param {Leg} leg @param {{ message?: any, cause?: string }} e JsSIP 'failed' event
+ * @returns {[number, string]}
+ */
+function finalStatus(leg, e) {
+  if (leg.noAnswer) return [408, reasonPhrase(408)];
+  const status = Number(e.message?.status_code);
+  if (status >= 300 && status < 700) return [status, e.message.reason_phrase || reasonPhrase(status)];
+  const mapped = CAUSE_STATUS[e.cause ?? ''] ?? 500;
+  return [mapped, reasonPhrase(mapped)];
 }
 
 /** A SIP user part the ACD puts into URIs and headers: digits, letters and a few marks only. */

@@ -6,13 +6,18 @@ import { telephoneEventPayloadTypes } from '../../../demo/callcenter/media/dtmf.
 
 const JsSIP = loadNodeJsSIP();
 
-/** JsSIP's WebSocket socket, keeping the status line and CSeq of every SIP response received. */
+/**
+ * JsSIP's WebSocket socket, keeping the status line and CSeq of every SIP response received, and
+ * every request as the text that arrived (what was on the wire, before JsSIP parsed it).
+ */
 class RecordingSocket extends JsSIP.WebSocketInterface {
   /** @param {string} url */
   constructor(url) {
     super(url);
     /** @type {Array<{ status: number, cseq: string }>} */
     this.responses = [];
+    /** @type {Array<{ method: string, text: string, at: number }>} */
+    this.requests = [];
   }
 
   /** @param {{ data: unknown }} message */
@@ -20,6 +25,8 @@ class RecordingSocket extends JsSIP.WebSocketInterface {
     const text = String(message?.data ?? '');
     const m = /^SIP\/2\.0 (\d{3})/.exec(text);
     if (m) this.responses.push({ status: Number(m[1]), cseq: /^CSeq:\s*(.+)$/im.exec(text)?.[1]?.trim() ?? '' });
+    const r = /^([A-Z]+) \S+ SIP\/2\.0\r\n/.exec(text);
+    if (r) this.requests.push({ method: r[1], text, at: Date.now() });
     // @ts-ignore JsSIP's own handler
     super._onMessage(message);
   }
@@ -40,6 +47,17 @@ export async function waitFor(predicate, { timeout = 8000, what = 'condition' } 
     await sleep(20);
   }
   throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+}
+
+/**
+ * The first `name` header of a SIP message as it came off the wire (no parser involved).
+ * @param {string} text the raw message
+ * @param {string} name full header name, e.g. 'Reason'
+ */
+export function wireHeader(text, name) {
+  const head = text.split('\r\n\r\n')[0];
+  const line = head.split('\r\n').find((l) => l.slice(0, l.indexOf(':')).trim().toLowerCase() === name.toLowerCase());
+  return line === undefined ? undefined : line.slice(line.indexOf(':') + 1).trim();
 }
 
 /** @param {number} ms */
@@ -162,7 +180,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
   /** @type {{ answer: 'auto' | 'manual' | number }} */
   const policy = { answer };
   /** Headers of each incoming INVITE, in order. */
-  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined, at: number }>} */ ([]);
+  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, queueName: string|undefined, referredBy: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined, callId: string, at: number }>} */ ([]);
   ua.on('newRTCSession', (/** @type {any} */ { session, originator, request }) => {
     if (originator !== 'remote') return;
     const call = new TestCall(session, createAudioSource({ kind: 'tone', frequency, amplitude: 0.3 }));
@@ -173,7 +191,10 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
       fromName: request.from.display_name,
       pai: request.getHeader('P-Asserted-Identity'),
       queue: request.getHeader('X-CC-Queue'),
+      queueName: request.getHeader('X-CC-Queue-Name'),
+      referredBy: request.getHeader('Referred-By'),
       jobId: request.getHeader('X-CC-Job-Id'),
+      callId: request.call_id,
       replaces: request.hasHeader('Replaces'),
       callInfo: request.getHeader('Call-Info'),
       at: Date.now(),
@@ -212,6 +233,8 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
     ua,
     /** SIP responses this phone received, in order. */
     responses: socket.responses,
+    /** SIP requests this phone received, as raw text, in order. */
+    requests: socket.requests,
     incoming,
     invites,
     policy,

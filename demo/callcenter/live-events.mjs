@@ -1,0 +1,184 @@
+// What the supervisor page shows, pushed instead of polled: a Server-Sent Events stream
+// (GET /api/events, text/event-stream) with a full snapshot of agents and queues on connect and
+// again after every agent or queue change. Bursts (a call offered, answered and the agent's
+// state changing within a few ms) become one snapshot: at most one every `coalesceMs`. A comment
+// line every `heartbeatMs` keeps proxies and idle timeouts from closing a quiet stream. Also the
+// queue summary of GET /api/queues, so both show the same figures.
+/** ACD events after which a queue's figures may have changed. */
+const QUEUE_EVENTS = Object.freeze(['queued', 'offered', 'offerFailed', 'missed', 'answered', 'transferred', 'transferFailed', 'ended']);
+
+/**
+ * @typedef {object} QueueSummary
+ * @property {string} id
+ * @property {string} name
+ * @property {number} waiting            calls waiting for an agent
+ * @property {number} longestWaitSeconds
+ * @property {number|null} oldestSince   ms epoch the longest-waiting call arrived (pages tick locally)
+ * @property {number} readyAgents        logged in (CTI) + ready + registered
+ * @property {number} availableAgents    may be offered a call now (ready ones plus registered idle agents without CTI)
+ * @property {number} talking
+ * @property {Array<{jobId: string, callId: string, caller: string, since: number, offeredTo: string|null}>} calls
+ *
+ * @typedef {object} AgentSummary
+ * @property {string} agentId
+ * @property {string} name
+ * @property {'offline'|'ready'|'break'|'ringing'|'talking'|'afterCall'} state
+ * @property {string|null} breakReason
+ * @property {number} stateSince   ms epoch
+ * @property {boolean} registered
+ * @property {string[]} queues     queue names
+ * @property {string|null} callId
+ *
+ * @typedef {{ time: number, agents: AgentSummary[], queues: QueueSummary[] }} Snapshot
+ *
+ * @typedef {Pick<import('./acd/acd.mjs').Acd, 'queues' | 'waiting' | 'on' | 'off'>} AcdView
+ */
+
+/**
+ * The queues as the supervisor sees them.
+ * @param {AcdView} acd
+ * @returns {QueueSummary[]}
+ */
+export function queueSummaries(acd) {
+  return acd.queues().map((q) => ({
+    id: q.id,
+    name: q.name,
+    waiting: q.waiting,
+    longestWaitSeconds: Math.round(q.longestWaitMs / 1000),
+    oldestSince: q.oldestSince,
+    readyAgents: q.ready.length,
+    availableAgents: q.available.length,
+    talking: q.talking,
+    calls: acd.waiting(q.id),
+  }));
+}
+
+/**
+ * The agents (not the supervisor) as the supervisor sees them.
+ * @param {import('./agents.mjs').AgentDirectory} directory
+ * @param {Array<{ id: string, name?: string }>} queues queues.json's queues, for the names
+ * @returns {AgentSummary[]}
+ */
+export function agentSummaries(directory, queues) {
+  return directory
+    .list()
+    .filter((a) => a.role === 'agent')
+    .map((a) => ({
+      agentId: a.agentId,
+      name: a.displayName,
+      state: a.state,
+      breakReason: a.state === 'break' ? a.breakReason : null,
+      stateSince: a.stateSince,
+      registered: a.registered,
+      queues: a.skills.map((s) => queues.find((q) => q.id === s.queue)?.name ?? s.queue),
+      callId: a.callId,
+    }));
+}
+
+/**
+ * @typedef {object} EventsOptions
+ * @property {import('./agents.mjs').AgentDirectory} directory
+ * @property {AcdView} acd
+ * @property {{ queues: Array<{ id: string, name?: string }> }} queues queues.json
+ * @property {string} [path]        default "/api/events"
+ * @property {number} [coalesceMs]  shortest gap between two pushed snapshots, default 200
+ * @property {number} [heartbeatMs] comment line interval, default 15000
+ * @property {number} [retryMs]     the EventSource's reconnection delay (`retry:`), default 2000
+ */
+
+/**
+ * Creates the GET /api/events handler. Like the other handlers it returns false, touching
+ * nothing, for other paths. Listeners on the directory and the ACD exist only while at least one
+ * client is connected; `close()` ends every stream (server shutdown).
+ * @param {EventsOptions} options
+ */
+export function createEventsHandler({ directory, acd, queues, path = '/api/events', coalesceMs = 200, heartbeatMs = 15_000, retryMs = 2000 }) {
+  /** @type {Set<import('node:http').ServerResponse>} */
+  const clients = new Set();
+  /** @type {NodeJS.Timeout|null} */
+  let pending = null;
+  /** @type {NodeJS.Timeout|null} */
+  let heartbeat = null;
+  let lastPush = 0;
+
+  const snapshot = () => `event: snapshot\ndata: ${JSON.stringify(/** @type {Snapshot} */ ({ time: Date.now(), agents: agentSummaries(directory, queues.queues), queues: queueSummaries(acd) }))}\n\n`;
+
+  const push = () => {
+    pending = null;
+    lastPush = Date.now();
+    if (!clients.size) return;
+    const text = snapshot();
+    for (const res of clients) res.write(text);
+  };
+
+  const changed = () => {
+    if (pending || !clients.size) return;
+    pending = setTimeout(push, Math.max(0, lastPush + coalesceMs - Date.now()));
+  };
+
+  const attach = () => {
+    directory.on('change', changed);
+    for (const name of QUEUE_EVENTS) acd.on(name, changed);
+    heartbeat = setInterval(() => {
+      for (const res of clients) res.write(': heartbeat\n\n');
+    }, heartbeatMs);
+  };
+
+  const detach = () => {
+    directory.off('change', changed);
+    for (const name of QUEUE_EVENTS) acd.off(name, changed);
+    if (heartbeat) clearInterval(heartbeat);
+    if (pending) clearTimeout(pending);
+    heartbeat = null;
+    pending = null;
+  };
+
+  /** @param {import('node:http').ServerResponse} res */
+  const drop = (res) => {
+    if (!clients.delete(res)) return;
+    if (!clients.size) detach();
+  };
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @returns {boolean}
+   */
+  function eventsHandler(req, res) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== path) return false;
+    if (req.method !== 'GET') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return true;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      // A buffering reverse proxy would hold the stream back.
+      'X-Accel-Buffering': 'no',
+    });
+    // A stream is idle between changes: no socket timeout may end it.
+    req.socket.setTimeout(0);
+    req.socket.setNoDelay(true);
+    if (!clients.size) attach();
+    clients.add(res);
+    res.write(`retry: ${retryMs}\n\n${snapshot()}`);
+    res.on('close', () => drop(res));
+    return true;
+  }
+
+  return Object.assign(eventsHandler, {
+    /** Connected clients now. */
+    get clientCount() {
+      return clients.size;
+    },
+    /** Ends every stream and removes the listeners. */
+    close() {
+      for (const res of [...clients]) {
+        drop(res);
+        res.end();
+      }
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ERROR } from '../../machines/agent-types.js';
+import type { CcErrorInfo } from '../../machines/agent-types.js';
+import type { Phone } from '../phone.js';
+
+/** How long "Reconnected" stays before it goes by itself. */
+const NOTICE_MS = 5000;
+
+/** Errors whose condition is the connection: they end when the phone is registered again. */
+const CONNECTION_ERRORS: ReadonlySet<number> = new Set([ERROR.connectionLost, ERROR.registrationFailed]);
+
+/**
+ * The message an agent sees above the workbench: the latest error until its condition ends (the
+ * connection is back), the next command succeeds or the agent dismisses it; and "reconnected"
+ * for a few seconds when a lost connection came back.
+ */
+export class CcMessagesController implements ReactiveController {
+  error: CcErrorInfo | null = null;
+  reconnected = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.setNotice(false);
+  }
+
+  report(error: CcErrorInfo): void {
+    this.error = error;
+    this.setNotice(false);
+    this.host.requestUpdate();
+  }
+
+  dismiss(): void {
+    this.error = null;
+    this.setNotice(false);
+    this.host.requestUpdate();
+  }
+
+  /** Follows a phone's facts; returns the function that stops. */
+  bind(phone: Phone): () => void {
+    const offs = [
+      phone.on('request.done', () => this.clear()),
+      phone.on('call.established', () => this.clear()),
+      phone.on('registered', () => {
+        const lost = this.error !== null && CONNECTION_ERRORS.has(this.error.errorCode);
+        if (lost) this.error = null;
+        this.setNotice(lost);
+        this.host.requestUpdate();
+      }),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
+  }
+
+  /** Something the agent did worked: an older error no longer applies (a lost connection still does). */
+  private clear(): void {
+    if (!this.error || CONNECTION_ERRORS.has(this.error.errorCode)) return;
+    this.error = null;
+    this.host.requestUpdate();
+  }
+
+  private setNotice(on: boolean): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = on
+      ? setTimeout(() => {
+          this.reconnected = false;
+          this.host.requestUpdate();
+        }, NOTICE_MS)
+      : null;
+    this.reconnected = on;
+  }
+}

@@ -1,0 +1,106 @@
+// What an agent on a call-center floor needs from <cc-workbench>: numbers checked before dialling,
+// messages that clear, a missed-call notice, where a call comes from, time in status.
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import { ERROR, STATUS } from '../../machines/agent-types.js';
+import type { CcCallReleasedDetail } from '../../src/events/cc-call-released-event.js';
+import type { CcErrorInfo } from '../../machines/agent-types.js';
+import { CUSTOMER, button, buttonNames, deepQuery, mountWorkbench, part, ring, settle, toReady, untilCode } from './helpers.js';
+
+describe('<cc-workbench> on a call-center floor', () => {
+  it('never dials garbage: the keypad says "Enter a valid number", Call stays disabled, call() rejects 7101, SIP sees nothing', async () => {
+    const m = await mountWorkbench();
+    await toReady(m.el);
+    const pad = deepQuery(m.el, 'cc-dialpad') as HTMLElement & { value: string; updateComplete: Promise<boolean> };
+    pad.value = 'abc!!@@';
+    await settle(pad);
+    const input = deepQuery<HTMLInputElement>(m.el, '#number')!;
+    expect(input.getAttribute('aria-invalid')).to.equal('true');
+    expect(deepQuery(m.el, '[part~="number-error"]')!.textContent).to.equal('Enter a valid number');
+    expect(deepQuery<HTMLButtonElement>(m.el, '[part~="call-button"]')!.disabled).to.equal(true);
+    const error = await m.el.call('abc!!@@').then(
+      () => null,
+      (e: CcErrorInfo) => e,
+    );
+    expect(error).to.include({ errorCode: ERROR.invalidArgument });
+    expect(m.sip.commands.filter((c) => c.type === 'sip.call')).to.deep.equal([]);
+    // Separators are fine and are removed; a pattern of the page's own wins.
+    pad.value = '(010) 6552-1234';
+    await settle(pad);
+    expect(deepQuery<HTMLButtonElement>(m.el, '[part~="call-button"]')!.disabled).to.equal(false);
+    m.el.setAttribute('dial-pattern', '^9\\d{3}$');
+    await waitUntil(() => m.el.phone?.dialable('1234') === null, 'dial-pattern applied', { timeout: 2000 });
+    expect(m.el.phone!.dialable('9123')).to.equal('9123');
+  });
+
+  it('clears an error banner when the next command succeeds, and lets the agent dismiss it', async () => {
+    const m = await mountWorkbench();
+    await toReady(m.el);
+    await m.el.answer().catch(() => undefined); // nothing rings: 9001
+    await settle(m.el);
+    expect(part(m.el, 'error')!.textContent).to.contain(String(ERROR.stateNotAllowed));
+    await m.el.applyForBreak('meal');
+    await settle(m.el);
+    expect(part(m.el, 'error')).to.equal(null);
+    await m.el.answer().catch(() => undefined);
+    await settle(m.el);
+    button(m.el, 'Dismiss').click();
+    await settle(m.el);
+    expect(part(m.el, 'error')).to.equal(null);
+  });
+
+  it('keeps "connection lost" until the registration is back, then says "Connection restored" and fires cc-registered again', async () => {
+    const m = await mountWorkbench();
+    await toReady(m.el);
+    const registeredBefore = m.of('cc-registered').length;
+    m.sip.push({ type: 'sip.disconnected', cause: 'WebSocket closed' });
+    await settle(m.el);
+    expect(part(m.el, 'error')!.textContent).to.contain(String(ERROR.connectionLost));
+    await m.el.applyForBreak('meal'); // a success does not mean the connection is back
+    await settle(m.el);
+    expect(part(m.el, 'error')).to.not.equal(null);
+    m.sip.push({ type: 'sip.registered' });
+    await settle(m.el);
+    expect(part(m.el, 'error')).to.equal(null);
+    expect(part(m.el, 'notice')!.textContent).to.contain('Connection restored');
+    expect(m.of('cc-registered')).to.have.length(registeredBefore + 1);
+  });
+
+  it('shows a missed call (the queue gave up) with Call back, and the break "missed" with its time in status', async () => {
+    const m = await mountWorkbench({ 'ring-timeout': '30' });
+    await toReady(m.el);
+    await ring(m, 'in-9');
+    m.sip.push({ type: 'sip.call.failed', callId: 'in-9', cause: 'Canceled', sipCode: 480 });
+    await untilCode(m.el, STATUS.break);
+    const released = m.of<CcCallReleasedDetail>('cc-call-released').at(-1)!.detail;
+    expect(released).to.include({ missed: true, caller: CUSTOMER });
+    const missed = part(m.el, 'missed')!;
+    expect(missed.textContent).to.contain(`Missed call from Alice Chen (${CUSTOMER})`);
+    expect(part(m.el, 'status')!.textContent).to.match(/Break\s*Missed call\s*for 00:0\d/);
+    await m.el.ready();
+    await settle(m.el);
+    button(m.el, 'Call back').click();
+    await waitUntil(() => m.sip.commands.some((c) => c.type === 'sip.call'), 'call back dialled', { timeout: 2000 });
+    expect(m.sip.commands.find((c) => c.type === 'sip.call')).to.include({ target: CUSTOMER });
+  });
+
+  it('shows the queue and who transferred the call on the call card, and reports them in cc-call-incoming', async () => {
+    const m = await mountWorkbench();
+    await toReady(m.el);
+    m.sip.push({
+      type: 'sip.call.incoming',
+      callId: 'in-7',
+      caller: CUSTOMER,
+      callee: '1001',
+      remoteName: '',
+      internal: false,
+      queue: 'sales',
+      queueName: 'Sales',
+      referredBy: '1002',
+    });
+    await untilCode(m.el, STATUS.ringing);
+    expect(part(m.el, 'call-origin')!.textContent).to.equal('Sales · Transferred by 1002');
+    expect(m.of('cc-call-incoming').at(-1)!.detail).to.include({ queue: 'sales', queueName: 'Sales', referredBy: '1002' });
+    expect(buttonNames(m.el)).to.include.members(['Answer', 'Decline']);
+  });
+});
