@@ -225,3 +225,9 @@ export function sameView(a: AgentView, b: AgentView): boolean {
 export function partyOf(call: CallInfo): { name: string; number: string } {
   return { name: call.remoteName, number: call.direction === 'inbound' ? call.caller : call.callee };
 }
+
+/** The remote party in one line: "Alice Chen (13800000000)", or whichever of the two is known. */
+export function partyText(call: CallInfo): string {
+  const { name, number } = partyOf(call);
+  return name && number ? `${name} (${number})` : name || number;
+}

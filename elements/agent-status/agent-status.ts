@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
-import { can, partyOf } from '../../machines/agent-selectors.js';
+import { can, partyOf, partyText } from '../../machines/agent-selectors.js';
 import type { AgentView } from '../../machines/agent-selectors.js';
 import { STATUS } from '../../machines/agent-types.js';
 import type { CallInfo } from '../../machines/agent-types.js';
@@ -106,11 +106,11 @@ export class CcAgentStatus extends CcPhoneElement {
   private renderMissed(view: AgentView, t: CcTranslation): TemplateResult | typeof nothing {
     const missed = view.missedCalls[0];
     if (!missed || missed === this.seenMissed || view.onCall) return nothing;
-    const { name, number } = partyOf(missed);
+    const { number } = partyOf(missed);
     const time = new Date(missed.startedAt).toLocaleTimeString(this.localize.lang, { hour: '2-digit', minute: '2-digit' });
     return html`
       <div part="missed" class="missed" role="status">
-        <span class="missed-text">${t.message.missedCall(name && number ? `${name} (${number})` : name || number, time)}</span>
+        <span class="missed-text">${t.message.missedCall(partyText(missed), time)}</span>
         ${number && can(view, 'call.dial') ? html`<button class="btn" @click=${() => this.run((p) => p.call(number))}>${t.action.callBack}</button>` : nothing}
         <button class="icon-btn" aria-label=${t.action.dismiss} @click=${() => (this.seenMissed = missed)}>${icon(ICON.close)}</button>
       </div>

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
-import { IDLE_VIEW, partyOf, sameView, selectView } from '../../machines/agent-selectors.js';
+import { IDLE_VIEW, partyText, sameView, selectView } from '../../machines/agent-selectors.js';
 import type { AgentView } from '../../machines/agent-selectors.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { CcErrorInfo } from '../../machines/agent-types.js';
@@ -248,8 +248,7 @@ export class CcWorkbench extends LitElement {
     const unbind = bindHostEvents(this, phone, {
       error: (error) => this.messages.report(error),
       incoming: (call) => {
-        const { name, number } = partyOf(call);
-        this.announcement = this.localize.t.message.incomingCall(name && number ? `${name} (${number})` : name || number);
+        this.announcement = this.localize.t.message.incomingCall(partyText(call));
       },
     });
     return () => {
