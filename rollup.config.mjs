@@ -2,7 +2,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import terser from '@rollup/plugin-terser';
-import { jssipLiteRollup } from './scripts/jssip-lite.mjs';
+import { jssipLiteRollup, privateNamesRollup } from './scripts/jssip-lite.mjs';
 import { minifyCssLiterals, minifyHtmlLiterals } from './scripts/minify-literals.mjs';
 
 // Rollup bundles the JavaScript that `tsc -p tsconfig.build.json` emitted into dist/esm
@@ -36,7 +36,8 @@ const configs = [
       chunkFileNames: 'chunks/[name]-[hash].js',
       sourcemap: true,
     },
-    plugins: plugins(),
+    // After terser: short private member names (JsSIP chunk and phone core; scripts/jssip-lite.mjs).
+    plugins: [...plugins(), privateNamesRollup],
   },
   {
     input: iifeInput,

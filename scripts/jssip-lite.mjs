@@ -3,6 +3,7 @@
 // the tests exercise exactly the JsSIP that ships. test/sip/*.test.mjs compare the grammar and
 // sdp-transform stand-ins with the originals.
 import { readFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MagicString from 'magic-string';
 
@@ -21,6 +22,7 @@ const replaced = {
   './Options': lite('unsupported.cjs'),
   './Subscriber': lite('unsupported.cjs'),
   './Notifier': lite('unsupported.cjs'),
+  './RTCSession/Info': lite('info.cjs'),
   './Grammar': lite('grammar.cjs'),
   '../Grammar': lite('grammar.cjs'),
   'sdp-transform': lite('sdp-transform.cjs'),
@@ -33,18 +35,21 @@ export function resolveJssipLite(source, importer) {
   return replaced[source] ?? null;
 }
 
-// JsSIP's debug lines go ('emit "progress"', 'terminate()', dialog ids, ...: about 200), except
-// Transport.js's, which trace every SIP message sent and received; every warning and error stays.
-// Each becomes `void 0;`, which is safe where it was the body of an `if`.
-const DEBUG_CALL = 'logger.debug(';
-const KEEPS_DEBUG = /[\\/]Transport\.js$/;
+// JsSIP's debug and warning lines go (about 200 and 50: 'emit "progress"', dialog ids, "... failed
+// [error: ...]"), except Transport.js's, which trace every SIP message sent and received and the
+// connection's failures; its errors stay. They only print with `localStorage.debug`, and the
+// workbench reports failures itself (cc-error with the SIP cause). Each becomes `void 0;`, which is
+// safe where it was the body of an `if`.
+const LOG_CALL = /\blogger\.(?:debug|warn)\(/g;
+const KEEPS_LOGS = /[\\/]Transport\.js$/;
 
-/** [start, end) of each `logger.debug(...);` statement in `code` (strings and template literals skipped). */
-export function debugCalls(code) {
+/** [start, end) of each `logger.debug(...);` / `logger.warn(...);` statement in `code` (strings and template literals skipped). */
+export function logCalls(code) {
   const found = [];
-  for (let start = code.indexOf(DEBUG_CALL); start !== -1; start = code.indexOf(DEBUG_CALL, start + 1)) {
+  for (const match of code.matchAll(LOG_CALL)) {
+    const start = match.index;
     if (/[\w.$]/.test(code[start - 1] ?? '')) continue;
-    let i = start + DEBUG_CALL.length;
+    let i = start + match[0].length;
     let depth = 1;
     while (depth > 0 && i < code.length) {
       const ch = code[i];
@@ -79,6 +84,12 @@ const REASON_TABLE = /REASON_PHRASE:\s*\{([^}]*)\}/;
  * workbench never passes (an option without a check is ignored by JsSIP, so
  * test/sip/jssip-lite.test.mjs holds src/sip/jssip-actor.ts to the options kept).
  */
+/**
+ * Members swapped for a smaller stand-in of our own: Utils' calculateMD5 (JsSIP's has the 64 MD5
+ * steps unrolled, 8 KB of source) for src/sip/lite/md5.cjs (test/sip/md5-lite.test.mjs).
+ */
+export const REPLACED_MEMBERS = { 'Utils.js': { calculateMD5: 'md5.cjs' } };
+
 export const DROPPED_MEMBERS = {
   'RTCSession.js': ['hold', 'unhold', 'renegotiate', 'sendInfo'],
   'UA.js': ['sendMessage', 'subscribe', 'notify', 'sendOptions', 'get'],
@@ -107,18 +118,24 @@ const memberPattern = (name) =>
   new RegExp(`\\n(?:( {4}| {8})${name}\\([^)]*\\) \\{\\n[\\s\\S]*?\\n\\1\\},?|exports\\.${name} = [^\\n]*\\{\\n[\\s\\S]*?\\n\\};)(?=\\n)`);
 
 /**
- * `code` of a JsSIP module without its debug lines (but Transport.js's SIP traces) (and, in Constants.js, the reason
+ * `code` of a JsSIP module without its debug and warning lines (but Transport.js's) (and, in Constants.js, the reason
  * phrases nobody sends; elsewhere, the DROPPED_MEMBERS), with a source map.
  */
 export function liteJssipModule(code, id = '') {
   const s = new MagicString(code);
-  if (!KEEPS_DEBUG.test(id)) for (const [start, end] of debugCalls(code)) s.overwrite(start, end, 'void 0;');
+  if (!KEEPS_LOGS.test(id)) for (const [start, end] of logCalls(code)) s.overwrite(start, end, 'void 0;');
   const dropped = DROPPED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? [];
   if (/[\\/]jssip[\\/]lib[\\/][^\\/]+$/.test(id)) {
     for (const name of dropped) {
       const m = memberPattern(name).exec(code);
       if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update DROPPED_MEMBERS`);
       s.remove(m.index, m.index + m[0].length);
+    }
+    for (const [name, file] of Object.entries(REPLACED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? {})) {
+      const m = memberPattern(name).exec(code);
+      if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update REPLACED_MEMBERS`);
+      const from = relative(dirname(id), lite(file)).replaceAll('\\', '/');
+      s.overwrite(m.index, m.index + m[0].length, `\nexports.${name} = require(${JSON.stringify(from.startsWith('.') ? from : `./${from}`)});`);
     }
   }
   const table = /[\\/]Constants\.js$/.test(id) ? REASON_TABLE.exec(code) : null;
@@ -133,6 +150,36 @@ export function liteJssipModule(code, id = '') {
   return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
 }
 
+/**
+ * Private members (`_status`, `_request`, ...) get short names in the ES build's JsSIP chunk and
+ * phone core (terser's property mangling, after minification): JsSIP's (about 160 names, 1,200
+ * uses) and XState's (`_snapshot`, `_parent`, ...). Nothing outside those two files reaches a
+ * member starting with `_`, and the phone core reaches only these of JsSIP's;
+ * test/sip/jssip-lite.test.mjs fails when src/ starts to use another one, and
+ * test/e2e/dist-bundle.test.ts calls through the built bundle.
+ */
+export const KEPT_PRIVATE_MEMBERS = ['_localHold', '_onhold', '_onunhold', '_sendReinvite'];
+const PRIVATE_MEMBER = /^_[A-Za-z]/;
+
+/** Chunks whose private members get short names; each is mangled on its own, with the same reserved names. */
+const SHORT_PRIVATE_NAMES_IN = ['JsSIP', 'cc-phone'];
+
+/** Rollup plugin (after terser): the short private names. */
+export const privateNamesRollup = {
+  name: 'private-names',
+  async renderChunk(code, chunk) {
+    if (!SHORT_PRIVATE_NAMES_IN.includes(chunk.name)) return null;
+    const { minify } = await import('terser');
+    const out = await minify(code, {
+      module: true,
+      compress: false,
+      mangle: { properties: { regex: PRIVATE_MEMBER, reserved: KEPT_PRIVATE_MEMBERS } },
+      sourceMap: true,
+    });
+    return { code: out.code ?? code, map: out.map };
+  },
+};
+
 /** Rollup plugin. */
 export const jssipLiteRollup = {
   name: 'jssip-lite',
@@ -145,7 +192,7 @@ export const jssipLiteRollup = {
 export const jssipLiteEsbuild = {
   name: 'jssip-lite',
   setup(build) {
-    build.onResolve({ filter: /^(debug|events|sdp-transform|\.\.?\/Grammar|\.\/(Message|Options|Subscriber|Notifier)|\.\.\/package\.json)$/ }, (args) => {
+    build.onResolve({ filter: /^(debug|events|sdp-transform|\.\.?\/Grammar|\.\/(Message|Options|Subscriber|Notifier|RTCSession\/Info)|\.\.\/package\.json)$/ }, (args) => {
       const path = resolveJssipLite(args.path, args.importer);
       if (!path) return undefined;
       return path === JSSIP_PACKAGE_ID ? { path, namespace: 'jssip-lite' } : { path };

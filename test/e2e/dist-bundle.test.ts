@@ -1,0 +1,54 @@
+// The built bundle, not the sources: dist/cc-phone.js and its JsSIP chunk are what pages load,
+// minified, with the lite JsSIP, its MD5 stand-in and short private member names
+// (scripts/jssip-lite.mjs). Two headless phones from dist register with Kamailio (digest
+// authentication), call, hold, resume, send tones and hang up. `npm test` builds before this runs.
+import { expect } from '@open-wc/testing';
+import { STATUS } from '../../machines/agent-types.js';
+import type * as PhoneModule from '../../src/phone.js';
+import { sipEnv, testUser, waitFor } from '../support/e2e.js';
+
+/** A variable, so neither TypeScript nor the test bundler touches the built file. */
+const DIST_PHONE = '/dist/cc-phone.js';
+
+describe('the built bundle (dist/cc-phone.js)', () => {
+  const phones: PhoneModule.Phone[] = [];
+  afterEach(() => {
+    for (const phone of phones.splice(0)) phone.destroy();
+  });
+
+  it('registers with digest authentication, calls, holds, resumes, sends DTMF and hangs up', async () => {
+    const { createPhone } = (await import(DIST_PHONE)) as typeof PhoneModule;
+    const open = async (user: string) => {
+      const account = testUser(user);
+      const phone = createPhone({ server: sipEnv().wsUrl, sipUri: account.uri, password: account.password, afterCall: 0 });
+      phones.push(phone);
+      await phone.register();
+      await phone.logIn();
+      return phone;
+    };
+    const agent = await open('1001');
+    const customer = await open('13800000001');
+    // A wrong password is refused by the server, through the same digest code.
+    const wrong = createPhone({ server: sipEnv().wsUrl, sipUri: testUser('1002').uri, password: 'not-the-password' });
+    phones.push(wrong);
+    const refused = await wrong.register().then(
+      () => null,
+      (e: { errorCode: number }) => e,
+    );
+    expect(refused?.errorCode).to.equal(7001);
+
+    const dialing = customer.call('1001');
+    await waitFor(() => agent.getStatusCode().code === STATUS.ringing, 'the agent rings');
+    await agent.answer();
+    await dialing;
+    expect(agent.getStatusCode().code).to.equal(STATUS.inboundTalk);
+    await agent.hold();
+    expect(agent.getStatusCode().code).to.equal(STATUS.hold);
+    await agent.retrieve();
+    expect(agent.getStatusCode().code).to.equal(STATUS.inboundTalk);
+    await agent.sendDtmf('12#');
+    await agent.hangUp();
+    await waitFor(() => customer.getStatusCode().code === STATUS.ready, 'the customer is free again');
+    expect(agent.getStatusCode().code).to.be.oneOf([STATUS.ready, STATUS.afterCall]);
+  });
+});
