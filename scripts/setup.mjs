@@ -133,20 +133,23 @@ function npmStep() {
   // What the last `npm ci` installed (node_modules is not tracked).
   const installed = path.join(ROOT, 'node_modules', '.cc-setup.json');
   const lockJson = readJson(lock);
+  const installedHash = readJson(installed)?.lockDependencyHash ?? null;
   const decision = npmDecision({
     markerTime: mtime(path.join(ROOT, 'node_modules', '.package-lock.json')),
     lockTime: mtime(lock),
     manifest: readJson(pkg),
     lock: lockJson,
-    installedHash: readJson(installed)?.lockDependencyHash ?? null,
+    installedHash,
   });
-  const remember = () => fs.writeFileSync(installed, `${JSON.stringify({ lockDependencyHash: lockDependencyHash(lockJson) })}\n`);
+  const lockHash = lockDependencyHash(lockJson);
+  const remember = () => fs.writeFileSync(installed, `${JSON.stringify({ lockDependencyHash: lockHash })}\n`);
   if (decision.staleLockFields.length > 0) {
     console.warn(`[setup] warning: package-lock.json's root entry is behind package.json (${decision.staleLockFields.join(', ')}); ` +
       'the next `npm install` would rewrite it. Run `npm install --package-lock-only` and commit package-lock.json.');
   }
   if (!decision.install) {
-    remember();
+    // Every start and test run passes here: write the record only when it is missing.
+    if (installedHash !== lockHash) remember();
     log('npm: node_modules is up to date (skipped)');
     return;
   }

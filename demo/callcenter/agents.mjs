@@ -123,7 +123,7 @@ export class AgentDirectory extends EventEmitter {
     if (viaCti) a.ctiManaged = true;
     a.state = state;
     a.breakReason = state === 'break' ? reason : null;
-    a.callId = state === 'ringing' || state === 'talking' ? callId : null;
+    a.callId = ON_CALL.has(state) ? callId : null;
     a.stateSince = this.now();
     // Idle time counts from the end of the last call (for agents without CTI too, whose idle
     // state is 'offline'), or from going ready when not on a call.
@@ -140,8 +140,8 @@ export class AgentDirectory extends EventEmitter {
    * @returns {string[]} agent ids
    */
   readyFor(queue) {
-    return [...this.agents.values()]
-      .filter((a) => a.registered && a.state === 'ready' && a.skills.some((s) => s.queue === queue))
+    return this.#registeredIn(queue)
+      .filter((a) => a.state === 'ready')
       .map((a) => a.agentId)
       .sort();
   }
@@ -154,11 +154,15 @@ export class AgentDirectory extends EventEmitter {
    */
   availableFor(queue, { exclude = [] } = {}) {
     const skip = new Set(exclude);
-    return [...this.agents.values()]
-      .filter((a) => !skip.has(a.agentId) && a.registered && a.skills.some((s) => s.queue === queue))
-      .filter((a) => (a.ctiManaged ? a.state === 'ready' : a.state === 'ready' || a.state === 'offline'))
+    return this.#registeredIn(queue)
+      .filter((a) => !skip.has(a.agentId) && (a.ctiManaged ? a.state === 'ready' : a.state === 'ready' || a.state === 'offline'))
       .sort((x, y) => x.idleSince - y.idleSince || level(x, queue) - level(y, queue) || x.agentId.localeCompare(y.agentId))
       .map((a) => this.get(a.agentId));
+  }
+
+  /** The records (not copies) of `queue`'s agents whose softphone is registered. @param {string} queue */
+  #registeredIn(queue) {
+    return [...this.agents.values()].filter((a) => a.registered && a.skills.some((s) => s.queue === queue));
   }
 
   #changed(a) {

@@ -137,7 +137,7 @@ export async function startCallCenter(options = {}) {
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
       return true;
     };
-    const eventsApi = createEventsHandler({ directory, acd, queues, path: EVENTS_PATH, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) });
+    const eventsApi = createEventsHandler({ directory, acd, path: EVENTS_PATH, heartbeatMs: options.eventsHeartbeatMs || undefined });
     // Open streams would keep the demo server from closing.
     started.push(async () => eventsApi.close());
 

@@ -56,10 +56,11 @@ export function queueSummaries(acd) {
 /**
  * The agents (not the supervisor) as the supervisor sees them.
  * @param {import('./agents.mjs').AgentDirectory} directory
- * @param {Array<{ id: string, name?: string }>} queues queues.json's queues, for the names
+ * @param {QueueSummary[]} queues the queueSummaries of the same moment, for the queue names
  * @returns {AgentSummary[]}
  */
 export function agentSummaries(directory, queues) {
+  const names = new Map(queues.map((q) => [q.id, q.name]));
   return directory
     .list()
     .filter((a) => a.role === 'agent')
@@ -70,7 +71,7 @@ export function agentSummaries(directory, queues) {
       breakReason: a.state === 'break' ? a.breakReason : null,
       stateSince: a.stateSince,
       registered: a.registered,
-      queues: a.skills.map((s) => queues.find((q) => q.id === s.queue)?.name ?? s.queue),
+      queues: a.skills.map((s) => names.get(s.queue) ?? s.queue),
       callId: a.callId,
     }));
 }
@@ -79,7 +80,6 @@ export function agentSummaries(directory, queues) {
  * @typedef {object} EventsOptions
  * @property {import('./agents.mjs').AgentDirectory} directory
  * @property {AcdView} acd
- * @property {{ queues: Array<{ id: string, name?: string }> }} queues queues.json
  * @property {string} [path]        default "/api/events"
  * @property {number} [coalesceMs]  shortest gap between two pushed snapshots, default 200
  * @property {number} [heartbeatMs] comment line interval, default 15000
@@ -92,7 +92,7 @@ export function agentSummaries(directory, queues) {
  * client is connected; `close()` ends every stream (server shutdown).
  * @param {EventsOptions} options
  */
-export function createEventsHandler({ directory, acd, queues, path = '/api/events', coalesceMs = 200, heartbeatMs = 15_000, retryMs = 2000 }) {
+export function createEventsHandler({ directory, acd, path = '/api/events', coalesceMs = 200, heartbeatMs = 15_000, retryMs = 2000 }) {
   /** @type {Set<import('node:http').ServerResponse>} */
   const clients = new Set();
   /** @type {NodeJS.Timeout|null} */
@@ -101,7 +101,10 @@ export function createEventsHandler({ directory, acd, queues, path = '/api/event
   let heartbeat = null;
   let lastPush = 0;
 
-  const snapshot = () => `event: snapshot\ndata: ${JSON.stringify(/** @type {Snapshot} */ ({ time: Date.now(), agents: agentSummaries(directory, queues.queues), queues: queueSummaries(acd) }))}\n\n`;
+  const snapshot = () => {
+    const queues = queueSummaries(acd);
+    return `event: snapshot\ndata: ${JSON.stringify(/** @type {Snapshot} */ ({ time: Date.now(), agents: agentSummaries(directory, queues), queues }))}\n\n`;
+  };
 
   const push = () => {
     pending = null;

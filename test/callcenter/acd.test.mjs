@@ -5,7 +5,6 @@
 //   scripts/in-netns.sh node --test test/callcenter/acd.test.mjs
 //   CC_ACD_SIP=kamailio scripts/in-netns.sh node --test test/callcenter/acd.test.mjs  (same, via Kamailio)
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { AgentDirectory } from '../../demo/callcenter/agents.mjs';
 import { startAcd } from '../../demo/callcenter/acd/acd.mjs';
@@ -13,9 +12,8 @@ import { startCtiServer } from '../../demo/callcenter/cti/cti-server.mjs';
 import { startSipServer } from '../../demo/callcenter/sip/server.mjs';
 import { startKamailio } from '../support/kamailio.mjs';
 import { sleep, startPhone, waitFor, wireHeader } from './support/acd-harness.mjs';
+import { api, QUEUES as QUEUES_FILE, USERS } from './support/cti-harness.mjs';
 
-const USERS = JSON.parse(fs.readFileSync(new URL('../../demo/users.json', import.meta.url), 'utf8'));
-const QUEUES_FILE = JSON.parse(fs.readFileSync(new URL('../../demo/callcenter/queues.json', import.meta.url), 'utf8'));
 /** Short rings, and an agent who did not take a call is not offered it again during a test. */
 const QUEUES = { ...QUEUES_FILE, ringTimeoutSeconds: 2, retryAgentSeconds: 60 };
 const password = (/** @type {string} */ user) => USERS.users.find((/** @type {any} */ u) => u.user === user).password;
@@ -79,6 +77,12 @@ async function setup(t, { agents, queues = /** @type {any} */ (QUEUES), now, ord
   }
   // Registrar facts last: nothing is offered before every agent is in its state.
   for (const id of Object.keys(agents)) directory.setRegistered(id, true);
+  /** @param {string} user */
+  const customer = async (user, answer = /** @type {'auto'|'manual'|number} */ ('manual')) => {
+    const p = await startPhone({ wsUrl: pbx.wsUrl, domain: pbx.domain, user, password: password(user), frequency: FREQ[user], answer });
+    customers.push(p);
+    return p;
+  };
   return {
     acd,
     directory,
@@ -92,19 +96,18 @@ async function setup(t, { agents, queues = /** @type {any} */ (QUEUES), now, ord
         ctiServer = started;
         t.after(() => started.close());
       }
-      const res = await fetch(`${ctiServer.url}?action=${action}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ UserId: userId }),
-        signal: AbortSignal.timeout(5000),
-      });
-      return /** @type {any} */ (await res.json());
+      return (await api(ctiServer, action, { UserId: userId })).body;
     },
-    /** @param {string} user */
-    async customer(user, answer = /** @type {'auto'|'manual'|number} */ ('manual')) {
-      const p = await startPhone({ wsUrl: pbx.wsUrl, domain: pbx.domain, user, password: password(user), frequency: FREQ[user], answer });
-      customers.push(p);
-      return p;
+    customer,
+    /**
+     * Customer 13800000001 calls `sales` and is connected to `agentId`, the first agent offered
+     * the call, with that agent's audio through. @param {string} agentId
+     */
+    async connected(agentId) {
+      const call = (await customer('13800000001')).call('sales');
+      const leg = await phones[agentId].nextIncoming(0);
+      await waitFor(() => call.has('confirmed') && call.toneShare(FREQ[agentId]) > HEARS, { what: `connected to ${agentId}` });
+      return { call, leg };
     },
   };
 }
@@ -351,15 +354,12 @@ describe('ACD queues', { timeout: 120_000 }, () => {
   });
 
   it('blind-transfers the caller when the agent sends REFER', async (t) => {
-    const { directory, records, phones, events, customer } = await setup(t, {
+    const { directory, records, phones, events, connected } = await setup(t, {
       agents: { '1001': { state: 'ready' }, '1002': {} },
       order: ['1001'],
     });
     directory.setRegistered('1002', false); // 1002 only receives the transfer
-    const c = await customer('13800000001');
-    const call = c.call('sales');
-    const leg1 = await phones['1001'].nextIncoming(0);
-    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    const { call, leg: leg1 } = await connected('1001');
     let notified = 0;
     leg1.session.refer(`sip:1002@${pbx.domain}`, {
       eventHandlers: {
@@ -385,14 +385,11 @@ describe('ACD queues', { timeout: 120_000 }, () => {
   });
 
   it('consult-transfers the caller when the agent sends REFER with Replaces', async (t) => {
-    const { records, phones, events, customer, directory } = await setup(t, {
+    const { records, phones, events, connected, directory } = await setup(t, {
       agents: { '1001': { state: 'ready' }, '1002': {} },
     });
     directory.setRegistered('1002', false);
-    const c = await customer('13800000001');
-    const call = c.call('sales');
-    const leg1 = await phones['1001'].nextIncoming(0);
-    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    const { call, leg: leg1 } = await connected('1001');
     leg1.session.hold();
     await waitFor(() => call.has('hold:remote'), { what: 'caller held' });
     // 1001 consults 1002 directly through the proxy.
@@ -418,7 +415,7 @@ describe('ACD queues', { timeout: 120_000 }, () => {
 
   it('tells the agent the queue (X-CC-Queue-Name, raw UTF-8) and who transferred the call (Referred-By): REFER, BlindTransfer, consultation', async (t) => {
     const queues = { ...QUEUES, queues: QUEUES.queues.map((/** @type {any} */ q) => (q.id === 'sales' ? { ...q, name: '销售 Sales' } : q)) };
-    const { acd, directory, phones, customer } = await setup(t, {
+    const { acd, directory, phones, connected } = await setup(t, {
       queues,
       agents: { '1001': { state: 'ready' }, '1002': {}, '1003': {}, '1004': {} },
       order: ['1001'],
@@ -432,10 +429,7 @@ describe('ACD queues', { timeout: 120_000 }, () => {
       assert.ok(req, `raw INVITE #${index + 1} at ${id}`);
       return req.text;
     };
-    const c = await customer('13800000001');
-    const call = c.call('sales');
-    const leg1 = await phones['1001'].nextIncoming(0);
-    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    const { call, leg: leg1 } = await connected('1001');
     const offer = inviteAt('1001', 0);
     assert.equal(wireHeader(offer, 'X-CC-Queue'), 'sales');
     assert.equal(wireHeader(offer, 'X-CC-Queue-Name'), '销售 Sales', 'the name as UTF-8 text, not escaped');
@@ -468,17 +462,14 @@ describe('ACD queues', { timeout: 120_000 }, () => {
 
   it('reports the real final status of a failed blind transfer in the NOTIFY sipfrag: 486 busy, 480 unreachable, 408 no answer', async (t) => {
     const queues = { ...QUEUES, ringTimeoutSeconds: 1, retryAgentSeconds: 60 };
-    const { directory, phones, events, customer } = await setup(t, {
+    const { directory, phones, events, connected } = await setup(t, {
       queues,
       agents: { '1001': { state: 'ready' }, '1002': { answer: 486 }, '1004': { answer: 'manual' } },
       order: ['1001'],
     });
     directory.setRegistered('1002', false);
     directory.setRegistered('1004', false);
-    const c = await customer('13800000001');
-    const call = c.call('sales');
-    const leg1 = await phones['1001'].nextIncoming(0);
-    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    const { call, leg: leg1 } = await connected('1001');
     /** Final sipfrag status lines of the NOTIFYs 1001 received, from the raw text. */
     const finals = () =>
       phones['1001'].requests
@@ -547,12 +538,9 @@ describe('ACD queues', { timeout: 120_000 }, () => {
   });
 
   it('transfers through call control: consultation cancelled, consultation completed, then blind', async (t) => {
-    const { acd, directory, records, phones, customer } = await setup(t, { agents: { '1001': { state: 'ready' }, '1002': {} } });
+    const { acd, directory, records, phones, connected } = await setup(t, { agents: { '1001': { state: 'ready' }, '1002': {} } });
     directory.setRegistered('1002', false);
-    const c = await customer('13800000001');
-    const call = c.call('sales');
-    const leg1 = await phones['1001'].nextIncoming(0);
-    await waitFor(() => call.has('confirmed') && call.toneShare(FREQ['1001']) > HEARS, { what: 'connected to 1001' });
+    const { call, leg: leg1 } = await connected('1001');
     const [{ jobId }] = acd.calls();
 
     // Consult 1002, then go back to the caller.

@@ -11,10 +11,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CTI_PATH, EVENTS_PATH, REGISTRATION_MAX_EXPIRES_SECONDS, startCallCenter } from '../../demo/callcenter/index.mjs';
 import { sleep, startPhone, waitFor } from './support/acd-harness.mjs';
+import { api, QUEUES, USERS } from './support/cti-harness.mjs';
 import { connectRaw } from './support/sip-raw-client.mjs';
 
-const USERS = JSON.parse(fs.readFileSync(new URL('../../demo/users.json', import.meta.url), 'utf8'));
-const QUEUES = JSON.parse(fs.readFileSync(new URL('../../demo/callcenter/queues.json', import.meta.url), 'utf8'));
 const password = (/** @type {string} */ user) => USERS.users.find((/** @type {any} */ u) => u.user === user).password;
 /** Heartbeat of the event stream in these tests (15 s in the demo). */
 const HEARTBEAT_MS = 300;
@@ -51,13 +50,7 @@ after(async () => {
  * @returns {Promise<any>}
  */
 async function cti(action, params) {
-  const res = await fetch(`${origin}${CTI_PATH}?action=${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-    signal: AbortSignal.timeout(5000),
-  });
-  return res.json();
+  return (await api({ url: `${origin}${CTI_PATH}` }, action, params)).body;
 }
 
 /** The supervisor's view of one agent (ListRealtimeAgentStates). @param {string} agentId */

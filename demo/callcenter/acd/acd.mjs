@@ -617,26 +617,21 @@ export class Acd extends EventEmitter {
     leg.out.close();
     if (call.offer === leg) {
       call.offer = null;
-      if (leg.agentId) {
-        // A missed offer is kept from the agent by its break; a rejection by the retry delay.
-        if (leg.noAnswer) this.#missed(call, leg.agentId);
-        else {
-          call.tried.set(leg.agentId, Date.now());
-          this.#releaseAgent(call, leg.agentId, false);
-        }
-      }
+      // A missed offer is kept from the agent by its break; a rejection by the retry delay.
+      if (leg.agentId && !leg.noAnswer) call.tried.set(leg.agentId, Date.now());
+      this.#agentNotReached(call, leg);
       this.log.info(`ACD: ${call.jobId} not taken by ${leg.agentId} (${reason})`);
       this.emit('offerFailed', { jobId: call.jobId, queue: call.queue, agentId: leg.agentId, reason });
       this.#scheduleDispatch();
     } else if (call.transfer?.leg === leg) {
       const from = call.transfer.from?.agentId ?? call.agent?.agentId ?? null;
       call.transfer = null;
-      if (leg.agentId) this.#agentNotReached(call, leg);
+      this.#agentNotReached(call, leg);
       this.emit('transferFailed', { jobId: call.jobId, from, to: leg.party, reason });
       this.#refresh(call);
     } else if (call.consult?.leg === leg) {
       call.consult = null;
-      if (leg.agentId) this.#agentNotReached(call, leg);
+      this.#agentNotReached(call, leg);
       this.emit('transferFailed', { jobId: call.jobId, from: call.agent?.agentId ?? null, to: leg.party, reason });
       this.#refresh(call);
     } else if (call.agent === leg) {
@@ -865,8 +860,8 @@ export class Acd extends EventEmitter {
   }
 
   /**
-   * A transfer or consultation target that was not reached: missed when it rang out, else back
-   * to its state before the ring.
+   * An agent offered a call, a transfer or a consultation that it did not take: missed when it
+   * rang out, else back to its state before the ring.
    * @param {Call} call @param {Leg} leg
    */
   #agentNotReached(call, leg) {
