@@ -25,11 +25,13 @@ export const agentStatusStyles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  /* Label, reason, time and code wrap as whole items when the line is short, never inside one. */
   .status {
     --_tone: var(--_muted);
     display: inline-flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 6px;
+    gap: 0 6px;
     font-size: 12.5px;
     color: var(--_muted);
   }
@@ -41,6 +43,9 @@ export const agentStatusStyles = css`
   }
   .status[data-tone='busy'] {
     --_tone: var(--_danger);
+  }
+  .status > * {
+    white-space: nowrap;
   }
   .label {
     color: var(--_text);
@@ -61,8 +66,10 @@ export const agentStatusStyles = css`
   .since {
     font-variant-numeric: tabular-nums;
   }
+  /* With Call back, the buttons go under the text: beside it they squeezed it into a narrow column. */
   .missed {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 8px;
     margin: 12px 16px 0;
@@ -75,6 +82,12 @@ export const agentStatusStyles = css`
     flex: 1;
     min-inline-size: 0;
   }
+  .missed-text:has(+ .btn) {
+    flex-basis: 100%;
+  }
+  .missed-text + .btn {
+    margin-inline-start: auto;
+  }
   .actions {
     display: flex;
     flex-wrap: wrap;
@@ -84,9 +97,13 @@ export const agentStatusStyles = css`
   .actions .ghost {
     margin-inline-start: auto;
   }
+  /*
+   * As wide as its widest reason and the Break button, then it grows: Go offline keeps its place
+   * on the same row down to the workbench's minimum width (300px) in both languages.
+   */
   .break {
     display: inline-flex;
-    flex: 1 1 168px;
+    flex: 1 1 auto;
     min-inline-size: 0;
   }
   .break select {

@@ -31,8 +31,10 @@ export const ctiStyles = css`
       transform: rotate(360deg);
     }
   }
+  /* Retry and Dismiss go under the message: beside it they squeezed it into a column a word wide. */
   .cti-error {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 8px;
     padding: 6px 4px 6px 10px;
@@ -43,6 +45,12 @@ export const ctiStyles = css`
   }
   .cti-error > .icon {
     color: var(--_danger);
+  }
+  .cti-error > .alert-body {
+    flex: 1 1 calc(100% - 26px);
+  }
+  .cti-error > .btn {
+    margin-inline-start: auto;
   }
   .btn.small {
     min-block-size: 28px;

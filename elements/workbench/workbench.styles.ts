@@ -36,6 +36,16 @@ export const workbenchStyles = css`
     --_tone: var(--_primary);
     align-items: center;
   }
+  /* A prompt's button goes under its text: beside it the text was a column a word wide. */
+  .alert:has(> .btn) {
+    flex-wrap: wrap;
+  }
+  .alert > .alert-body:has(+ .btn) {
+    flex-basis: calc(100% - 28px);
+  }
+  .alert > .btn {
+    margin-inline-start: auto;
+  }
   .alert > .icon {
     margin-block-start: 1px;
     color: var(--_tone);

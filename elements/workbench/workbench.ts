@@ -140,7 +140,7 @@ function fire(host: EventTarget, event: Event): void {
  * @cssproperty --cc-text-color - Text. Default #111827.
  * @cssproperty --cc-muted-color - Secondary text. Default #4b5563.
  * @cssproperty --cc-border-color - Lines. Default #e2e6ec.
- * @cssproperty --cc-width - Width of the element. Default 320px.
+ * @cssproperty --cc-width - Width of the element. Default 320px, minimum 300px (nothing overflows down to it, in English or Chinese).
  */
 export class CcWorkbench extends LitElement {
   static override styles = [themeStyles, controlsStyles, visuallyHiddenStyles, workbenchStyles];

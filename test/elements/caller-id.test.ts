@@ -50,7 +50,7 @@ describe('<cc-caller-id>', () => {
     expect(el.value).to.equal('+8657188000001');
   });
 
-  it('keeps a long caller ID description inside its width, the refresh button beside it', async () => {
+  it('keeps a long caller ID description inside its width, the refresh button in the label row above it', async () => {
     const cti = createFakeCti();
     cti.reply['ListOutboundNumbersOfUser'] = () => ok({ List: [{ Number: '+8657188000001', Description: 'Hangzhou, Zhejiang Province, customer service line' }] });
     const phone = ctiPhone(cti);
@@ -59,8 +59,10 @@ describe('<cc-caller-id>', () => {
     await phone.logIn();
     await listed(el, 1);
     const box = el.getBoundingClientRect();
+    const field = select(el).getBoundingClientRect();
     const refresh = shadow(el).querySelector('.refresh')!.getBoundingClientRect();
-    expect(select(el).getBoundingClientRect().right).to.be.at.most(refresh.left);
+    expect(field.right).to.be.at.most(box.right + 0.5);
+    expect(refresh.bottom).to.be.at.most(field.top);
     expect(refresh.right).to.be.at.most(box.right + 0.5);
   });
 
