@@ -164,10 +164,20 @@ export const agentMachine = agentSetup.createMachine({
         /**
          * The CTI backend is asked to accept a service-state change. The status code stays what
          * it was until it answers: on success the agent moves on, on failure (error 7200 naming
-         * the API, its code and request id) the agent stays where it was. Incoming calls get 486.
+         * the API, its code and request id) the agent stays where it was. Incoming calls get 486, but
+         * while going ready (or logging in): then the call center already made the agent ready.
          */
         ctiPending: {
           tags: ['ctiPending'],
+          on: {
+            // The call center made the agent ready and offers a call before its HTTP answer came
+            // back: the change is done (the offer says so), and the call rings instead of 486.
+            'sip.call.incoming': {
+              guard: { type: 'isCtiTo', params: { ops: ['login', 'ready'] } },
+              target: 'onCall',
+              actions: [{ type: 'complete', params: { commands: AGENT_CHANGES } }, 'clearCtiChange', 'clearBreakReason', 'spawnIncoming', 'emitIncoming'],
+            },
+          },
           invoke: {
             id: 'cti',
             src: 'cti',

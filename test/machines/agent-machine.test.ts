@@ -324,13 +324,37 @@ describe('agent statechart: service states through a CTI backend', () => {
     expect(h.actor.getSnapshot().context).to.include({ code: STATUS.break, breakReason: 'lunch' });
   });
 
-  it('refuses other commands with 9001 and rejects calls with 486 while a request is pending', async () => {
+  it('refuses other commands with 9001 and rejects calls with 486 while a break or log-out is pending', async () => {
     const h = ctiHarness();
     h.send(...REGISTERED, { type: 'agent.login' });
-    h.send({ type: 'agent.ready' }, incoming('x1'));
+    h.send({ type: 'agent.ready' });
     expect(h.emitted.some((e) => e.type === 'error' && e.error.errorCode === ERROR.stateNotAllowed && e.error.command === 'agent.ready')).to.equal(true);
+    await h.settle('ok');
+    h.send({ type: 'agent.break', reason: 'meal' }, incoming('x1'));
     expect(h.commands.at(-1)).to.deep.equal({ type: 'sip.reject', callId: 'x1', code: 486, reason: 'Busy Here' });
-    expect(h.requests).to.have.length(1);
+    expect(h.requests).to.have.length(2);
+  });
+
+  it('rings instead of 486 when the call center offers a call before answering the ready / log-in request', async () => {
+    const h = ctiHarness();
+    h.send(...REGISTERED, { type: 'agent.login', id: 'r1' }, incoming('x1'));
+    expect(h.commands.filter((c) => c.type === 'sip.reject')).to.deep.equal([]);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ringing);
+    expect(h.emitted.some((e) => e.type === 'request.done' && e.id === 'r1')).to.equal(true);
+    expect(h.emitted.some((e) => e.type === 'call.incoming')).to.equal(true);
+    // The late HTTP answer changes nothing; the call goes on.
+    await h.settle('ok');
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ringing);
+    h.send({ type: 'call.answer' }, confirmed('x1'));
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.inboundTalk);
+    // From a break, going ready the same way leaves no break reason behind.
+    const b = ctiHarness();
+    b.send(...REGISTERED, { type: 'agent.login' });
+    await b.settle('ok');
+    b.send({ type: 'agent.break', reason: 'meal' });
+    await b.settle('ok');
+    b.send({ type: 'agent.ready' }, incoming('x2'));
+    expect(b.actor.getSnapshot().context).to.include({ code: STATUS.ringing, breakReason: null });
   });
 
   it('asks ReadyForService when after-call work times out, and goes on break "missed" through TakeBreak after a ring timeout', async () => {

@@ -116,3 +116,85 @@ export async function queue(id: string): Promise<{ waiting: number; readyAgents:
   if (!q) throw new Error(`no queue ${id}`);
   return q;
 }
+
+/** One agent as ListRealtimeAgentStates reports it: the supervisor's view and every transfer list's source. */
+export interface AgentStateRow {
+  readonly AgentId: string;
+  readonly AgentName: string;
+  readonly Extension: string;
+  /** Offline | Ready | Break | Ringing | Talking | ACW */
+  readonly State: string;
+  /** The break reason while on break (e.g. `missed`). */
+  readonly StateCode: string;
+  readonly Registered: boolean;
+}
+
+/** Every agent's state, as the supervisor (1009) lists them. */
+export async function agentStates(): Promise<AgentStateRow[]> {
+  return (await cti<{ List: AgentStateRow[] }>('ListRealtimeAgentStates', { UserId: '1009', PageSize: 100 })).List;
+}
+
+/** One agent's row of ListRealtimeAgentStates; throws when the call center does not list it. */
+export async function agentState(agentId: string): Promise<AgentStateRow> {
+  const row = (await agentStates()).find((a) => a.Extension === agentId);
+  if (!row) throw new Error(`ListRealtimeAgentStates does not list ${agentId}`);
+  return row;
+}
+
+/** A queue's figures as `GET /api/queues` (and each `/api/events` snapshot) report them. */
+export interface QueueFigures {
+  readonly id: string;
+  readonly name: string;
+  readonly waiting: number;
+  /** Logged in (CTI) + ready + registered. */
+  readonly readyAgents: number;
+  /** Who may be offered a call now. */
+  readonly availableAgents: number;
+  readonly talking: number;
+  readonly calls: readonly { readonly jobId: string; readonly caller: string; readonly offeredTo: string | null }[];
+}
+
+/** The figures of one queue from `GET /api/queues`. */
+export async function queueFigures(id: string): Promise<QueueFigures> {
+  const list = (await (await fetch('/api/queues', { cache: 'no-store' })).json()) as QueueFigures[];
+  const q = list.find((x) => x.id === id);
+  if (!q) throw new Error(`no queue ${id}`);
+  return q;
+}
+
+/** One `snapshot` event of the supervisor's stream `GET /api/events`. */
+export interface LiveSnapshot {
+  readonly time: number;
+  readonly agents: readonly { readonly agentId: string; readonly state: string; readonly breakReason: string | null; readonly registered: boolean }[];
+  readonly queues: readonly QueueFigures[];
+}
+
+/**
+ * Listens to `/api/events` until a snapshot passes `check`, then closes the stream. Bounded: the
+ * stream sends a snapshot on connect and after every change.
+ */
+export async function liveSnapshot(check: (s: LiveSnapshot) => boolean, what: string, timeoutMs = 5000): Promise<LiveSnapshot> {
+  const source = new EventSource('/api/events');
+  let last: LiveSnapshot | null = null;
+  try {
+    return await new Promise<LiveSnapshot>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms waiting for a snapshot of /api/events: ${what} (last: ${JSON.stringify(last)})`)),
+        timeoutMs,
+      );
+      source.addEventListener('snapshot', (event) => {
+        last = JSON.parse((event as MessageEvent<string>).data) as LiveSnapshot;
+        if (!check(last)) return;
+        clearTimeout(timer);
+        resolve(last);
+      });
+    });
+  } finally {
+    source.close();
+  }
+}
+
+/** How many call detail records the call center holds for `userId` (the supervisor: everyone's). */
+export async function callRecordCount(userId: string): Promise<number> {
+  return (await cti<{ TotalCount: number }>('ListRecentCallDetailRecords', { UserId: userId, PageSize: 1 })).TotalCount;
+}
