@@ -79,8 +79,10 @@ const REASON_TABLE = /REASON_PHRASE:\s*\{([^}]*)\}/;
  * Members of JsSIP modules that nothing in the workbench uses, left out of the bundle:
  * RTCSession's own hold / unhold (which end the call when the re-INVITE is refused;
  * src/sip/reinvite-hold.ts is used instead), renegotiate and sendInfo; the UA's MESSAGE, OPTIONS
- * and SUBSCRIBE senders (their classes are stand-ins already) and its get(parameter); three
- * helpers of Utils nothing calls (hasMethods, hostType, getRandomTestNetIP); and the checks of UA options the
+ * and SUBSCRIBE senders (their classes are stand-ins already) and its get(parameter); the state
+ * queries nobody asks (isInProgress, isMuted, isOnHold, isRegistered), the registrator's extra
+ * header / contact setters and the URI / name-address editors (deleteParam, deleteHeader, toAor);
+ * three helpers of Utils nothing calls (hasMethods, hostType, getRandomTestNetIP); and the checks of UA options the
  * workbench never passes (an option without a check is ignored by JsSIP, so
  * test/sip/jssip-lite.test.mjs holds src/sip/jssip-actor.ts to the options kept).
  */
@@ -91,8 +93,11 @@ const REASON_TABLE = /REASON_PHRASE:\s*\{([^}]*)\}/;
 export const REPLACED_MEMBERS = { 'Utils.js': { calculateMD5: 'md5.cjs' } };
 
 export const DROPPED_MEMBERS = {
-  'RTCSession.js': ['hold', 'unhold', 'renegotiate', 'sendInfo'],
-  'UA.js': ['sendMessage', 'subscribe', 'notify', 'sendOptions', 'get'],
+  'RTCSession.js': ['hold', 'unhold', 'renegotiate', 'sendInfo', 'isInProgress', 'isMuted', 'isOnHold'],
+  'UA.js': ['sendMessage', 'subscribe', 'notify', 'sendOptions', 'get', 'isRegistered'],
+  'Registrator.js': ['setExtraHeaders', 'setExtraContactParams'],
+  'URI.js': ['deleteParam', 'deleteHeader', 'toAor'],
+  'NameAddrHeader.js': ['deleteParam'],
   'Utils.js': ['hasMethods', 'hostType', 'getRandomTestNetIP'],
   'Config.js': [
     'authorization_jwt',

@@ -3,6 +3,7 @@ import type { TemplateResult } from 'lit';
 import type { CcListController } from '../../src/controllers/list-controller.js';
 import type { CtiClient } from '../../src/cti/cti-client.js';
 import type { CcTranslation, CtiList } from '../../src/localize/en.js';
+import { errorDetail } from '../../src/localize/localize.js';
 import type { Phone } from '../../src/phone.js';
 import { sipUserOf } from '../../src/sip-uri.js';
 import { ICON, icon } from '../icons.js';
@@ -61,7 +62,7 @@ export function listError(t: CcTranslation, name: CtiList, list: CcListControlle
       ${icon(ICON.alert)}
       <div class="alert-body">
         <div class="alert-title">${t.cti.failed[name]}</div>
-        <div class="alert-detail">${error.errorMsg}</div>
+        <div class="alert-detail" title=${error.errorMsg}>${errorDetail(t, error)}</div>
       </div>
       <button type="button" class="btn small" @click=${() => void list.load()}>${t.cti.retry}</button>
       <button type="button" class="icon-btn" aria-label=${t.action.dismiss} @click=${() => list.dismiss()}>${icon(ICON.close)}</button>

@@ -18,7 +18,7 @@ import { CcErrorEvent } from '../../src/events/cc-error-event.js';
 import type { CcNumberPickEvent } from '../../src/events/cc-number-pick-event.js';
 import { bindHostEvents } from '../../src/events/host-events.js';
 import type { CcTranslation } from '../../src/localize/en.js';
-import { errorLabel } from '../../src/localize/localize.js';
+import { errorDetail, errorLabel } from '../../src/localize/localize.js';
 import type { AgentActor, Phone } from '../../src/phone.js';
 import { sipUserOf } from '../../src/sip-uri.js';
 import { DEFAULT_BREAK_REASONS } from '../agent-status/agent-status.js';
@@ -318,7 +318,7 @@ export class CcWorkbench extends LitElement {
         ${icon(ICON.alert)}
         <div class="alert-body">
           <div class="alert-title"><span class="code">${error.errorCode}</span><span>${errorLabel(t, error.errorCode)}</span></div>
-          <div class="alert-detail">${error.errorMsg}</div>
+          <div class="alert-detail" title=${error.errorMsg}>${errorDetail(t, error)}</div>
         </div>
         <button class="icon-btn" aria-label=${t.action.dismiss} @click=${() => this.messages.dismiss()}>${icon(ICON.close)}</button>
       </div>

@@ -32,8 +32,8 @@ export class CcAlertController implements ReactiveController {
   private context: AudioContext | null = null;
   private ring: { stop(): void } | null = null;
   private notification: Notification | null = null;
-  private flashTimer: ReturnType<typeof setInterval> | null = null;
-  private savedTitle: string | null = null;
+  /** Stops the title flashing and puts the page's title back. */
+  private stopFlash: (() => void) | null = null;
   private ringingText: string | null = null;
 
   constructor(
@@ -151,18 +151,19 @@ export class CcAlertController implements ReactiveController {
 
   private flash(on: boolean): void {
     if (!on) {
-      if (this.flashTimer) clearInterval(this.flashTimer);
-      this.flashTimer = null;
-      if (this.savedTitle !== null) document.title = this.savedTitle;
-      this.savedTitle = null;
+      this.stopFlash?.();
+      this.stopFlash = null;
       return;
     }
-    if (this.flashTimer || this.ringingText === null) return;
+    if (this.stopFlash || this.ringingText === null) return;
     const text = this.ringingText;
-    this.savedTitle = document.title;
-    const saved = this.savedTitle;
-    this.flashTimer = setInterval(() => (document.title = document.title === text ? saved : text), FLASH_MS);
+    const saved = document.title;
+    const timer = setInterval(() => (document.title = document.title === text ? saved : text), FLASH_MS);
     document.title = text;
+    this.stopFlash = () => {
+      clearInterval(timer);
+      document.title = saved;
+    };
   }
 
   /** The title flashes while the page is hidden (or the sound is blocked) and a call rings. */

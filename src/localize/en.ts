@@ -94,6 +94,15 @@ export interface CcTranslation {
   };
   /** Short explanations of error codes (section 七); the technical message is shown below. */
   readonly error: Readonly<Partial<Record<number, string>>> & { readonly fallback: string };
+  /**
+   * What a SIP status or a CTI failure code means, shown instead of the technical message in
+   * languages other than the one that message is written in (English has none: it shows the
+   * message itself, which says more).
+   */
+  readonly errorDetail?: {
+    readonly sip: Readonly<Partial<Record<number, string>>>;
+    readonly cti: Readonly<Partial<Record<string, string>>>;
+  };
 }
 
 /** The lists the CTI parts fetch. */

@@ -1,4 +1,5 @@
 import { en } from './en.js';
+import type { CcErrorInfo } from '../../machines/agent-types.js';
 import type { CcTranslation } from './en.js';
 
 /** Chinese is a chunk of its own, loaded the first time an element speaks it (English pages never fetch it). */
@@ -6,10 +7,9 @@ let zhCn: CcTranslation | null = null;
 let zhLoading: Promise<void> | null = null;
 const loadedListeners = new Set<() => void>();
 
-/** Runs `listener` whenever a translation table finished loading; returns the function that stops it. */
-export function onTranslationLoaded(listener: () => void): () => void {
+/** Runs `listener` whenever a translation table finished loading. */
+export function onTranslationLoaded(listener: () => void): void {
   loadedListeners.add(listener);
-  return () => loadedListeners.delete(listener);
 }
 
 /** Resolves once the table for `lang` is loaded (at once for English). */
@@ -53,6 +53,17 @@ export function translationFor(lang: string): CcTranslation {
 /** Label of a break reason, or the reason itself when it is not a known key. */
 export function breakReasonLabel(t: CcTranslation, reason: string): string {
   return t.breakReason[reason] ?? reason;
+}
+
+/**
+ * The line under an error's headline: what its SIP status or CTI failure means in the agent's
+ * language when the translation knows it (with the code), else the technical message.
+ */
+export function errorDetail(t: CcTranslation, error: CcErrorInfo): string {
+  const sip = error.sipCode === undefined ? undefined : t.errorDetail?.sip[error.sipCode];
+  if (sip) return `${sip} (SIP ${error.sipCode})`;
+  const cti = error.apiCode === undefined ? undefined : t.errorDetail?.cti[error.apiCode];
+  return cti ? `${cti} (${error.apiName ?? 'CTI'})` : error.errorMsg;
 }
 
 /** Short explanation of an error code. */

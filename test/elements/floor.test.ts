@@ -5,6 +5,7 @@ import '../../src/define.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { CcCallReleasedDetail } from '../../src/events/cc-call-released-event.js';
 import type { CcErrorInfo } from '../../machines/agent-types.js';
+import { loadTranslation } from '../../src/localize/localize.js';
 import { CUSTOMER, button, buttonNames, deepQuery, mountWorkbench, part, ring, settle, toReady, untilCode } from './helpers.js';
 
 describe('<cc-workbench> on a call-center floor', () => {
@@ -102,5 +103,35 @@ describe('<cc-workbench> on a call-center floor', () => {
     expect(part(m.el, 'call-origin')!.textContent).to.equal('Sales · Transferred by 1002');
     expect(m.of('cc-call-incoming').at(-1)!.detail).to.include({ queue: 'sales', queueName: 'Sales', referredBy: '1002' });
     expect(buttonNames(m.el)).to.include.members(['Answer', 'Decline']);
+  });
+});
+
+describe('<cc-workbench> error details in the agent\'s language', () => {
+  before(() => loadTranslation('zh-CN'));
+
+  it('says what a SIP status means in Chinese (the technical message in the title), and the message itself in English', async () => {
+    const zh = await mountWorkbench({ lang: 'zh-CN' });
+    await toReady(zh.el);
+    const dialing = zh.el.call('13900000000').catch(() => undefined);
+    await waitUntil(() => zh.sip.commands.some((c) => c.type === 'sip.call'), 'dialled', { timeout: 2000 });
+    const callId = (zh.sip.commands.find((c) => c.type === 'sip.call') as { callId: string }).callId;
+    zh.sip.push({ type: 'sip.call.failed', callId, cause: 'Busy', sipCode: 486 });
+    await dialing;
+    await settle(zh.el);
+    const detail = deepQuery(zh.el, '[part~="error"] .alert-detail')!;
+    expect(part(zh.el, 'error')!.textContent).to.contain('呼叫失败');
+    expect(detail.textContent).to.equal('对方忙 (SIP 486)');
+    expect(detail.title).to.contain('Busy').and.contain('486');
+
+    const en = await mountWorkbench();
+    await toReady(en.el);
+    const again = en.el.call('13900000000').catch(() => undefined);
+    await waitUntil(() => en.sip.commands.some((c) => c.type === 'sip.call'), 'dialled', { timeout: 2000 });
+    const enCallId = (en.sip.commands.find((c) => c.type === 'sip.call') as { callId: string }).callId;
+    en.sip.push({ type: 'sip.call.failed', callId: enCallId, cause: 'Busy', sipCode: 486 });
+    await again;
+    await settle(en.el);
+    expect(deepQuery(en.el, '[part~="error"] .alert-detail')!.textContent).to.equal(deepQuery(en.el, '[part~="error"] .alert-detail')!.title);
+    expect(deepQuery(en.el, '[part~="error"] .alert-detail')!.textContent).to.contain('Busy').and.contain('486');
   });
 });
