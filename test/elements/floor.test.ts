@@ -135,3 +135,28 @@ describe('<cc-workbench> error details in the agent\'s language', () => {
     expect(deepQuery(en.el, '[part~="error"] .alert-detail')!.textContent).to.contain('Busy').and.contain('486');
   });
 });
+
+describe('<cc-workbench> before the page goes away', () => {
+  it('asks before a reload or close while a call exists, and not otherwise', async () => {
+    const m = await mountWorkbench({ 'after-call': '0' });
+    const leaving = (): boolean => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    await toReady(m.el);
+    expect(leaving()).to.equal(false);
+    await ring(m);
+    expect(leaving(), 'a ringing call counts').to.equal(true);
+    button(m.el, 'Answer').click();
+    await untilCode(m.el, STATUS.inboundTalk);
+    expect(leaving()).to.equal(true);
+    await m.el.hangUp();
+    await settle(m.el);
+    expect(leaving()).to.equal(false);
+    await ring(m, 'in-2');
+    expect(leaving()).to.equal(true);
+    m.el.remove();
+    expect(leaving(), 'a removed workbench no longer listens').to.equal(false);
+  });
+});
