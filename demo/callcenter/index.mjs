@@ -15,11 +15,16 @@ import { createCtiHandler, DEFAULT_OUTBOUND_NUMBERS } from './cti/cti-server.mjs
 import { openCdrStore } from './cti/cdr-store.mjs';
 import { recordProxyCalls } from './cti/cdr-from-proxy.mjs';
 import { createEventsHandler, queueSummaries } from './live-events.mjs';
+import { authErrors, createAuth, sendCtiError } from './cti/auth.mjs';
+import { toCtiError } from './cti/errors.mjs';
+import { randomUUID } from 'node:crypto';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 /** Where the workbench's CTI requests go (the `cti` attribute of the demo pages). */
 export const CTI_PATH = '/api/ccc';
+/** Where a page signs an agent or the supervisor in (POST { UserId, Password }) and out (DELETE). */
+export const TOKEN_PATH = `${CTI_PATH}/token`;
 /** The supervisor page's Server-Sent Events stream (live-events.mjs). */
 export const EVENTS_PATH = '/api/events';
 
@@ -45,6 +50,10 @@ export const PING_INTERVAL_MS = 15_000;
  * @property {number} [customerAnswerDelayMs] simulated customers answer outbound calls after this
  * @property {boolean} [quiet]    no per-request logging
  * @property {number} [eventsHeartbeatMs] comment line interval of EVENTS_PATH (default 15000)
+ * @property {number} [tokenTtlSeconds] lifetime of a CTI token (default 8 h, cti/auth.mjs)
+ * @property {boolean} [insecureDev] no authentication anywhere: the CTI API trusts UserId and the
+ *   supervisor's routes are open (the behaviour before tokens). Only for explicit local
+ *   experiments; it is never the default and it prints a warning.
  */
 
 /**
@@ -114,6 +123,29 @@ export async function startCallCenter(options = {}) {
     });
     started.push(() => customers.close());
 
+    const insecureDev = options.insecureDev === true;
+    if (insecureDev) console.warn('call center: insecureDev: the CTI API trusts any UserId and the supervisor routes are open. Never expose this.');
+    const auth = insecureDev ? null : createAuth({ users, ...(options.tokenTtlSeconds ? { ttlSeconds: options.tokenTtlSeconds } : {}) });
+    /**
+     * The supervisor's routes (queue figures, live events): a supervisor's token, or nothing with
+     * insecureDev. Returns the check the event stream repeats while it is open.
+     * @param {import('node:http').IncomingMessage} req
+     */
+    const supervisorOnly = (req) => {
+      if (!auth) return undefined;
+      const header = String(req.headers.authorization ?? '');
+      const record = auth.authenticate(req);
+      if (record.role !== 'supervisor') throw authErrors.supervisorOnly(record.userId, new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      const token = header.trim().split(/\s+/)[1];
+      return () => {
+        try {
+          auth.check(token);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+    };
     const cti = createCtiHandler({
       directory,
       users,
@@ -127,17 +159,31 @@ export async function startCallCenter(options = {}) {
       // "Ready" means a softphone can ring: the workbench registers before it logs in.
       requireRegistration: true,
       logger,
+      insecureDev,
+      ...(auth ? { auth, tokenPath: TOKEN_PATH } : {}),
     });
     const customerApi = createCustomerHandler({ service: customers, basePath: '/api/customers' });
     /** The queue figures once (the supervisor page gets them pushed from EVENTS_PATH). */
     const queueApi = (req, res) => {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       if (path !== '/api/queues') return false;
+      try {
+        supervisorOnly(req);
+      } catch (e) {
+        sendCtiError(res, toCtiError(e), randomUUID().toUpperCase());
+        return true;
+      }
       const body = JSON.stringify(queueSummaries(acd));
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
       return true;
     };
-    const eventsApi = createEventsHandler({ directory, acd, path: EVENTS_PATH, heartbeatMs: options.eventsHeartbeatMs || undefined });
+    const eventsApi = createEventsHandler({
+      directory,
+      acd,
+      path: EVENTS_PATH,
+      heartbeatMs: options.eventsHeartbeatMs || undefined,
+      authorize: supervisorOnly,
+    });
     // Open streams would keep the demo server from closing.
     started.push(async () => eventsApi.close());
 
@@ -150,6 +196,8 @@ export async function startCallCenter(options = {}) {
       domain: sip.domain,
       wsUrl: sip.wsUrl,
       users,
+      /** The token store (null with insecureDev): `issue`, `check`, `revoke`, `revokeUser`. */
+      auth,
       /** HTTP handlers for the demo server, tried in order before static files. */
       handlers: [cti, customerApi, queueApi, eventsApi],
       close: stopAll,

@@ -4,6 +4,10 @@
 // state changing within a few ms) become one snapshot: at most one every `coalesceMs`. A comment
 // line every `heartbeatMs` keeps proxies and idle timeouts from closing a quiet stream. Also the
 // queue summary of GET /api/queues, so both show the same figures.
+import { randomUUID } from 'node:crypto';
+import { sendCtiError } from './cti/auth.mjs';
+import { errors, toCtiError } from './cti/errors.mjs';
+
 /** ACD events after which a queue's figures may have changed. */
 const QUEUE_EVENTS = Object.freeze(['queued', 'offered', 'offerFailed', 'missed', 'answered', 'transferred', 'transferFailed', 'ended']);
 
@@ -84,6 +88,10 @@ export function agentSummaries(directory, queues) {
  * @property {number} [coalesceMs]  shortest gap between two pushed snapshots, default 200
  * @property {number} [heartbeatMs] comment line interval, default 15000
  * @property {number} [retryMs]     the EventSource's reconnection delay (`retry:`), default 2000
+ * @property {(req: import('node:http').IncomingMessage) => (undefined | (() => boolean))} [authorize]
+ *   who may listen: throws a CtiError (401/403, answered in the CTI error shape) to refuse; may
+ *   return a check run before every write, false ending the stream (a token that expired or was
+ *   revoked while the stream was open). Absent: anyone (tests of the stream itself).
  */
 
 /**
@@ -92,9 +100,25 @@ export function agentSummaries(directory, queues) {
  * client is connected; `close()` ends every stream (server shutdown).
  * @param {EventsOptions} options
  */
-export function createEventsHandler({ directory, acd, path = '/api/events', coalesceMs = 200, heartbeatMs = 15_000, retryMs = 2000 }) {
+export function createEventsHandler({ directory, acd, path = '/api/events', coalesceMs = 200, heartbeatMs = 15_000, retryMs = 2000, authorize }) {
   /** @type {Set<import('node:http').ServerResponse>} */
   const clients = new Set();
+  /** @type {WeakMap<import('node:http').ServerResponse, () => boolean>} */
+  const stillAllowed = new WeakMap();
+  /**
+   * Writes to one client unless its permission ended meanwhile.
+   * @param {import('node:http').ServerResponse} res
+   * @param {string} text
+   */
+  const write = (res, text) => {
+    const allowed = stillAllowed.get(res);
+    if (allowed && !allowed()) {
+      drop(res);
+      res.end();
+      return;
+    }
+    res.write(text);
+  };
   /** @type {NodeJS.Timeout|null} */
   let pending = null;
   /** @type {NodeJS.Timeout|null} */
@@ -111,7 +135,7 @@ export function createEventsHandler({ directory, acd, path = '/api/events', coal
     lastPush = Date.now();
     if (!clients.size) return;
     const text = snapshot();
-    for (const res of clients) res.write(text);
+    for (const res of [...clients]) write(res, text);
   };
 
   const changed = () => {
@@ -123,7 +147,7 @@ export function createEventsHandler({ directory, acd, path = '/api/events', coal
     directory.on('change', changed);
     for (const name of QUEUE_EVENTS) acd.on(name, changed);
     heartbeat = setInterval(() => {
-      for (const res of clients) res.write(': heartbeat\n\n');
+      for (const res of [...clients]) write(res, ': heartbeat\n\n');
     }, heartbeatMs);
   };
 
@@ -154,6 +178,19 @@ export function createEventsHandler({ directory, acd, path = '/api/events', coal
       res.writeHead(405, { Allow: 'GET' }).end();
       return true;
     }
+    if (url.search.length > 256) {
+      sendCtiError(res, errors.queryTooLarge(255), randomUUID().toUpperCase());
+      return true;
+    }
+    /** @type {(() => boolean) | undefined} */
+    let check;
+    try {
+      check = authorize?.(req);
+    } catch (e) {
+      sendCtiError(res, toCtiError(e), randomUUID().toUpperCase());
+      return true;
+    }
+    if (check) stillAllowed.set(res, check);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',

@@ -4,14 +4,11 @@
 // stream, all through the call center's own HTTP handlers on loopback.
 //   scripts/in-netns.sh node --test test/callcenter/call-center.test.mjs
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CTI_PATH, EVENTS_PATH, REGISTRATION_MAX_EXPIRES_SECONDS, startCallCenter } from '../../demo/callcenter/index.mjs';
 import { sleep, startPhone, waitFor } from './support/acd-harness.mjs';
-import { api, QUEUES, USERS } from './support/cti-harness.mjs';
+import { api, QUEUES, serveCallCenter, tokenFor, USERS } from './support/cti-harness.mjs';
 import { connectRaw } from './support/sip-raw-client.mjs';
 
 const password = (/** @type {string} */ user) => USERS.users.find((/** @type {any} */ u) => u.user === user).password;
@@ -20,28 +17,16 @@ const HEARTBEAT_MS = 300;
 
 /** @type {Awaited<ReturnType<typeof startCallCenter>>} */
 let center;
-/** @type {http.Server} */
-let web;
 let origin = '';
-/** @type {string} */
-let dataDir;
+/** @type {Awaited<ReturnType<typeof serveCallCenter>>} */
+let served;
 
 before(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-center-'));
-  center = await startCallCenter({ quiet: true, dataDir, queues: { ...QUEUES, ringTimeoutSeconds: 2 }, eventsHeartbeatMs: HEARTBEAT_MS });
-  // What scripts/serve.mjs does with `handlers`, without the static files.
-  web = http.createServer((req, res) => {
-    for (const handle of center.handlers) if (handle(req, res)) return;
-    res.writeHead(404).end();
-  });
-  await new Promise((resolve) => web.listen(0, '127.0.0.1', () => resolve(undefined)));
-  origin = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (web.address()).port}`;
+  served = await serveCallCenter({ queues: { ...QUEUES, ringTimeoutSeconds: 2 }, eventsHeartbeatMs: HEARTBEAT_MS });
+  ({ center, origin } = served);
 });
 after(async () => {
-  await center?.close();
-  web?.closeAllConnections();
-  await new Promise((resolve) => (web ? web.close(() => resolve(undefined)) : resolve(undefined)));
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await served?.close();
 });
 
 /**
@@ -60,9 +45,12 @@ async function listed(agentId) {
   return r.Data.List.find((/** @type {any} */ a) => a.Extension === agentId);
 }
 
+/** The supervisor's Authorization header (the queue figures and the event stream are the supervisor's). */
+const supervisor = async () => ({ authorization: `Bearer ${await tokenFor(`${origin}${CTI_PATH}`, '1009')}` });
+
 /** The queue figures of GET /api/queues. @param {string} id */
 async function queueFigures(id) {
-  const res = await fetch(`${origin}/api/queues`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${origin}/api/queues`, { headers: await supervisor(), signal: AbortSignal.timeout(5000) });
   return (/** @type {any[]} */ (await res.json())).find((q) => q.id === id);
 }
 
@@ -77,9 +65,10 @@ async function openEvents(url) {
   let buffer = '';
   /** @type {http.ClientRequest} */
   let req;
+  const headers = await supervisor();
   /** @type {http.IncomingMessage} */
   const res = await new Promise((resolve, reject) => {
-    req = http.get(url, resolve);
+    req = http.get(url, { headers }, resolve);
     req.once('error', reject);
   });
   res.setEncoding('utf8');

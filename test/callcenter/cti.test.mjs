@@ -13,7 +13,10 @@ import { AgentDirectory } from '../../demo/callcenter/agents.mjs';
 import { recordProxyCalls } from '../../demo/callcenter/cti/cdr-from-proxy.mjs';
 import { openCdrStore } from '../../demo/callcenter/cti/cdr-store.mjs';
 import { createCtiHandler } from '../../demo/callcenter/cti/cti-server.mjs';
-import { api, QUEUES, send, startCti, tempDir, USERS } from './support/cti-harness.mjs';
+import { api, QUEUES, send, startCti, tempDir, tokenFor, USERS } from './support/cti-harness.mjs';
+
+/** The Authorization header of `user`, signed in at `cti`'s token endpoint. */
+const bearer = async (cti, user) => ({ authorization: `Bearer ${await tokenFor(cti.url, user)}` });
 
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 
@@ -59,14 +62,14 @@ describe('CTI API: request convention', () => {
     const form = new URLSearchParams({ request: JSON.stringify({ userId: '1003' }), tenant: 'acme' });
     const r = await send(`${cti.url}?action=GetLoginDetails&product=CloudCallCenter&version=2020-07-01&region=cn-shanghai`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(await bearer(cti, '1003')) },
       body: form.toString(),
     });
     assert.equal(ok(r).Extension, '1003');
     // Extra parameters alone (no `request` field) work too.
     const r2 = await send(`${cti.url}?action=GetLoginDetails`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(await bearer(cti, '1004')) },
       body: 'UserId=1004&tenant=acme',
     });
     assert.equal(ok(r2).Extension, '1004');
@@ -109,11 +112,16 @@ describe('CTI API: request convention', () => {
 
   it('logs one line per call with action, UserId, Code and duration', async (t) => {
     const cti = await startCti(t);
+    await tokenFor(cti.url, '1001');
+    // The sign-in is a line of its own, without the password.
+    assert.equal(cti.lines.length, 1, cti.lines.join('\n'));
+    assert.match(cti.lines[0], /CreateToken UserId=1001 OK \d+ms$/);
     await api(cti, 'ReadyForService', { UserId: '1001@pbx.test' });
     await api(cti, 'Bogus', { UserId: '1001' });
-    assert.equal(cti.lines.length, 2, cti.lines.join('\n'));
-    assert.match(cti.lines[0], /ReadyForService UserId=1001 OK \d+ms$/);
-    assert.match(cti.lines[1], /Bogus UserId=1001 InvalidAction\.NotFound \d+ms$/);
+    assert.equal(cti.lines.length, 3, cti.lines.join('\n'));
+    assert.match(cti.lines[1], /ReadyForService UserId=1001 OK \d+ms$/);
+    assert.match(cti.lines[2], /Bogus UserId=1001 InvalidAction\.NotFound \d+ms$/);
+    assert.ok(!cti.lines.join('\n').includes('agent1001'), 'no password in the log');
   });
 });
 
@@ -127,21 +135,35 @@ describe('CTI API: errors of every request', () => {
     expectCode(await api(cti, 'toString', { UserId: '1001' }), 'InvalidAction.NotFound', 404);
   });
 
-  it('answers a missing action and a missing UserId with Parameter.Blank (400)', async (t) => {
+  it('answers a missing action with Parameter.Blank (400); without UserId the caller is the token\'s user', async (t) => {
     const cti = await startCti(t);
-    const r = await send(cti.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"UserId":"1001"}' });
+    const r = await send(cti.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await bearer(cti, '1001')) }, body: '{"UserId":"1001"}' });
     expectCode(r, 'Parameter.Blank', 400);
     assert.deepEqual(r.body.Params, ['action']);
+    const r2 = await api(cti, 'GetLoginDetails', {}, { headers: await bearer(cti, '1002') });
+    assert.equal(ok(r2).UserId, '1002@pbx.test');
+  });
+
+  it('with insecureDev, trusts UserId as before: Parameter.Blank without it, NotExists.UserId (404) for strangers, customers included', async (t) => {
+    const cti = await startCti(t, { insecureDev: true });
     const r2 = await api(cti, 'GetLoginDetails', {});
     expectCode(r2, 'Parameter.Blank', 400);
     assert.deepEqual(r2.body.Params, ['UserId']);
-  });
-
-  it('answers an unknown user or another domain with NotExists.UserId (404), customers included', async (t) => {
-    const cti = await startCti(t);
     for (const id of ['4242', '1001@other.example', '13800000001', 'sales']) {
       const r = await api(cti, 'GetLoginDetails', { UserId: id });
       expectCode(r, 'NotExists.UserId', 404);
+      assert.deepEqual(r.body.Params, ['UserId', id]);
+    }
+    assert.equal(ok(await api(cti, 'GetLoginDetails', { UserId: '1002' }, { auth: false })).Extension, '1002');
+    // No token endpoint in that mode.
+    expectCode(await send(`${cti.url}/token`, { method: 'POST', body: '{"UserId":"1001","Password":"agent1001"}' }), 'Auth.Disabled', 404);
+  });
+
+  it('refuses a token naming another user, a stranger or another domain with Forbidden.NotAuthorized (403)', async (t) => {
+    const cti = await startCti(t);
+    for (const id of ['4242', '1001@other.example', '13800000001', 'sales', '1002']) {
+      const r = await api(cti, 'GetLoginDetails', { UserId: id }, { headers: await bearer(cti, '1001') });
+      expectCode(r, 'Forbidden.NotAuthorized', 403);
       assert.deepEqual(r.body.Params, ['UserId', id]);
     }
   });
@@ -173,23 +195,24 @@ describe('CTI API: errors of every request', () => {
 
   it('answers a malformed JSON body or `request` field with Parameter.Format (400)', async (t) => {
     const cti = await startCti(t);
-    const bad = await send(`${cti.url}?action=GetLoginDetails`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"UserId": 10' });
+    const auth = await bearer(cti, '1001');
+    const bad = await send(`${cti.url}?action=GetLoginDetails`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{"UserId": 10' });
     expectCode(bad, 'Parameter.Format', 400);
     assert.equal(bad.body.Params[0], 'body');
-    const array = await send(`${cti.url}?action=GetLoginDetails`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' });
+    const array = await send(`${cti.url}?action=GetLoginDetails`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '[1,2]' });
     expectCode(array, 'Parameter.Format', 400);
     const form = await send(`${cti.url}?action=GetLoginDetails`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'request=%7Bnope',
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body: 'request=%7Bnope',
     });
     expectCode(form, 'Parameter.Format', 400);
     assert.equal(form.body.Params[0], 'request');
-    expectCode(await send(`${cti.url}?action=GetLoginDetails&request=null`), 'Parameter.Format', 400);
+    expectCode(await send(`${cti.url}?action=GetLoginDetails&request=null`, { headers: auth }), 'Parameter.Format', 400);
   });
 
   it('answers a body over the limit with Request.TooLarge (413) and keeps serving', async (t) => {
     const cti = await startCti(t, { maxBodyBytes: 1024 });
     const r = await send(`${cti.url}?action=GetLoginDetails`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ UserId: '1001', pad: 'x'.repeat(5000) }),
+      method: 'POST', headers: { 'content-type': 'application/json', ...(await bearer(cti, '1001')) }, body: JSON.stringify({ UserId: '1001', pad: 'x'.repeat(5000) }),
     });
     expectCode(r, 'Request.TooLarge', 413);
     ok(await api(cti, 'GetLoginDetails', { UserId: '1001' }));
@@ -380,7 +403,7 @@ describe('CTI API: agent state', () => {
     cti.directory.setState('1005', 'afterCall');
     cti.directory.setRegistered('1001', true);
 
-    const all = ok(await api(cti, 'ListRealtimeAgentStates', { UserId: '1003' }));
+    const all = ok(await api(cti, 'ListRealtimeAgentStates', { UserId: '1009' }));
     assert.equal(all.TotalCount, 5);
     const byId = Object.fromEntries(all.List.map((a) => [a.Extension, a]));
     assert.deepEqual(
@@ -403,6 +426,12 @@ describe('CTI API: agent state', () => {
     assert.deepEqual(named.List.map((a) => a.Extension), ['1003']);
     const paged = ok(await api(cti, 'ListRealtimeAgentStates', { UserId: '1003', PageNumber: 2, PageSize: 2 }));
     assert.deepEqual([paged.TotalCount, paged.List.map((a) => a.Extension)], [5, ['1003', '1004']]);
+    // An agent sees a transfer list's view: who and whether they can take a call, not why they are on break or which call they are on.
+    const colleagues = ok(await api(cti, 'ListRealtimeAgentStates', { UserId: '1003' })).List;
+    const bob = colleagues.find((a) => a.Extension === '1002');
+    assert.equal(bob.State, 'Break');
+    assert.deepEqual(Object.keys(bob).sort(), ['AgentId', 'AgentName', 'Extension', 'InstanceId', 'Registered', 'SkillGroupIdList', 'SkillGroupNameList', 'State', 'StateTime']);
+    assert.ok(!('CallId' in colleagues.find((a) => a.Extension === '1004')));
   });
 
   it('ListRealtimeAgentStates refuses unknown states and skill groups', async (t) => {

@@ -7,6 +7,10 @@ import { loadNodeJsSIP, werift } from '../../demo/callcenter/media/node-jssip.mj
 import { startSipServer } from '../../demo/callcenter/sip/server.mjs';
 import { buildRequest, buildResponse, connectRaw, token } from './support/sip-raw-client.mjs';
 
+/** How long a vanished party may come back before the other party gets a BYE (short for the tests). */
+const VANISHED_GRACE_MS = 600;
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+
 const JsSIP = loadNodeJsSIP();
 const DOMAIN = 'pbx.test';
 /** @type {Record<string, [string, string]>} user -> [password, role] */
@@ -27,7 +31,7 @@ const events = [];
 const cleanups = [];
 
 before(async () => {
-  server = await startSipServer({ users: USERS, log: (line) => logLines.push(line), minExpires: 1 });
+  server = await startSipServer({ users: USERS, log: (line) => logLines.push(line), minExpires: 1, vanishedGraceMs: VANISHED_GRACE_MS });
   for (const type of ['registered', 'unregistered', 'call-start', 'call-answer', 'call-end']) server.on(type, (e) => events.push({ type, ...e }));
 });
 after(async () => {
@@ -395,7 +399,7 @@ describe('CANCEL', () => {
 });
 
 describe('a socket closed mid-call', () => {
-  test('the other party gets a BYE, the binding goes and call-end names who vanished', async () => {
+  test('the other party gets a BYE once the vanished party stayed away for the grace period; the binding goes at once; call-end names who vanished', async () => {
     const a = await startUA('1001');
     const b = await startUA('1002');
     const from = events.length;
@@ -403,12 +407,35 @@ describe('a socket closed mid-call', () => {
     const ended = waitFor(remote, 'ended');
     const unregistered = waitFor(server, 'unregistered', (e) => e.user === '1001');
     a.transport.socket._ws.terminate(); // JsSIP's own ws socket, killed like a closed browser tab
+    const closedAt = Date.now();
     assert.equal((await unregistered).reason, 'socket-closed');
     const e = await ended;
+    assert.ok(Date.now() - closedAt >= VANISHED_GRACE_MS - 50, 'not before the grace period');
     assert.equal(e.originator, 'remote');
     assert.equal(e.cause, JsSIP.C.causes.BYE);
     const end = events.slice(from).find((x) => x.type === 'call-end');
     assert.deepEqual([end?.reason, end?.byUser], ['socket-closed', '1001']);
+  });
+
+  test('a party that reconnects within the grace period keeps its call, and the other party\'s BYE reaches it on the new connection', async () => {
+    const a = await startUA('1001');
+    const b = await startUA('1002');
+    const { local, remote } = await connectCall(a, b, '1002');
+    const registeredAgain = waitFor(server, 'registered', (e) => e.user === '1001');
+    // A server-side close of a live client (not a closed tab): JsSIP reconnects, registers the
+    // same Contact over the new socket, and its session lives on.
+    const disconnected = waitFor(a, 'disconnected');
+    a.transport.socket._ws.terminate();
+    await disconnected;
+    a.transport.connect(); // now, not after JsSIP's recovery delay
+    await registeredAgain;
+    await sleep(VANISHED_GRACE_MS + 200);
+    assert.equal(local.isEnded(), false, 'the reconnected party is still in its call');
+    assert.equal(remote.isEnded(), false, 'no BYE on behalf of a party that came back');
+    const ended = waitFor(local, 'ended');
+    remote.terminate();
+    const e = await ended;
+    assert.equal(e.originator, 'remote');
   });
 
   test('an INVITE pending toward a socket that closes is answered 480', async () => {

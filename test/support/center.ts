@@ -92,10 +92,81 @@ export const customers = {
   },
 };
 
-/** One CTI API call (reference 000 section 四 convention: form field `request`). */
+/** Tokens issued to this page, by user: the call center's CTI API wants one on every request. */
+const tokens = new Map<string, Promise<string>>();
+
+/** "1001", "1001@pbx.test", "sip:1001@pbx.test" -> "1001". */
+const bareUser = (userId: string): string => userId.replace(/^sips?:/i, '').split('@')[0] ?? userId;
+
+/**
+ * A bearer token for `userId` (an agent or the supervisor), signed in once per page with its SIP
+ * password at `POST ${cti}/token`, as a host page's backend would before handing it to the widget.
+ */
+export function ctiToken(userId: string): Promise<string> {
+  const user = bareUser(userId);
+  let pending = tokens.get(user);
+  if (!pending) {
+    const account = centerEnv().users.find((u) => u.user === user);
+    pending = fetch(`${centerEnv().cti}/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ UserId: user, Password: account?.password ?? '' }),
+    }).then(async (response) => {
+      const envelope = (await response.json()) as { Code: string; Message: string; Data: { AccessToken: string } };
+      if (envelope.Code !== 'OK') throw new Error(`token for ${user}: ${envelope.Code} ${envelope.Message}`);
+      return envelope.Data.AccessToken;
+    });
+    // A failed sign-in is not kept: the next call tries again.
+    pending.catch(() => tokens.delete(user));
+    tokens.set(user, pending);
+  }
+  return pending;
+}
+
+/** What a workbench of `userId` needs in `ctiHeaders`: `{ Authorization: 'Bearer ...' }`. */
+export async function ctiHeaders(userId: string): Promise<Record<string, string>> {
+  return { Authorization: `Bearer ${await ctiToken(userId)}` };
+}
+
+/**
+ * Test pages that create a CTI workbench without `ctiHeaders` (written before the call center
+ * required tokens) still work: a request to the CTI API without an Authorization header gets the
+ * token of the UserId it names, as the host's backend would add it. A request that carries its
+ * own Authorization (a workbench given `ctiHeaders`) goes out untouched.
+ */
+function authorizeLegacyCtiRequests(): void {
+  const marker = '__ccCenterFetch';
+  const current = window.fetch as typeof window.fetch & { [marker]?: true };
+  if (current[marker]) return;
+  const original = current.bind(window);
+  const patched = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const env = window.__CC_CENTER__;
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (!env?.cti || url.origin !== location.origin || url.pathname !== env.cti || input instanceof Request) return original(input, init);
+    const headers = new Headers(init?.headers);
+    if (headers.has('Authorization')) return original(input, init);
+    const form = typeof init?.body === 'string' ? new URLSearchParams(init.body) : init?.body instanceof URLSearchParams ? init.body : null;
+    const request = form?.get('request') ?? url.searchParams.get('request');
+    let userId: unknown;
+    try {
+      userId = request ? (JSON.parse(request) as Record<string, unknown>)['UserId'] : undefined;
+    } catch {
+      userId = undefined;
+    }
+    if (typeof userId !== 'string' || !userId) return original(input, init);
+    headers.set('Authorization', `Bearer ${await ctiToken(userId)}`);
+    return original(input, { ...init, headers });
+  };
+  window.fetch = Object.assign(patched, { [marker]: true as const });
+}
+authorizeLegacyCtiRequests();
+
+/** One CTI API call (reference 000 section 四 convention: form field `request`), as `params.UserId`. */
 export async function cti<T = Record<string, unknown>>(action: string, params: Record<string, unknown>): Promise<T> {
+  const userId = typeof params['UserId'] === 'string' ? params['UserId'] : '';
   const response = await fetch(`${centerEnv().cti}?action=${action}`, {
     method: 'POST',
+    headers: userId ? await ctiHeaders(userId) : {},
     body: new URLSearchParams({ request: JSON.stringify(params) }),
   });
   const envelope = (await response.json()) as { Code: string; Message: string; Data: T };
@@ -109,9 +180,14 @@ export async function serverState(agentId: string): Promise<string> {
   return data.List.find((a) => a.Extension === agentId)?.State ?? 'unknown';
 }
 
+/** The supervisor of users.json: the queue figures and the live events are the supervisor's. */
+function supervisorId(): string {
+  return centerEnv().users.find((u) => u.role === 'supervisor')?.user ?? '1009';
+}
+
 /** Queue snapshot of the ACD. */
 export async function queue(id: string): Promise<{ waiting: number; readyAgents: number }> {
-  const list = (await (await fetch('/api/queues')).json()) as { id: string; waiting: number; readyAgents: number }[];
+  const list = (await (await fetch('/api/queues', { headers: await ctiHeaders(supervisorId()) })).json()) as { id: string; waiting: number; readyAgents: number }[];
   const q = list.find((x) => x.id === id);
   if (!q) throw new Error(`no queue ${id}`);
   return q;
@@ -156,7 +232,7 @@ export interface QueueFigures {
 
 /** The figures of one queue from `GET /api/queues`. */
 export async function queueFigures(id: string): Promise<QueueFigures> {
-  const list = (await (await fetch('/api/queues', { cache: 'no-store' })).json()) as QueueFigures[];
+  const list = (await (await fetch('/api/queues', { cache: 'no-store', headers: await ctiHeaders(supervisorId()) })).json()) as QueueFigures[];
   const q = list.find((x) => x.id === id);
   if (!q) throw new Error(`no queue ${id}`);
   return q;
@@ -170,27 +246,42 @@ export interface LiveSnapshot {
 }
 
 /**
- * Listens to `/api/events` until a snapshot passes `check`, then closes the stream. Bounded: the
- * stream sends a snapshot on connect and after every change.
+ * Listens to `/api/events` as the supervisor until a snapshot passes `check`, then closes the
+ * stream. Bounded: the stream sends a snapshot on connect and after every change. Read with
+ * fetch, not EventSource, because the stream wants the supervisor's token in a header.
  */
 export async function liveSnapshot(check: (s: LiveSnapshot) => boolean, what: string, timeoutMs = 5000): Promise<LiveSnapshot> {
-  const source = new EventSource('/api/events');
+  const abort = new AbortController();
   let last: LiveSnapshot | null = null;
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    return await new Promise<LiveSnapshot>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out after ${timeoutMs} ms waiting for a snapshot of /api/events: ${what} (last: ${JSON.stringify(last)})`)),
-        timeoutMs,
-      );
-      source.addEventListener('snapshot', (event) => {
-        last = JSON.parse((event as MessageEvent<string>).data) as LiveSnapshot;
-        if (!check(last)) return;
-        clearTimeout(timer);
-        resolve(last);
-      });
-    });
+    const response = await fetch('/api/events', { headers: await ctiHeaders(supervisorId()), signal: abort.signal });
+    if (!response.ok || !response.body) throw new Error(`/api/events: HTTP ${response.status}`);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('/api/events ended');
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const lines = block.split('\n');
+        if (!lines.includes('event: snapshot')) continue;
+        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        last = JSON.parse(data) as LiveSnapshot;
+        if (check(last)) return last;
+      }
+    }
+  } catch (error) {
+    if (abort.signal.aborted) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for a snapshot of /api/events: ${what} (last: ${JSON.stringify(last)})`);
+    }
+    throw error;
   } finally {
-    source.close();
+    clearTimeout(timer);
+    abort.abort();
   }
 }
 

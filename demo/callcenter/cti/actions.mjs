@@ -33,6 +33,17 @@ const CONTACT_TYPE = Object.freeze({ inbound: 'Inbound', outbound: 'Outbound', i
 const BUSY = new Set(['ringing', 'talking']);
 const DIALABLE = /^\+?[0-9*#]{1,32}$/;
 const JOB_ID = /^[A-Za-z0-9._:@+-]+$/;
+/** A SIP user of users.json as a CTI id (the local part of UserId, AgentId, Extension). */
+export const USER_ID = /^[A-Za-z0-9+._-]{1,64}$/;
+/** Break reasons: words in any script, digits, space and a few separators ("lunch", "午休", "training-2"). */
+const BREAK_CODE = /^[\p{L}\p{N}\p{M} _.:()\/-]{1,64}$/u;
+/** An outbound caller ID as ListOutboundNumbersOfUser lists it, or "auto". */
+const CALLER = /^(?:\+?[0-9]{1,32}|auto)$/i;
+/** Agent names in a search: what display names are made of. */
+const NAME_SEARCH = /^[\p{L}\p{N}\p{M} _.'()@-]{1,64}$/u;
+/** Numbers in CDR criteria. */
+const CRITERIA_NUMBER = /^[A-Za-z0-9+*#._@-]{1,64}$/;
+const CRITERIA_KEYS = new Set(['phoneNumber', 'callingNumber', 'calledNumber']);
 
 /**
  * @typedef {import('../agents.mjs').AgentRecord} AgentRecord
@@ -303,7 +314,8 @@ export const ACTIONS = {
     agentOnly: true,
     run: ({ user, params, ctx, action }) => {
       // The vendor's API names it Code; its UserContext calls it BreakCode. Accept both.
-      const code = str(params, 'Code', { max: 64 }) ?? str(params, 'BreakCode', { max: 64 }) ?? 'default';
+      const reason = { max: 64, pattern: BREAK_CODE, why: 'letters, digits, space and _ . : ( ) / - only' };
+      const code = str(params, 'Code', reason) ?? str(params, 'BreakCode', reason) ?? 'default';
       // A ringing agent may go on break: the workbench does so when a call rings unanswered
       // (reference: 30 s of ringing -> break). The ACD then treats the offer as refused and
       // leaves the break in place (it restores an agent only while still ringing for its call).
@@ -328,7 +340,7 @@ export const ACTIONS = {
     run: async (call) => {
       const { user, params, ctx, action } = call;
       const callee = target(call, 'Callee');
-      const callerParam = str(params, 'Caller', { max: 64 });
+      const callerParam = str(params, 'Caller', { max: 64, pattern: CALLER, why: 'not a phone number or "auto"' });
       const timeoutSeconds = int(params, 'TimeoutSeconds', { min: 1, max: 600 });
       const internal = ctx.users.has(callee) && ctx.users.get(callee)?.role !== 'customer';
       let caller;
@@ -404,8 +416,15 @@ export const ACTIONS = {
 
   ListRealtimeAgentStates: {
     agentOnly: false,
-    run: ({ params, ctx }) => {
-      const ids = list(params, 'AgentIdList')?.map((id) => localPart(id, ctx));
+    run: ({ user, params, ctx }) => {
+      const ids = list(params, 'AgentIdList')?.map((id) => {
+        const local = localPart(id, ctx);
+        if (local !== null && !USER_ID.test(local)) throw errors.invalid('AgentIdList', id, 'not an agent id');
+        return local;
+      });
+      // An agent sees its colleagues as a transfer list needs them (who, and whether they can
+      // take a call); break reasons, call ids and the rest are the supervisor's.
+      const full = user.role === 'supervisor';
       const states = list(params, 'StateList')?.map((s) => {
         const canonical = STATE_LIST_VALUES.find((v) => v.toLowerCase() === s.toLowerCase());
         if (!canonical) throw errors.enumeration('StateList', s, STATE_LIST_VALUES);
@@ -417,7 +436,7 @@ export const ACTIONS = {
         skill = localPart(skillRaw, ctx);
         if (skill === null || !ctx.queues.some((q) => q.id === skill)) throw errors.skillGroupNotFound(skillRaw);
       }
-      const name = str(params, 'AgentName', { max: 64 })?.toLowerCase();
+      const name = str(params, 'AgentName', { max: 64, pattern: NAME_SEARCH, why: 'not a name' })?.toLowerCase();
       const now = Date.now();
       const agents = ctx.directory
         .list()
@@ -426,22 +445,28 @@ export const ACTIONS = {
         .filter((a) => !states || states.includes(AGENT_STATE[a.state]))
         .filter((a) => !skill || a.skills.some((s) => s.queue === skill))
         .filter((a) => !name || a.displayName.toLowerCase().includes(name))
-        .map((a) => ({
-          AgentId: qualified(a.agentId, ctx),
-          AgentName: a.displayName,
-          Extension: a.agentId,
-          InstanceId: ctx.instanceId,
-          State: AGENT_STATE[a.state],
-          StateCode: a.state === 'break' ? a.breakReason ?? '' : '',
-          StateTime: Math.max(0, Math.floor((now - a.stateSince) / 1000)),
-          SkillGroupIdList: skillGroupIds(a, ctx),
-          SkillGroupNameList: a.skills.map((s) => ctx.queues.find((q) => q.id === s.queue)?.name ?? s.queue),
-          WorkMode: 'ON_SITE',
-          OutboundScenario: false,
-          Mobile: '',
-          Registered: a.registered,
-          CallId: a.callId ?? '',
-        }));
+        .map((a) => {
+          const row = {
+            AgentId: qualified(a.agentId, ctx),
+            AgentName: a.displayName,
+            Extension: a.agentId,
+            InstanceId: ctx.instanceId,
+            State: AGENT_STATE[a.state],
+            StateTime: Math.max(0, Math.floor((now - a.stateSince) / 1000)),
+            SkillGroupIdList: skillGroupIds(a, ctx),
+            SkillGroupNameList: a.skills.map((s) => ctx.queues.find((q) => q.id === s.queue)?.name ?? s.queue),
+            Registered: a.registered,
+          };
+          if (!full) return row;
+          return {
+            ...row,
+            StateCode: a.state === 'break' ? a.breakReason ?? '' : '',
+            WorkMode: 'ON_SITE',
+            OutboundScenario: false,
+            Mobile: '',
+            CallId: a.callId ?? '',
+          };
+        });
       return page(agents, params);
     },
   },
@@ -455,11 +480,15 @@ export const ACTIONS = {
       const until = int(params, 'EndTime', { min: 0 });
       if (since !== undefined && until !== undefined && since > until) throw errors.invalid('StartTime', since, 'after EndTime');
       const criteria = obj(params, 'Criteria') ?? {};
+      for (const key of Object.keys(criteria)) {
+        if (!CRITERIA_KEYS.has(key)) throw errors.invalid('Criteria', key, `unknown field; use ${[...CRITERIA_KEYS].join(', ')}`);
+      }
       /** @param {string} key */
       const crit = (key) => {
         const v = criteria[key];
         if (v === undefined || v === null || v === '') return undefined;
         if (typeof v !== 'string' && typeof v !== 'number') throw errors.format('Criteria', criteria, `${key} must be a string`);
+        if (!CRITERIA_NUMBER.test(String(v))) throw errors.invalid(`Criteria.${key}`, v, 'not a phone number or user');
         return String(v);
       };
       const phone = crit('phoneNumber');

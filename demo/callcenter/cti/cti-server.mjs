@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ACTIONS, localPart } from './actions.mjs';
+import { ACTIONS, localPart, USER_ID } from './actions.mjs';
+import { challenge, createAuth } from './auth.mjs';
 import { CtiError, errors, show, toCtiError } from './errors.mjs';
-import { readRequest, str } from './request.mjs';
+import { checkParams, readBody, readRequest, str } from './request.mjs';
 
 /** The caller-ID list used when none is passed in (outbound-numbers.json next to this file). */
 export const DEFAULT_OUTBOUND_NUMBERS = JSON.parse(fs.readFileSync(new URL('./outbound-numbers.json', import.meta.url), 'utf8')).numbers;
@@ -25,7 +26,12 @@ export const DEFAULT_OUTBOUND_NUMBERS = JSON.parse(fs.readFileSync(new URL('./ou
  * @property {string} [instanceId]    accepted InstanceId, default users.domain
  * @property {string} [sipServerUrl]  returned by GetLoginDetails, default ""
  * @property {boolean} [requireRegistration]  ReadyForService needs a registered softphone, default false
- * @property {number} [maxBodyBytes]  default 65536
+ * @property {number} [maxBodyBytes]  default 16384
+ * @property {number} [maxQueryBytes] longest query string (after `?`), default 8192
+ * @property {import('./auth.mjs').Auth} [auth]  the token store (shared with the other APIs); default: one of its own over `users`
+ * @property {string} [tokenPath]     where tokens are issued (POST) and revoked (DELETE), default `${path}/token`
+ * @property {boolean} [insecureDev]  no authentication: the caller is whoever UserId / X-CC-Agent names (the old
+ *   behaviour, for explicit local experiments only); default false
  * @property {number} [callControlTimeoutMs]  default 15000
  * @property {{ info?: (line: string) => void, log?: (line: string) => void }} [logger]  one line per call, default console
  */
@@ -61,7 +67,11 @@ export function createCtiHandler({
   instanceId,
   sipServerUrl = '',
   requireRegistration = false,
-  maxBodyBytes = 64 * 1024,
+  maxBodyBytes = 16 * 1024,
+  maxQueryBytes = 8 * 1024,
+  auth,
+  tokenPath,
+  insecureDev = false,
   callControlTimeoutMs = 15_000,
   logger = console,
 }) {
@@ -83,19 +93,42 @@ export function createCtiHandler({
     sipServerUrl,
     requireRegistration,
   };
+  const tokens = insecureDev ? null : auth ?? createAuth({ users });
+  const tokenRoute = tokenPath ?? `${path}/token`;
   const write = typeof logger?.info === 'function' ? logger.info.bind(logger) : typeof logger?.log === 'function' ? logger.log.bind(logger) : () => {};
 
   /**
-   * Resolves who is calling: UserId, or the X-CC-Agent header; both must agree.
+   * Resolves who is calling. Authenticated (the default): the token's user; UserId and X-CC-Agent
+   * are optional and, when given, must name that same user (403 otherwise: an agent acts only for
+   * itself). With `insecureDev`: UserId, or the X-CC-Agent header; both must agree.
    * @param {Record<string, unknown>} params
    * @param {import('node:http').IncomingMessage} req
+   * @param {import('./auth.mjs').TokenRecord | null} token
    */
-  function identify(params, req) {
+  function identify(params, req, token) {
     const header = req.headers['x-cc-agent'];
     const headerId = typeof header === 'string' && header.trim() ? header.trim() : undefined;
-    const raw = str(params, 'UserId', { max: 128 }) ?? headerId;
+    const named = str(params, 'UserId', { max: 128 });
+    /** @param {string} raw @param {string} what */
+    const userOf = (raw, what) => {
+      const id = localPart(raw, ctx);
+      if (id !== null && !USER_ID.test(id)) throw errors.invalid(what, raw, 'not a user id');
+      return id;
+    };
+    if (token) {
+      for (const [raw, what] of /** @type {[string|undefined, string][]} */ ([[named, 'UserId'], [headerId, 'X-CC-Agent']])) {
+        if (raw === undefined) continue;
+        if (userOf(raw, what) !== token.userId) {
+          throw errors.forbidden(`The token of ${token.userId} cannot act for ${what} "${show(raw)}": an agent acts only for itself.`, [what, show(raw)]);
+        }
+      }
+      const user = directory.get(token.userId);
+      if (!user) throw errors.userNotFound(token.userId);
+      return /** @type {import('./actions.mjs').AgentRecord} */ (user);
+    }
+    const raw = named ?? headerId;
     if (raw === undefined) throw errors.blank('UserId');
-    const id = localPart(raw, ctx);
+    const id = userOf(raw, named !== undefined ? 'UserId' : 'X-CC-Agent');
     if (id === null || !directory.has(id)) throw errors.userNotFound(raw);
     if (headerId !== undefined) {
       const fromHeader = localPart(headerId, ctx);
@@ -107,6 +140,57 @@ export function createCtiHandler({
   }
 
   /**
+   * POST tokenPath { UserId, Password } issues a token; DELETE tokenPath with the token revokes it.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {URL} url
+   * @param {{ action?: string, userId?: unknown }} seen
+   */
+  async function token(req, url, seen) {
+    seen.action = req.method === 'DELETE' ? 'RevokeToken' : 'CreateToken';
+    if (!tokens) throw new CtiError('Auth.Disabled', 404, 'Tokens are not used: the call center runs with insecureDev.');
+    if (req.method === 'DELETE') {
+      req.resume();
+      const record = tokens.authenticate(req);
+      seen.userId = record.userId;
+      tokens.revoke(/** @type {string} */ (req.headers.authorization).trim().split(/\s+/)[1]);
+      return { Revoked: true, UserId: `${record.userId}@${domain}` };
+    }
+    if (req.method !== 'POST') throw errors.methodNotAllowed(req.method);
+    if (url.search.length > 1) throw errors.invalid('query', '(hidden)', 'credentials go in the POST body, never in the URL');
+    const body = (await readBody(req, 4096)).toString('utf8');
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    /** @type {Record<string, unknown>} */
+    let fields;
+    if (type === 'application/x-www-form-urlencoded') {
+      fields = Object.fromEntries(new URLSearchParams(body));
+    } else {
+      try {
+        fields = JSON.parse(body);
+      } catch {
+        throw errors.format('body', '(hidden)', 'not JSON: send {"UserId": "...", "Password": "..."}');
+      }
+      if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) throw errors.format('body', '(hidden)', 'must be a JSON object');
+    }
+    // camelCase is accepted here too, as for every CTI parameter.
+    const rawUser = /** @type {string} */ (str({ UserId: fields.UserId ?? fields.userId }, 'UserId', { required: true, max: 128 }));
+    const id = localPart(rawUser, ctx);
+    seen.userId = rawUser;
+    const password = fields.Password ?? fields.password;
+    if (password === undefined || password === '') throw errors.blank('Password');
+    if (typeof password !== 'string' || password.length > 256) throw errors.invalid('Password', '(hidden)', 'must be a string of at most 256 characters');
+    const issued = tokens.issue(id ?? '', password);
+    seen.userId = issued.record.userId;
+    return {
+      AccessToken: issued.token,
+      TokenType: 'Bearer',
+      ExpiresIn: Math.round((issued.record.expiresAt - issued.record.issuedAt) / 1000),
+      ExpiresAt: issued.record.expiresAt,
+      UserId: `${issued.record.userId}@${domain}`,
+      Role: issued.record.role,
+    };
+  }
+
+  /**
    * @param {import('node:http').IncomingMessage} req
    * @param {URL} url
    * @param {{ action?: string, userId?: unknown }} seen  filled in as the request is understood, for the log line
@@ -114,15 +198,19 @@ export function createCtiHandler({
    */
   async function run(req, url, seen) {
     if (req.method !== 'GET' && req.method !== 'POST') throw errors.methodNotAllowed(req.method);
+    // Who is asking comes first: a stranger's body is never read, parsed or validated.
+    const record = tokens ? tokens.authenticate(req) : null;
+    if (record) seen.userId = record.userId;
     const { action, params } = await readRequest(req, url, { actionParam, maxBodyBytes });
     seen.action = action;
-    seen.userId = typeof params.UserId === 'string' ? params.UserId : req.headers['x-cc-agent'];
+    if (!record) seen.userId = typeof params.UserId === 'string' ? params.UserId : req.headers['x-cc-agent'];
     if (action === undefined || action.trim() === '') throw errors.blank(actionParam);
     const entry = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!entry) throw errors.actionNotFound(action);
+    checkParams(params);
     const instance = str(params, 'InstanceId', { max: 128 });
     if (instance !== undefined && instance !== ctx.instanceId) throw errors.instanceNotFound(instance);
-    const user = identify(params, req);
+    const user = identify(params, req, record);
     seen.userId = user.agentId;
     if (entry.agentOnly && user.role !== 'agent') {
       throw errors.forbidden(`${user.agentId} is a ${user.role}, not an agent; it cannot ${action}.`, ['UserId', user.agentId]);
@@ -137,13 +225,17 @@ export function createCtiHandler({
     } catch {
       return false;
     }
-    if (url.pathname !== path) return false;
+    if (url.pathname !== path && url.pathname !== tokenRoute) return false;
     const started = performance.now();
     const requestId = randomUUID().toUpperCase();
     /** @type {{ action?: string, userId?: unknown }} */
     const seen = {};
     Promise.resolve()
-      .then(() => run(req, url, seen))
+      .then(() => {
+        const query = url.search.length > 0 ? url.search.length - 1 : 0;
+        if (query > maxQueryBytes) throw errors.queryTooLarge(maxQueryBytes);
+        return url.pathname === tokenRoute ? token(req, url, seen) : run(req, url, seen);
+      })
       .then(
         (data) => ({ status: 200, body: { RequestId: requestId, Code: 'OK', HttpStatusCode: 200, Message: '', Data: data ?? null } }),
         (e) => {
@@ -168,9 +260,11 @@ export function createCtiHandler({
             'cache-control': 'no-store',
             'x-acs-request-id': requestId,
           };
-          if (status === 405) headers.allow = 'GET, POST';
+          if (status === 405) headers.allow = url.pathname === tokenRoute ? 'POST, DELETE' : 'GET, POST';
+          const www = challenge(/** @type {CtiError} */ ({ httpStatus: status, code: body.Code }));
+          if (www) headers['www-authenticate'] = www;
           // The rest of an oversized body is not worth reading on a kept-alive connection.
-          if (status === 413) headers.connection = 'close';
+          if (status === 413 || (status === 401 && req.method === 'POST' && !req.complete)) headers.connection = 'close';
           res.writeHead(status, headers);
           res.end(text);
         }

@@ -83,6 +83,7 @@ export const errors = {
     new CtiError('ServiceUnavailable.CallDetailRecords', 503, 'Call detail records are not available: no CDR store is attached.'),
   callControlTimeout: (action, ms) => new CtiError('Timeout.CallControl', 504, `${action} got no answer from call control within ${ms} ms.`),
   tooLarge: (limit) => new CtiError('Request.TooLarge', 413, `The request body exceeds ${limit} bytes.`),
+  queryTooLarge: (limit) => new CtiError('Request.TooLarge', 413, `The query string exceeds ${limit} bytes.`, ['query']),
   methodNotAllowed: (method) =>
     new CtiError('MethodNotAllowed', 405, `The HTTP method ${show(method)} is not allowed; use GET or POST.`, [show(method)]),
   internal: (message = 'The request processing has failed due to an internal error.') => new CtiError('InternalError', 500, message),

@@ -7,6 +7,11 @@ import { errors } from './errors.mjs';
 
 /** Query parameters the SDK adds to every URL; never action parameters. */
 const IGNORED = new Set(['Product', 'Version', 'Region', 'RegionId', 'Request']);
+/** A parameter name (also a host's ajaxOtherParams, e.g. `_csrf`); never one that reaches a prototype. */
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype', '__Proto__', 'Constructor', 'Prototype']);
+/** Bounds of one request's parameters, whatever the action: what no real request comes near. */
+export const PARAM_LIMITS = Object.freeze({ count: 64, depth: 4, items: 100, keys: 32, chars: 2048 });
 
 /**
  * Reads the request body, at most `limit` bytes. A larger body is drained (so the client gets
@@ -51,6 +56,57 @@ function pascal(key) {
 }
 
 /**
+ * A checked parameter name, PascalCase.
+ * @param {string} key
+ */
+function name(key) {
+  if (!PARAM_NAME.test(key) || FORBIDDEN_NAMES.has(key)) throw errors.invalid('parameter name', key, 'letters, digits, _ . - only, at most 64');
+  return pascal(key);
+}
+
+/**
+ * Checks every parameter value against PARAM_LIMITS before any action sees it: strings,
+ * numbers, booleans, null, and lists / objects of those, bounded in count, depth and length,
+ * without control characters (a tab or a line break inside JSON text is allowed).
+ * @param {Record<string, unknown>} params
+ * @throws {import('./errors.mjs').CtiError} Parameter.Invalid naming the parameter
+ */
+export function checkParams(params) {
+  const names = Object.keys(params);
+  if (names.length > PARAM_LIMITS.count) throw errors.maximum('number of parameters', names.length, PARAM_LIMITS.count);
+  /** @param {string} where @param {unknown} value @param {number} depth */
+  const check = (where, value, depth) => {
+    if (value === null || typeof value === 'boolean') return;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw errors.invalid(where, value, 'not a finite number');
+      return;
+    }
+    if (typeof value === 'string') {
+      if (value.length > PARAM_LIMITS.chars) throw errors.invalid(where, value, `longer than ${PARAM_LIMITS.chars} characters`);
+      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw errors.invalid(where, value, 'contains control characters');
+      return;
+    }
+    if (depth >= PARAM_LIMITS.depth) throw errors.invalid(where, value, `nested deeper than ${PARAM_LIMITS.depth}`);
+    if (Array.isArray(value)) {
+      if (value.length > PARAM_LIMITS.items) throw errors.maximum(`${where} length`, value.length, PARAM_LIMITS.items);
+      value.forEach((item, i) => check(`${where}[${i}]`, item, depth + 1));
+      return;
+    }
+    if (typeof value === 'object') {
+      const entries = Object.entries(value);
+      if (entries.length > PARAM_LIMITS.keys) throw errors.maximum(`${where} fields`, entries.length, PARAM_LIMITS.keys);
+      for (const [k, v] of entries) {
+        if (!PARAM_NAME.test(k) || FORBIDDEN_NAMES.has(k)) throw errors.invalid(`${where} field name`, k, 'letters, digits, _ . - only, at most 64');
+        check(`${where}.${k}`, v, depth + 1);
+      }
+      return;
+    }
+    throw errors.invalid(where, String(value), 'unsupported type');
+  };
+  for (const n of names) check(n, params[n], 0);
+}
+
+/**
  * Parses the `request` field (a JSON object, or its JSON text).
  * @param {unknown} raw
  * @returns {Record<string, unknown>}
@@ -86,13 +142,13 @@ function merge(into, entries, actionParam) {
       request = value;
       continue;
     }
-    const k = pascal(key);
+    const k = name(key);
     if (!IGNORED.has(k)) into[k] = value;
   }
   // `request` wins over its sibling extra parameters.
   if (request !== undefined) {
     for (const [key, value] of Object.entries(parseRequestField(request))) {
-      const k = pascal(key);
+      const k = name(key);
       if (!IGNORED.has(k)) into[k] = value;
     }
   }
@@ -108,7 +164,7 @@ function merge(into, entries, actionParam) {
  */
 export async function readRequest(req, url, { actionParam, maxBodyBytes }) {
   /** @type {Record<string, unknown>} */
-  const params = {};
+  const params = Object.create(null);
   let action = url.searchParams.get(actionParam) ?? undefined;
   merge(params, url.searchParams.entries(), actionParam);
 

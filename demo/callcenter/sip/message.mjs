@@ -106,6 +106,12 @@ export function parseMessage(data) {
       problems.push(`header line without a name: "${line.slice(0, 40)}"`);
       continue;
     }
+    // RFC 3261 section 25.1: no control characters but tabs in a header; a NUL or a bare CR is
+    // how header injection and parser confusion start.
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(line)) {
+      problems.push(`control character in the ${rawName} header`);
+      continue;
+    }
     const lower = rawName.toLowerCase();
     const name = COMPACT[lower] ?? lower;
     const value = line.slice(colon + 1).trim();

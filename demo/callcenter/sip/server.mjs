@@ -20,7 +20,7 @@ import { Registrar } from './registrar.mjs';
  * @typedef {import('./message.mjs').SipMessage} SipMessage
  * @typedef {import('./message.mjs').SipUri} SipUri
  * @typedef {import('./auth.mjs').UsersFile} UsersFile
- * @typedef {{ id: string, ws: import('ws').WebSocket, alive: boolean, closed: boolean }} Conn
+ * @typedef {{ id: string, ws: import('ws').WebSocket, alive: boolean, closed: boolean, bad: { since: number, logged: number, hidden: number } }} Conn
  * @typedef {object} ServerTxn  a request received from a client
  * @property {string} key
  * @property {Conn} conn
@@ -53,8 +53,16 @@ import { Registrar } from './registrar.mjs';
  */
 
 const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
+/**
+ * A party of a confirmed call whose socket closed has this long to come back on a new connection
+ * (same Contact: a WebSocket client reconnecting after a network blip or a server-side close; its
+ * audio never stopped) before this server hangs up the other side for it.
+ */
+const VANISHED_GRACE_MS = 20_000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const PHONE_NUMBER = /^\+?\d{5,}$/;
+/** Log lines about bad messages per connection and minute (badLine). */
+const BAD_LINES_PER_MINUTE = 30;
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, REFER, NOTIFY, SUBSCRIBE, REGISTER';
 
 /**
@@ -91,11 +99,17 @@ export class SipServer extends EventEmitter {
  * @param {number} [options.maxExpires] longest registration granted, seconds (default 3600)
  * @param {number} [options.transactionTimeout] ms without a response before 408 (default 32000)
  * @param {number} [options.pingInterval] ms between WebSocket pings; a peer missing one pong is dropped (default 30000)
+ * @param {number} [options.maxMessageBytes] larger messages are answered 513 (default 64 KiB)
+ * @param {number} [options.maxHeaderBytes] a larger header section is answered 513 (default 16 KiB)
+ * @param {number} [options.maxHeaderLines] more header lines are answered 513 (default 200)
+ * @param {number} [options.vanishedGraceMs] how long a party of a call whose socket closed may come
+ *   back with the same Contact before the other party gets a BYE for it (default 20000)
  * @returns {Promise<SipServer>}
  */
 export async function startSipServer({
   host = '127.0.0.1', port = 0, users = new URL('../../users.json', import.meta.url), log,
   minExpires = 30, maxExpires = 3600, transactionTimeout = 32_000, pingInterval = 30_000,
+  maxMessageBytes = 64 * 1024, maxHeaderBytes = 16 * 1024, maxHeaderLines = 200, vanishedGraceMs = VANISHED_GRACE_MS,
 } = {}) {
   if (!LOOPBACK.has(host)) throw new Error(`startSipServer: host must be a loopback address (127.0.0.1, ::1, localhost), got "${host}"`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startSipServer: bad port ${port}`);
@@ -129,7 +143,9 @@ export async function startSipServer({
   const httpServer = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('SIP over WebSocket only\n'));
   const wss = new WebSocketServer({
     server: httpServer,
-    maxPayload: 64 * 1024,
+    // Frames up to four times the SIP limit are read and answered 513 (RFC 3261 section 21.5.14);
+    // beyond that ws closes the connection with 1009 before buffering more of it.
+    maxPayload: maxMessageBytes * 4,
     handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
   });
   await new Promise((resolve, reject) => {
@@ -176,14 +192,16 @@ export async function startSipServer({
 
   wss.on('connection', (ws) => {
     /** @type {Conn} */
-    const conn = { id: `c${++nextConn}`, ws, alive: true, closed: false };
+    const conn = { id: `c${++nextConn}`, ws, alive: true, closed: false, bad: { since: 0, logged: 0, hidden: 0 } };
     conns.set(conn.id, conn);
     ws.on('pong', () => { conn.alive = true; });
     ws.on('message', (data) => {
       conn.alive = true;
       onFrame(conn, Buffer.isBuffer(data) ? data : Buffer.concat(/** @type {Buffer[]} */ ([data].flat())));
     });
-    ws.on('error', (err) => say(`${conn.id}: ${err.message}`));
+    // ws reports a frame over maxPayload, bad UTF-8 in a text frame or a protocol error here, then
+    // closes that connection alone.
+    ws.on('error', (err) => say(`${conn.id}: ${err.message}; connection closed`));
     ws.on('close', () => onClose(conn));
   });
 
@@ -203,6 +221,8 @@ export async function startSipServer({
    * @param {Buffer} data
    */
   function onFrame(conn, data) {
+    const tooLarge = oversize(data);
+    if (tooLarge) return refuseOversize(conn, data, tooLarge);
     if (data.every((b) => b === 13 || b === 10 || b === 32 || b === 9)) return; // CRLF keepalive
     /** @type {SipMessage | undefined} */
     let msg;
@@ -214,7 +234,7 @@ export async function startSipServer({
       const partial = err instanceof SipParseError ? (err.partial ?? msg) : msg;
       const isResponse = partial ? partial.status !== undefined : data.subarray(0, 4).toString('latin1') === 'SIP/';
       const what = err instanceof SipParseError ? err.message : `internal error: ${/** @type {Error} */ (err).stack ?? err}`;
-      say(`${conn.id}: ${err instanceof SipParseError ? 'malformed' : 'failed'} ${isResponse ? 'response dropped' : 'request'}: ${what.split('\n')[0]}`);
+      badLine(conn, `${err instanceof SipParseError ? 'malformed' : 'failed'} ${isResponse ? 'response dropped' : 'request'}: ${what.split('\n')[0]}`);
       if (!(err instanceof SipParseError)) say(what);
       if (isResponse) return;
       const status = err instanceof SipParseError ? 400 : 500;
@@ -224,6 +244,82 @@ export async function startSipServer({
       });
       send(conn, res);
     }
+  }
+
+  /**
+   * Why a frame is too large to handle, or '' when it is not.
+   * @param {Buffer} data
+   */
+  function oversize(data) {
+    if (data.length > maxMessageBytes) return `message of ${data.length} bytes (limit ${maxMessageBytes})`;
+    let end = data.indexOf('\r\n\r\n');
+    if (end < 0) end = data.indexOf('\n\n');
+    const head = end < 0 ? data.length : end;
+    if (head > maxHeaderBytes) return `header section of ${head} bytes or more (limit ${maxHeaderBytes})`;
+    let lines = 0;
+    for (let i = data.indexOf(10); i >= 0 && i < head; i = data.indexOf(10, i + 1)) {
+      if (++lines > maxHeaderLines) return `more than ${maxHeaderLines} header lines`;
+    }
+    return '';
+  }
+
+  /**
+   * Answers a too-large request 513 Message Too Large, addressed from the headers that fit in
+   * the limit (a response needs Via, From, To, Call-ID, CSeq); drops a too-large response and
+   * anything whose first lines do not say where an answer goes.
+   * @param {Conn} conn
+   * @param {Buffer} data
+   * @param {string} why
+   */
+  function refuseOversize(conn, data, why) {
+    if (data.subarray(0, 8).toString('latin1').startsWith('SIP/')) {
+      badLine(conn, `oversize response dropped: ${why}`);
+      return;
+    }
+    // Only the beginning is read: whole header lines within maxHeaderBytes.
+    const window = data.subarray(0, Math.min(data.length, maxHeaderBytes));
+    let cut = window.lastIndexOf('\n');
+    const bodyStart = window.indexOf('\r\n\r\n');
+    if (bodyStart >= 0 && bodyStart < cut) cut = bodyStart;
+    const lines = cut > 0 ? window.subarray(0, cut).toString('utf8').split(/\r?\n/).slice(0, maxHeaderLines) : [];
+    /** @type {Partial<SipMessage>} */
+    let partial = { headers: [] };
+    try {
+      partial = parseMessage(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8'));
+    } catch (err) {
+      if (err instanceof SipParseError && err.partial) partial = err.partial;
+    }
+    const via = (partial.headers ?? []).find((h) => h.name === 'via');
+    if (!via) {
+      badLine(conn, `oversize request dropped (no Via in its first ${maxHeaderBytes} bytes): ${why}`);
+      return;
+    }
+    badLine(conn, `oversize request answered 513: ${why}`);
+    const res = makeResponse(partial, 513, 'Message Too Large', {
+      toTag: randomToken(),
+      headers: [['Warning', `399 ${hostPort} "${why}"`]],
+    });
+    send(conn, res);
+  }
+
+  /**
+   * One log line per bad message, at most BAD_LINES_PER_MINUTE per connection; the rest are
+   * counted and the count said with the next line allowed, so a flood cannot flood the log.
+   * @param {Conn} conn
+   * @param {string} line
+   */
+  function badLine(conn, line) {
+    const now = Date.now();
+    if (now - conn.bad.since >= 60_000) {
+      if (conn.bad.hidden) say(`${conn.id}: ${conn.bad.hidden} more bad messages were not logged`);
+      conn.bad = { since: now, logged: 0, hidden: 0 };
+    }
+    if (conn.bad.logged >= BAD_LINES_PER_MINUTE) {
+      if (conn.bad.hidden++ === 0) say(`${conn.id}: more bad messages this minute; not logging each`);
+      return;
+    }
+    conn.bad.logged++;
+    say(`${conn.id}: ${line}`);
   }
 
   /**
@@ -675,6 +771,8 @@ export async function startSipServer({
    */
   function byeOnBehalf(d, callerGone) {
     const peer = callerGone ? d.callee : d.caller;
+    // The peer may have reconnected since the call began: its Contact's current connection.
+    if (peer.contact) peer.conn = aliasConn(parseUri(peer.contact, 'Contact')) ?? peer.conn;
     if (!peer.conn || peer.conn.closed || !peer.contact || !d.callee.header) return;
     const fromHeader = callerGone ? d.caller.header : d.callee.header;
     const toHeader = callerGone ? d.callee.header : d.caller.header;
@@ -710,9 +808,19 @@ export async function startSipServer({
       const callerGone = d.caller.conn === conn;
       if (d.state === 'ended' || (!callerGone && d.callee.conn !== conn)) continue;
       if (d.state === 'confirmed') {
-        d.goneUser = callerGone ? d.caller.user : d.callee.user;
-        byeOnBehalf(d, callerGone);
-        endCall(d, 200, 'socket-closed', d.goneUser);
+        // Not at once: a client whose WebSocket dropped reconnects with the same Contact.
+        const gone = callerGone ? d.caller : d.callee;
+        later(() => {
+          if (d.state !== 'confirmed') return;
+          const back = gone.contact ? aliasConn(parseUri(gone.contact, 'Contact')) : undefined;
+          if (back) {
+            gone.conn = back;
+            return;
+          }
+          d.goneUser = gone.user;
+          byeOnBehalf(d, callerGone);
+          endCall(d, 200, 'socket-closed', d.goneUser);
+        }, vanishedGraceMs);
       } else if (callerGone) d.goneUser = d.caller.user;
     }
     // Requests waiting on the vanished client: their senders get 480 at once, not a timeout.
