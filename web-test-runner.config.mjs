@@ -36,7 +36,7 @@ const requestedGroup = (() => {
 })();
 const runs = (...groups) => requestedGroup === null || groups.includes(requestedGroup);
 /** Mocha timeouts of the groups that place real calls. */
-const CALL_GROUP_TIMEOUTS = { e2e: 90_000, 'callcenter-e2e': 120_000 };
+const CALL_GROUP_TIMEOUTS = { e2e: 90_000, 'callcenter-e2e': 120_000, 'pstn-e2e': 90_000 };
 
 function hasTests(dir) {
   try {
@@ -56,6 +56,72 @@ let kamailio = null;
 // A STUN server that never answers (UDP on 127.0.0.1, packets swallowed): proves that ICE
 // gathering is capped instead of waiting for STUN timeouts.
 let blackhole = null;
+/** Runs kamcmd against the test Kamailio's control socket. */
+async function kamcmd(...args) {
+  const { execFileSync } = await import('node:child_process');
+  return execFileSync('/usr/sbin/kamcmd', ['-s', `unix:${kamailio.runDir}/kamailio_ctl`, ...args], { encoding: 'utf8', timeout: 5000 });
+}
+
+/**
+ * Closes, from the server's side (Kamailio's ws.close RPC), the WebSocket over which `user`
+ * registered: the source port of its registration names the connection. Returns the port.
+ */
+async function closeWebSocketOf(user) {
+  const dump = await kamcmd('ul.dump');
+  const aor = dump.split(/AoR: /).find((block) => block.startsWith(`${user}@`) || block.startsWith(`${user}\n`));
+  const port = /Received: sip:127\.0\.0\.1:(\d+)/.exec(aor ?? '')?.[1];
+  if (!port) throw new Error(`sip-ws-close: no registration of ${user} with a received port in ul.dump`);
+  const id = new RegExp(`(\\d+): ws:127\\.0\\.0\\.1:${port} ->`).exec(await kamcmd('ws.dump'))?.[1];
+  if (!id) throw new Error(`sip-ws-close: no WebSocket from port ${port} in ws.dump`);
+  await kamcmd('ws.close', id);
+  return { port: Number(port) };
+}
+
+/**
+ * Drops (`on`) or lets through again every UDP packet on loopback, inside the test's network
+ * namespace (iptables-legacy): the calls' media path goes away while SIP (TCP) stays.
+ */
+async function blockUdp(on) {
+  const { execFileSync } = await import('node:child_process');
+  const rule = ['OUTPUT', '-o', 'lo', '-p', 'udp', '-j', 'DROP'];
+  const has = () => {
+    try {
+      execFileSync('iptables-legacy', ['-C', ...rule], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (on && !has()) execFileSync('iptables-legacy', ['-A', ...rule]);
+  if (!on) while (has()) execFileSync('iptables-legacy', ['-D', ...rule]);
+  return { blocked: has() };
+}
+
+/**
+ * Opens test/support/sleeper.html in a new tab of the test browser with a ready workbench
+ * (`agent`: server, sipUri, password), freezes that tab (Page Lifecycle `freeze`: no timers, no
+ * tasks) for `ms`, resumes it, waits `afterMs`, and returns what the tab recorded. The tab that
+ * runs the tests is never frozen: its connection to the runner would not survive it.
+ */
+async function freezePage(session, { agent, ms, afterMs }) {
+  const testPage = session.browser.getPage(session.id);
+  const page = await testPage.browser().newPage();
+  try {
+    await page.goto(new URL('/test/support/sleeper.html', testPage.url()).href);
+    await page.waitForFunction(() => typeof window.startAgent === 'function', { timeout: 10_000 });
+    const before = await page.evaluate((config) => window.startAgent(config), agent);
+    const cdp = await page.createCDPSession();
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await cdp.detach();
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    return { before, after: await page.evaluate(() => window.report()) };
+  } finally {
+    await page.close();
+  }
+}
+
 const sipServer = {
   name: 'sip-server',
   async serverStart() {
@@ -73,7 +139,10 @@ const sipServer = {
     await kamailio?.stop();
     kamailio = null;
   },
-  async executeCommand({ command }) {
+  async executeCommand({ command, payload, session }) {
+    if (command === 'sip-ws-close') return closeWebSocketOf(payload.user);
+    if (command === 'udp-block') return blockUdp(payload.on);
+    if (command === 'page-freeze') return freezePage(session, payload);
     if (command !== 'sip-server-restart') return undefined;
     const { startKamailio } = await import('./test/support/kamailio.mjs');
     const port = kamailio.port;
@@ -102,6 +171,74 @@ const callCenter = {
   async serverStop() {
     await center?.close();
     center = null;
+  },
+};
+
+/**
+ * The production topology of deploy/ (Kamailio with deploy/kamailio/kamailio.cfg over WSS,
+ * rtpengine, a classic SIP caller with sipp) for the pstn-e2e group. Its throwaway certificate
+ * is made here, before the group's browser starts, because that browser trusts exactly its key
+ * (--ignore-certificate-errors-spki-list). Pages reach it with executeServerCommand('pstn-*').
+ */
+const pstnWanted = process.env.CC_NO_SIP_SERVER !== '1' && runs('pstn-e2e') && hasTests('test/e2e-pstn');
+let pstnTls = null;
+let pstnCertDir = null;
+if (pstnWanted) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { createCertificate } = await import('./test/support/pstn.mjs');
+  pstnCertDir = mkdtempSync(`${tmpdir()}/cc-pstn-tls-`);
+  pstnTls = createCertificate(pstnCertDir);
+}
+/** The default browser, plus trust in the one key (the default browser stays strict). */
+function pstnBrowser(spki) {
+  return chromeLauncher({
+    launchOptions: { executablePath: CHROMIUM, headless: true, args: [...chromeArgs({ media: true }), `--ignore-certificate-errors-spki-list=${spki}`] },
+    async createPage({ config, context }) {
+      await context.overridePermissions(`${config.protocol}//${config.hostname}:${config.port}`, ['microphone']);
+      return context.newPage();
+    },
+  });
+}
+let pstn = null;
+const pstnServer = {
+  name: 'pstn-server',
+  async serverStart() {
+    if (!pstnTls) return;
+    const { startPstn } = await import('./test/support/pstn.mjs');
+    pstn = await startPstn({ users: 'demo/users.json', tls: pstnTls });
+    console.log(`PSTN topology: Kamailio ${pstn.wssUrl}, SIP udp 127.0.0.1:${pstn.sipPort} (pids ${JSON.stringify(pstn.pids())})`);
+  },
+  async serverStop() {
+    try {
+      await pstn?.stop();
+    } finally {
+      pstn = null;
+      if (pstnCertDir) {
+        const { rmSync } = await import('node:fs');
+        rmSync(pstnCertDir, { recursive: true, force: true });
+      }
+    }
+  },
+  async executeCommand({ command, payload }) {
+    if (!command.startsWith('pstn-')) return undefined;
+    if (!pstn) throw new Error('the PSTN topology is not running (pstn-e2e group only)');
+    switch (command) {
+      case 'pstn-env':
+        return { wssUrl: pstn.wssUrl, domain: pstn.domain, users: users.users };
+      case 'pstn-sipp':
+        return pstn.startSipp(payload.scenario, payload);
+      case 'pstn-media':
+        return pstn.media.snapshot();
+      case 'pstn-messages':
+        return { messages: pstn.callerMessages() };
+      case 'pstn-result':
+        return pstn.callerResult(payload?.timeoutMs);
+      case 'pstn-logs':
+        return { kamailio: pstn.kamailioLogTail(80), rtpengine: pstn.rtpengineLogTail(40) };
+      default:
+        return undefined;
+    }
   },
 };
 
@@ -140,6 +277,12 @@ export default {
     { name: 'elements', files: 'test/elements/**/*.test.ts' },
     { name: 'e2e', files: 'test/e2e/**/*.test.ts' },
     { name: 'callcenter-e2e', files: 'test/e2e-callcenter/**/*.test.ts' },
+    {
+      name: 'pstn-e2e',
+      files: 'test/e2e-pstn/**/*.test.ts',
+      // This group's browser trusts the throwaway certificate's key, and only that key.
+      ...(pstnTls ? { browsers: [pstnBrowser(pstnTls.spki)] } : {}),
+    },
   ].filter((g) => [g.files].flat().some((files) => hasTests(files.split('/**')[0]))),
   browsers: [
     chromeLauncher({
@@ -153,7 +296,7 @@ export default {
     }),
   ],
   middleware: [callCenterApis],
-  plugins: [sipServer, callCenter, jssipBundle, esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
+  plugins: [sipServer, callCenter, pstnServer, jssipBundle, esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"></head>
 <body>

@@ -16,8 +16,9 @@
 //      package-lock.json as soon as a field npm copies into it, such as `engines`, differs
 //      from package.json; it only says so), and should an npm version ever write
 //      package.json or package-lock.json during `npm ci`, their committed bytes are put back.
-//   2. Debian packages chromium, kamailio, kamailio-websocket-modules:
-//      installed with apt-get when missing (root only; otherwise prints the
+//   2. Debian packages chromium, kamailio, kamailio-websocket-modules, and for deploy/'s test
+//      kamailio-tls-modules, kamailio-sqlite-modules, rtpengine-daemon, sip-tester, sqlite3,
+//      openssl: installed with apt-get when missing (root only; otherwise prints the
 //      missing packages and exits 1).
 //
 // Node builtins only. The decisions are exported for test/scripts/setup.test.mjs.
@@ -29,7 +30,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const APT_PACKAGES = ['chromium', 'kamailio', 'kamailio-websocket-modules'];
+const APT_PACKAGES = [
+  'chromium', 'kamailio', 'kamailio-websocket-modules',
+  // The production topology of deploy/ (test/e2e-pstn): Kamailio's TLS (WSS) and SQLite modules,
+  // rtpengine, sipp (a classic SIP caller), and the tools that make its database and certificate.
+  'kamailio-tls-modules', 'kamailio-sqlite-modules', 'rtpengine-daemon', 'sip-tester', 'sqlite3', 'openssl',
+  // iptables-legacy: test/e2e/recovery.test.ts takes the media path (UDP on lo) away and back.
+  'iptables',
+];
 
 const log = (msg) => console.log(`[setup] ${msg}`);
 const mtime = (p) => {
