@@ -52,6 +52,9 @@ export const agentMachine = agentSetup.createMachine({
     'leg.established': { actions: 'emitLegEvent' },
     'leg.replaced': { actions: 'emitLegEvent' },
     'leg.ended': { actions: 'releaseLeg' },
+    'sip.warning': { actions: 'emitWarning' },
+    // The adapter ends the call itself (its end reaches the leg as sip.call.ended): the agent hears why.
+    'sip.media.lost': { actions: { type: 'raiseSipError', params: { errorCode: ERROR.mediaLost, prefix: 'Call ended', command: 'call' } } },
   },
   states: {
     unregistered: {
@@ -139,7 +142,14 @@ export const agentMachine = agentSetup.createMachine({
             'call.dial': { target: 'onCall', actions: { type: 'spawnDial', params: { origin: 'ready' } } },
             'sip.call.incoming': { target: 'onCall', actions: ['spawnIncoming', 'emitIncoming'] },
             'sip.monitor.started': 'monitoring',
+            'sip.registration.lapsed': 'lapsed',
           },
+        },
+        // Ready on a registration that expired while the page slept: no calls can reach the
+        // agent, so the status says registering (0) until the adapter's new REGISTER went through.
+        lapsed: {
+          entry: { type: 'setStatus', params: { code: STATUS.registering } },
+          on: { 'sip.registered': { target: 'ready', actions: 'emitRegistered' } },
         },
         afterCall: {
           entry: ['startAfterCall', { type: 'setStatus', params: { code: STATUS.afterCall } }],

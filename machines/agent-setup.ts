@@ -19,6 +19,7 @@ import type {
   LegRef,
   PendingRequest,
   SipCommand,
+  SipFact,
   StatusCode,
 } from './agent-types.js';
 import { NEVER, callMachine } from './call-machine.js';
@@ -268,6 +269,10 @@ export const agentSetup = setup({
     })),
     clearAfterCall: assign({ afterCallEndsAt: null }),
     emitRegistered: emit({ type: 'registered' } as const),
+    emitWarning: emit(({ event }) => {
+      const e = event as Extract<SipFact, { type: 'sip.warning' }>;
+      return { type: 'warning' as const, warning: { code: e.code, message: e.cause, ...(e.callId ? { callId: e.callId } : {}) } };
+    }),
     emitUnregistered: emit({ type: 'unregistered' } as const),
     emitRegistrationFailed: emit(({ event }) => ({
       type: 'registrationFailed' as const,

@@ -92,6 +92,8 @@ export const ERROR = {
   dtmfFailed: 7005,
   /** The SIP WebSocket closed. */
   connectionLost: 7006,
+  /** A call ended because no audio arrived for MEDIA_LOST_MS although both sides should send. */
+  mediaLost: 7007,
   /** A cc-dial-request listener vetoed the call. */
   dialVetoed: 7010,
   /** A cc-hangup-request listener vetoed the hang-up. */
@@ -107,6 +109,23 @@ export const ERROR = {
 } as const;
 
 export type ErrorCode = (typeof ERROR)[keyof typeof ERROR];
+
+/**
+ * Warnings (`cc-warning`): conditions the agent and the host should know while the workbench
+ * handles them. `media-interrupted`: no audio arrives on the call (network change, ICE failure);
+ * the workbench restarts ICE. `media-restored`: audio arrives again. `page-frozen`: the page's
+ * timers stopped or were heavily throttled (a frozen or background tab); the registration is
+ * renewed at once.
+ */
+export type WarningCode = 'media-interrupted' | 'media-restored' | 'page-frozen';
+
+export interface CcWarningInfo {
+  readonly code: WarningCode;
+  /** What happened, in English (for logs). */
+  readonly message: string;
+  /** The call concerned, for the media warnings. */
+  readonly callId?: string;
+}
 
 export interface CcErrorInfo {
   readonly errorCode: ErrorCode;
@@ -180,6 +199,12 @@ export type SipFact =
   | { type: 'sip.unregistered' }
   | { type: 'sip.registration.failed'; cause: string; sipCode?: number }
   | { type: 'sip.disconnected'; cause: string }
+  /** The page slept past the registration's expiry (frozen or throttled tab); it is registering again. */
+  | { type: 'sip.registration.lapsed' }
+  /** Something the agent should know that is not an error (media interrupted / restored, a frozen page). */
+  | { type: 'sip.warning'; code: WarningCode; cause: string; callId?: string }
+  /** No audio arrived on a call for too long: the adapter ends it (the leg's end follows). */
+  | { type: 'sip.media.lost'; callId: string; cause: string }
   | {
       type: 'sip.call.incoming';
       callId: string;
@@ -339,6 +364,7 @@ export type AgentEmitted =
   | { type: 'call.released'; call: CallInfo; cause: string; missed: boolean }
   | { type: 'call.hangup'; hangupType: HangupType; call: CallInfo }
   | { type: 'error'; error: CcErrorInfo }
+  | { type: 'warning'; warning: CcWarningInfo }
   /** The command with this id completed; `call` is the leg a dial, answer or consult connected. */
   | { type: 'request.done'; id: string; call?: CallInfo }
   /** The command with this id was refused (9001) or failed. */

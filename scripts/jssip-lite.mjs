@@ -92,8 +92,16 @@ const REASON_TABLE = /REASON_PHRASE:\s*\{([^}]*)\}/;
  */
 export const REPLACED_MEMBERS = { 'Utils.js': { calculateMD5: 'md5.cjs' } };
 
+/**
+ * Members whose body is emptied: RTCSession's session-timer handling, which returns at once when
+ * session timers are off (the UA is always created with `session_timers: false`,
+ * src/sip/jssip-actor.ts), so its refresh (`_runSessionTimer`) and the UPDATE it sends
+ * (`_sendUpdate`, otherwise sent only by the dropped hold / unhold / renegotiate) go too.
+ */
+export const EMPTIED_MEMBERS = { 'RTCSession.js': ['_handleSessionTimersInIncomingRequest', '_handleSessionTimersInIncomingResponse'] };
+
 export const DROPPED_MEMBERS = {
-  'RTCSession.js': ['hold', 'unhold', 'renegotiate', 'sendInfo', 'isInProgress', 'isMuted', 'isOnHold'],
+  'RTCSession.js': ['hold', 'unhold', 'renegotiate', 'sendInfo', 'isInProgress', 'isMuted', 'isOnHold', '_sendUpdate', '_runSessionTimer'],
   'UA.js': ['sendMessage', 'subscribe', 'notify', 'sendOptions', 'get', 'isRegistered'],
   'Registrator.js': ['setExtraHeaders', 'setExtraContactParams'],
   'URI.js': ['deleteParam', 'deleteHeader', 'toAor'],
@@ -136,6 +144,11 @@ export function liteJssipModule(code, id = '') {
       if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update DROPPED_MEMBERS`);
       s.remove(m.index, m.index + m[0].length);
     }
+    for (const name of EMPTIED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? []) {
+      const m = memberPattern(name).exec(code);
+      if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update EMPTIED_MEMBERS`);
+      s.overwrite(m.index, m.index + m[0].length, `\n    ${name}() {\n    }`);
+    }
     for (const [name, file] of Object.entries(REPLACED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? {})) {
       const m = memberPattern(name).exec(code);
       if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update REPLACED_MEMBERS`);
@@ -167,7 +180,7 @@ export const KEPT_PRIVATE_MEMBERS = ['_localHold', '_onhold', '_onunhold', '_sen
 const PRIVATE_MEMBER = /^_[A-Za-z]/;
 
 /** Chunks whose private members get short names; each is mangled on its own, with the same reserved names. */
-const SHORT_PRIVATE_NAMES_IN = ['JsSIP', 'cc-phone'];
+const SHORT_PRIVATE_NAMES_IN = ['cc-phone'];
 
 /** Rollup plugin (after terser): the short private names. */
 export const privateNamesRollup = {

@@ -10,7 +10,10 @@ import { parseSipUri } from './sip-uri.js';
 
 /** Configuration of a phone, as given from JavaScript (`createPhone`) or derived from attributes. */
 export interface PhoneConfig {
-  /** ws:// or wss:// URL of the SIP WebSocket server. */
+  /**
+   * ws:// or wss:// URL of the SIP WebSocket server; several separated by spaces or commas: the
+   * first is preferred, the next ones are tried when it fails.
+   */
   server: string;
   /** The agent's SIP URI, e.g. `sip:1001@pbx.example.com`. */
   sipUri: string;
@@ -174,9 +177,11 @@ const functionField = (bare = 'must be a function'): Field => ({
 
 const recordField: Field = { check: (v) => (typeof v === 'object' && !Array.isArray(v) ? null : { bare: 'must be an object' }) };
 
+/** One ws:// or wss:// URL, or several separated by spaces or commas (tried in that order). */
 function isWebSocketUrl(v: unknown): Refusal | null {
+  const urls = serverUrls(String(v));
   try {
-    if (/^wss?:$/.test(new URL(String(v)).protocol)) return null;
+    if (urls.length > 0 && urls.every((url) => /^wss?:$/.test(new URL(url).protocol))) return null;
   } catch {
     // Not a URL at all: same answer as a URL of another scheme.
   }
@@ -207,6 +212,9 @@ function readIceServers(text: string): unknown {
   });
   return ok ? list : new Unreadable({ bare: 'must be a JSON array of {"urls": ...} objects' });
 }
+
+/** The server URLs of a `server` value, in order of preference. */
+export const serverUrls = (server: string): string[] => server.split(/[\s,]+/).filter(Boolean);
 
 /** The fields of <cc-workbench> and of createPhone(), in the order their issues are reported. */
 const FIELDS = {

@@ -1,6 +1,7 @@
 /**
  * The headless phone (XState, the statechart, the SIP adapter) is loaded on demand, after the
- * element's first paint, so the initial module stays small; JsSIP itself loads later still.
+ * element's first paint, so the initial module stays small; JsSIP, the ringtone and the
+ * notifications come with it.
  */
 export type PhoneModule = typeof import('./phone.js');
 

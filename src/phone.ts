@@ -390,5 +390,7 @@ export function createPhone(config: PhoneConfig): Phone {
 
 /** Starts loading JsSIP in the background (elements call it after their first paint). */
 export { loadJsSip as preloadSip } from './sip/load-jssip.js';
+/** The workbench's ringtone, notification and leave warning, loaded with the phone core. */
+export { CcAlertController } from './controllers/alert-controller.js';
 
 export { acceptsCommand } from '../machines/agent-selectors.js';

@@ -20,6 +20,7 @@ import { bindHostEvents } from '../../src/events/host-events.js';
 import type { CcTranslation } from '../../src/localize/en.js';
 import { errorDetail, errorLabel } from '../../src/localize/localize.js';
 import type { AgentActor, Phone } from '../../src/phone.js';
+import { loadPhone } from '../../src/load-phone.js';
 import { sipUserOf } from '../../src/sip-uri.js';
 import { DEFAULT_BREAK_REASONS } from '../agent-status/agent-status.js';
 import type { CcCallerId } from '../caller-id/caller-id.js';
@@ -241,7 +242,8 @@ export class CcWorkbench extends LitElement {
       );
     }
     const unbindMessages = this.messages.bind(phone);
-    void import('../../src/controllers/alert-controller.js').then(({ CcAlertController }) => {
+    // The ringtone, notification and leave warning come with the phone core (no download of their own).
+    void loadPhone().then(({ CcAlertController }) => {
       this.alerts ??= new CcAlertController(this, this.alertSource);
       this.requestUpdate();
     });
@@ -306,6 +308,12 @@ export class CcWorkbench extends LitElement {
       return html`<div part="notice" class="alert info" role="status">
         ${icon(ICON.alert)}<span class="alert-body">${t.message.soundBlocked}</span>
         <button class="btn" @click=${() => void this.alerts?.enableSound()}>${t.action.enableSound}</button>
+      </div>`;
+    }
+    const warning = this.messages.warning;
+    if (!error && warning) {
+      return html`<div part="notice" class="alert info" role="status">
+        ${icon(ICON.alert)}<span class="alert-body">${warning === 'page-frozen' ? t.message.pageFrozen : t.message.mediaInterrupted}</span>
       </div>`;
     }
     if (!error) {

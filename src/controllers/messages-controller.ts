@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ERROR } from '../../machines/agent-types.js';
-import type { CcErrorInfo } from '../../machines/agent-types.js';
+import type { CcErrorInfo, WarningCode } from '../../machines/agent-types.js';
 import type { Phone } from '../phone.js';
 
 /** How long "Reconnected" stays before it goes by itself. */
@@ -17,6 +17,8 @@ const CONNECTION_ERRORS: ReadonlySet<number> = new Set([ERROR.connectionLost, ER
 export class CcMessagesController implements ReactiveController {
   error: CcErrorInfo | null = null;
   reconnected = false;
+  /** The warning shown: no audio on the call (until it is back or the call ends), or a tab that slept (a few seconds). */
+  warning: WarningCode | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -44,6 +46,8 @@ export class CcMessagesController implements ReactiveController {
     const offs = [
       phone.on('request.done', () => this.clear()),
       phone.on('call.established', () => this.clear()),
+      phone.on('warning', ({ warning }) => this.warn(warning.code === 'media-restored' ? null : warning.code)),
+      phone.on('call.released', () => this.warn(null)),
       phone.on('registered', () => {
         const lost = this.error !== null && CONNECTION_ERRORS.has(this.error.errorCode);
         if (lost) this.error = null;
@@ -54,6 +58,17 @@ export class CcMessagesController implements ReactiveController {
     return () => {
       for (const off of offs) off();
     };
+  }
+
+  private warn(code: WarningCode | null): void {
+    this.warning = code;
+    // The tab's sleep is news for a while; missing audio lasts until it is back or the call ends.
+    if (code === 'page-frozen') {
+      setTimeout(() => {
+        if (this.warning === 'page-frozen') this.warn(null);
+      }, NOTICE_MS * 2);
+    }
+    this.host.requestUpdate();
   }
 
   /** Something the agent did worked: an older error no longer applies (a lost connection still does). */

@@ -12,6 +12,7 @@ import type { CcRegisteredEvent } from './cc-registered-event.js';
 import type { CcRegistrationFailedEvent } from './cc-registration-failed-event.js';
 import type { CcStatusChangeEvent } from './cc-status-change-event.js';
 import type { CcUnregisteredEvent } from './cc-unregistered-event.js';
+import type { CcWarningEvent } from './cc-warning-event.js';
 
 /**
  * Every DOM event a cc-* element dispatches, by name. (Each element's tag is declared in
@@ -29,6 +30,7 @@ export interface CcEventMap {
   'cc-call-released': CcCallReleasedEvent;
   'cc-call-hangup': CcCallHangupEvent;
   'cc-error': CcErrorEvent;
+  'cc-warning': CcWarningEvent;
   'cc-dial-request': CcDialRequestEvent;
   'cc-hangup-request': CcHangupRequestEvent;
   'cc-number-pick': CcNumberPickEvent;

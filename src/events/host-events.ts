@@ -14,6 +14,7 @@ import { CcRegisteredEvent } from './cc-registered-event.js';
 import { CcRegistrationFailedEvent } from './cc-registration-failed-event.js';
 import { CcStatusChangeEvent } from './cc-status-change-event.js';
 import { CcUnregisteredEvent } from './cc-unregistered-event.js';
+import { CcWarningEvent } from './cc-warning-event.js';
 
 /** What the element itself does with some facts, besides dispatching their events. */
 export interface HostEventHooks {
@@ -50,6 +51,7 @@ export function bindHostEvents(host: HTMLElement, phone: Phone, hooks: HostEvent
   const offs = [
     phone.onHostError(error),
     phone.on('error', (event) => error(event.error)),
+    phone.on('warning', ({ warning }) => fire(new CcWarningEvent(warning))),
     phone.on('status', ({ code, lastCode, context }) => fire(new CcStatusChangeEvent({ code, lastCode, context }))),
     phone.on('registered', () => fire(new CcRegisteredEvent({ sipUri }))),
     phone.on('unregistered', () => fire(new CcUnregisteredEvent({ sipUri }))),

@@ -65,6 +65,10 @@ export interface CcTranslation {
     readonly transferring: (target: string) => string;
     readonly soundBlocked: string;
     readonly reconnected: string;
+    /** No audio arrives on the call; the workbench is reconnecting the media. */
+    readonly mediaInterrupted: string;
+    /** The page was frozen or throttled; the registration was renewed. */
+    readonly pageFrozen: string;
     readonly invalidNumber: string;
     readonly missedCall: (party: string, time: string) => string;
     readonly transferredBy: (agent: string) => string;
@@ -190,6 +194,8 @@ export const en: CcTranslation = {
     transferring: (target) => `Transferring to ${target}…`,
     soundBlocked: 'A call is ringing. The browser blocked the ringtone until you click here.',
     reconnected: 'Connection restored.',
+    mediaInterrupted: 'No audio from the other party. Reconnecting the call…',
+    pageFrozen: 'This tab was asleep. The phone signed in again; check that you are still ready.',
     invalidNumber: 'Enter a valid number',
     missedCall: (party, time) => `Missed call from ${party} at ${time}`,
     transferredBy: (agent) => `Transferred by ${agent}`,
@@ -245,6 +251,7 @@ export const en: CcTranslation = {
     7004: 'The transfer failed',
     7005: 'The tones could not be sent',
     7006: 'Connection lost, reconnecting',
+    7007: 'Call ended: no audio',
     7010: 'The call was cancelled by the page',
     7011: 'The hang-up was cancelled by the page',
     7020: 'The phone did not respond in time',

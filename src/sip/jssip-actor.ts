@@ -3,14 +3,18 @@ import type { UA, RTCSessionEvent } from 'jssip/lib/UA';
 import type { IncomingRequest } from 'jssip/lib/SIPMessage';
 import type { SipCommand, SipFact } from '../../machines/agent-types.js';
 import { parseSipUri } from '../sip-uri.js';
+import { serverUrls } from '../config.js';
 import { loadJsSip } from './load-jssip.js';
 import type { JsSIP } from './load-jssip.js';
 import { createLegs, statusOf } from './session-legs.js';
 import type { LegSettings } from './session-legs.js';
 
+/** A one-second tick this late means the page was frozen or heavily throttled. */
+const FROZEN_MS = 10_000;
+
 /** What the SIP adapter needs; built from the validated phone configuration. */
 export interface SipSettings extends LegSettings {
-  /** ws:// or wss:// URL of the SIP WebSocket server. */
+  /** ws:// or wss:// URL of the SIP WebSocket server (several: in order of preference). */
   readonly server: string;
   /** The agent's SIP URI, e.g. sip:1001@pbx.example.com. */
   readonly uri: string;
@@ -39,6 +43,10 @@ export function createSipActor(settings: SipSettings) {
     /** The socket dropped while registered; the next "registered" is the reconnection. */
     let reconnecting = false;
     let stopped = false;
+    /** The registration lapsed while the page slept; the next "registered" is news. */
+    let lapsed = false;
+    /** How long the registrar keeps a registration (ms), from its answer to the first REGISTER. */
+    let grantedMs = 600_000;
     const domain = parseSipUri(settings.uri)?.host ?? '';
 
     const send = (fact: SipFact): void => {
@@ -50,9 +58,12 @@ export function createSipActor(settings: SipSettings) {
       jssip = await (settings.loadJsSip ?? loadJsSip)();
       const password = await settings.password();
       if (stopped || !wantRegistered) return;
-      const socket = new jssip.WebSocketInterface(settings.server);
-      const agent = new jssip.UA({
-        sockets: [socket],
+      const lib = jssip;
+      const urls = serverUrls(settings.server);
+      const agent = new lib.UA({
+        // JsSIP reconnects with a randomised exponential backoff (2 s up to 30 s), to the next
+        // server when the current one failed.
+        sockets: urls.map((url, i) => ({ socket: new lib.WebSocketInterface(url), weight: urls.length - i })),
         uri: settings.uri,
         password,
         // JsSIP registers once the socket is up, and again after every reconnection.
@@ -76,12 +87,18 @@ export function createSipActor(settings: SipSettings) {
           send({ type: 'sip.disconnected', cause: 'WebSocket closed' });
         }
       });
-      agent.on('registered', () => {
+      agent.on('registered', (e: { response: { getHeader(name: string): string | undefined } }) => {
         // Registered again after the socket dropped (JsSIP reconnected by itself): said again, so
-        // the host can clear its "connection lost" banner. A refresh on a live socket is not news.
-        if (!registered || reconnecting) send({ type: 'sip.registered' });
+        // the host can clear its "connection lost" banner, and every call's far end learns the
+        // new connection. A refresh on a live socket is not news.
+        if (!registered || reconnecting || lapsed) send({ type: 'sip.registered' });
+        if (reconnecting) legs.refresh();
         registered = true;
         reconnecting = false;
+        lapsed = false;
+        // The binding's lifetime the registrar granted (the Contact's expires, else Expires).
+        const granted = /;\s*expires=(\d+)/i.exec(e.response.getHeader('Contact') ?? '')?.[1] ?? e.response.getHeader('Expires');
+        grantedMs = (Number(granted) || 600) * 1000;
       });
       agent.on('unregistered', () => {
         // JsSIP also says "unregistered" when the socket drops; it re-registers by itself
@@ -94,6 +111,16 @@ export function createSipActor(settings: SipSettings) {
       agent.on('registrationFailed', (e) => {
         const sipCode = statusOf(e.response);
         const cause = String(e.cause ?? 'unknown');
+        // A refresh that could not be sent because the socket just died (a tab waking up from a
+        // freeze): the connection's loss, not a refusal. JsSIP registers again once reconnected.
+        if (registered && cause === lib.C.causes.CONNECTION_ERROR) {
+          if (!disconnected) {
+            disconnected = true;
+            reconnecting = true;
+            send({ type: 'sip.disconnected', cause });
+          }
+          return;
+        }
         if (!registered) {
           wantRegistered = false;
           teardownUa();
@@ -142,7 +169,41 @@ export function createSipActor(settings: SipSettings) {
       legs.run(command, ua);
     });
 
+    // A frozen or heavily throttled page (a background tab) runs no timers: JsSIP's registration
+    // refresh comes late and the registrar drops the binding, so calls no longer reach the agent.
+    // A one-second tick that arrives late, or the page's `resume` event, means the page slept:
+    // renew the registration now, warn, and if it already expired, say so (no "ready" on it).
+    let tickAt = Date.now();
+    const woke = (sleptMs: number): void => {
+      if (!ua || !wantRegistered) return;
+      send({ type: 'sip.warning', code: 'page-frozen', cause: `the page's timers stopped for ${Math.round(sleptMs / 1000)} s; registering again` });
+      // A sleep as long as the registration lasts leaves nothing registered (no refresh ran):
+      // registering again from scratch (JsSIP says "registered" only after an unregistration).
+      // After a shorter one, a refresh that may have come late goes out now.
+      const expired = registered && sleptMs >= grantedMs;
+      if (expired) {
+        lapsed = true;
+        send({ type: 'sip.registration.lapsed' });
+      }
+      // Over a socket that survived; one that did not is reconnecting, and JsSIP registers on connect.
+      if (!ua.isConnected()) return;
+      if (expired) ua.unregister();
+      ua.register();
+    };
+    const tick = setInterval(() => {
+      const now = Date.now();
+      if (now - tickAt > FROZEN_MS) woke(now - tickAt);
+      tickAt = now;
+    }, 1000);
+    const onResume = (): void => {
+      woke(Date.now() - tickAt);
+      tickAt = Date.now();
+    };
+    document.addEventListener('resume', onResume);
+
     return () => {
+      clearInterval(tick);
+      document.removeEventListener('resume', onResume);
       stopped = true;
       wantRegistered = false;
       teardownUa();

@@ -1,17 +1,13 @@
-import type * as JsSIPModule from 'jssip';
+import * as JsSIPModule from 'jssip';
 
 export type JsSIP = typeof JsSIPModule;
 
-let loading: Promise<JsSIP> | null = null;
-
 /**
- * Loads JsSIP once, on demand. It is kept out of the initial module so that the first render
- * does not pay its parse cost; elements call this after their first paint to warm it up.
+ * JsSIP, bundled with the phone core (dist/cc-phone.js), which the element imports after its
+ * first paint: the first render never pays JsSIP's parse cost, and registering needs no further
+ * download. A promise, so that tests can hand the adapter another module.
  */
 export function loadJsSip(): Promise<JsSIP> {
-  loading ??= import('jssip').then((mod) => {
-    const withDefault = mod as JsSIP & { default?: JsSIP };
-    return withDefault.default ?? withDefault;
-  });
-  return loading;
+  const withDefault = JsSIPModule as JsSIP & { default?: JsSIP };
+  return Promise.resolve(withDefault.default ?? withDefault);
 }

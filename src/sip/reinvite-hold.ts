@@ -7,15 +7,18 @@ import type { RTCSession } from 'jssip/lib/RTCSession';
  * must stay in the call with the previous state restored. So the re-INVITE is sent through the
  * same internal path with our own failure handling. Pinned to jssip ~3.13 in package.json.
  */
-interface SessionInternals {
+export interface SessionInternals {
   _localHold: boolean;
   _onhold(originator: 'local'): void;
   _onunhold(originator: 'local'): void;
   _sendReinvite(options: {
+    rtcOfferConstraints?: RTCOfferOptions;
     eventHandlers: { succeeded?: () => void; failed?: (response?: { status_code?: number; reason_phrase?: string }) => void };
   }): void;
   isReadyToReOffer(): boolean;
   isEnded(): boolean;
+  isEstablished(): boolean;
+  readonly direction: 'incoming' | 'outgoing';
   readonly connection: RTCPeerConnection | null;
 }
 
@@ -73,7 +76,7 @@ export function holdSession(session: RTCSession, hold: boolean): Promise<void> {
  * afterwards, seen with Chromium 156), so the offer is completed instead with the remote side's
  * last description as the answer: the same media, directions and DTLS roles as before.
  */
-async function abandonOffer(pc: RTCPeerConnection | null): Promise<void> {
+export async function abandonOffer(pc: RTCPeerConnection | null): Promise<void> {
   if (!pc || pc.signalingState !== 'have-local-offer') return;
   const remote = pc.currentRemoteDescription;
   const local = pc.currentLocalDescription;

@@ -4,6 +4,7 @@ import type { IncomingRequest } from 'jssip/lib/SIPMessage';
 import type { SipCommand, SipFact } from '../../machines/agent-types.js';
 import type { JsSIP } from './load-jssip.js';
 import { holdSession } from './reinvite-hold.js';
+import { MEDIA_LOST_MS, guardMedia, reoffer } from './call-guard.js';
 
 /** What the call legs need of the phone's SIP settings. */
 export interface LegSettings {
@@ -32,6 +33,10 @@ interface Leg {
   /** Replaced by an INVITE with Replaces (attended transfer): its end is not the call's end. */
   replaced: boolean;
   transferTimer: ReturnType<typeof setTimeout> | null;
+  /** Stops the media watchdog of the established call. */
+  stopGuard: (() => void) | null;
+  /** Why the adapter itself ended the call (no audio), instead of JsSIP's cause. */
+  endCause: string | null;
 }
 
 const AUDIO_ONLY = { audio: true, video: false } as const;
@@ -113,6 +118,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
   const finishLeg = (leg: Leg): void => {
     if (leg.ended) return;
     leg.ended = true;
+    leg.stopGuard?.();
     if (leg.transferTimer) clearTimeout(leg.transferTimer);
     if (legs.get(leg.callId) === leg) legs.delete(leg.callId);
     playRemote();
@@ -124,7 +130,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
   };
 
   const attach = (callId: string, session: RTCSession): Leg => {
-    const leg: Leg = { callId, session, remoteStream: null, ended: false, replaced: false, transferTimer: null };
+    const leg: Leg = { callId, session, remoteStream: null, ended: false, replaced: false, transferTimer: null, stopGuard: null, endCause: null };
     legs.set(callId, leg);
     let iceTimer: ReturnType<typeof setTimeout> | null = null;
     const on = <T extends keyof RTCSessionEventMap>(type: T, listener: RTCSessionEventMap[T]): void => {
@@ -144,7 +150,24 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
       const code = statusOf(e.response);
       if (code !== undefined) send({ type: 'sip.call.progress', callId, sipCode: code });
     });
-    on('confirmed', () => send({ type: 'sip.call.confirmed', callId }));
+    on('confirmed', () => {
+      send({ type: 'sip.call.confirmed', callId });
+      leg.stopGuard ??= guardMedia(session, (what) => {
+        if (what !== 'lost') {
+          const interrupted = what === 'interrupted';
+          send({ type: 'sip.warning', code: interrupted ? 'media-interrupted' : 'media-restored', cause: interrupted ? 'no audio arriving; restarting ICE' : 'audio arriving again', callId });
+          return;
+        }
+        leg.endCause = `no audio for ${MEDIA_LOST_MS / 1000} s`;
+        send({ type: 'sip.media.lost', callId, cause: leg.endCause });
+        try {
+          session.terminate({ extraHeaders: [`Reason: SIP ;cause=408 ;text="${leg.endCause}"`] });
+        } catch {
+          finishLeg(leg);
+          send({ type: 'sip.call.ended', callId, cause: leg.endCause, originator: 'system' });
+        }
+      });
+    });
     // The far end of an attended transfer: the transferee's INVITE with Replaces takes this
     // dialog over. JsSIP ends this session once the new one is confirmed (RFC 3891).
     on('replaces', ({ accept }) => {
@@ -156,7 +179,9 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     });
     on('ended', (e: EndEvent) => {
       finishLeg(leg);
-      if (!leg.replaced) send({ type: 'sip.call.ended', callId, ...endFact(e), originator: e.originator as 'local' | 'remote' | 'system' });
+      if (leg.replaced) return;
+      if (leg.endCause) send({ type: 'sip.call.ended', callId, cause: leg.endCause, originator: 'system' });
+      else send({ type: 'sip.call.ended', callId, ...endFact(e), originator: e.originator as 'local' | 'remote' | 'system' });
     });
     on('muted', () => send({ type: 'sip.call.muted', callId, muted: true }));
     on('unmuted', () => send({ type: 'sip.call.muted', callId, muted: false }));
@@ -373,5 +398,13 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     legs.clear();
   };
 
-  return { incoming, run, terminateAll };
+  /**
+   * After the WebSocket came back: a re-INVITE on every established call carries this agent's
+   * Contact over the new connection, so requests from the far end (its BYE) find the agent again.
+   */
+  const refresh = (): void => {
+    for (const leg of legs.values()) if (!leg.ended) void reoffer(leg.session, false);
+  };
+
+  return { incoming, run, terminateAll, refresh };
 }

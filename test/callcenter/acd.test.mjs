@@ -62,7 +62,7 @@ async function setup(t, { agents, queues = /** @type {any} */ (QUEUES), now, ord
   const acd = await startAcd({ wsUrl: pbx.wsUrl, domain: pbx.domain, users: USERS, queues, directory, onRecord: (r) => records.push(r) });
   /** @type {Array<{ event: string, data: any }>} */
   const events = [];
-  for (const name of ['queued', 'offered', 'offerFailed', 'missed', 'answered', 'held', 'resumed', 'dtmf', 'transferring', 'transferred', 'transferFailed', 'ended']) {
+  for (const name of ['queued', 'offered', 'offerFailed', 'missed', 'agentLost', 'answered', 'held', 'resumed', 'dtmf', 'transferring', 'transferred', 'transferFailed', 'ended']) {
     acd.on(name, (data) => events.push({ event: name, data }));
   }
   t.after(async () => {
@@ -283,6 +283,56 @@ describe('ACD queues', { timeout: 120_000 }, () => {
     assert.equal((await cti('ReadyForService', '1004')).Code, 'OK');
     await phones['1004'].nextIncoming(1, 3000);
     await waitFor(() => call.has('confirmed'), { what: 'caller connected once 1004 is ready' });
+  });
+
+  it("keeps the customer when the agent's leg is lost (a reload): the prompt plays, the same agent is offered the call once back, no other agent meanwhile", async (t) => {
+    const { directory, phones, events, connected } = await setup(t, {
+      agents: { '1002': { state: 'ready' }, '1001': { state: 'break' } },
+      queues: { ...QUEUES, lostAgentHoldSeconds: 30 },
+    });
+    const { call } = await connected('1002');
+    // The agent's tab reloads: no BYE, its audio stops, the registrar sees its socket close.
+    phones['1002'].crash();
+    directory.setRegistered('1002', false);
+    const lostAt = Date.now();
+    await waitFor(() => events.some((e) => e.event === 'agentLost'), { what: 'the lost agent leg noticed', timeout: 8000 });
+    const noticedMs = Date.now() - lostAt;
+    assert.equal(call.ended, false, 'the customer is still connected');
+    await waitFor(() => call.toneShare(FREQ['1002']) < 0.05 && call.recorder.voicedPackets > 0, { what: 'the prompt instead of the agent' });
+    // Another agent becomes ready: the call waits for its own agent.
+    directory.setState('1001', 'ready', { viaCti: true });
+    await sleep(2500);
+    assert.equal(phones['1001'].incoming.length, 0, 'no other agent is offered the call while it waits for 1002');
+    // The agent is back (reloaded page: registers, logs in, ready) and gets the call again.
+    const again = await startPhone({ wsUrl: pbx.wsUrl, domain: pbx.domain, user: '1002', password: password('1002'), frequency: FREQ['1002'] });
+    t.after(() => again.close());
+    directory.setRegistered('1002', true);
+    directory.setState('1002', 'ready', { viaCti: true });
+    const leg = await again.nextIncoming(0);
+    assert.equal(again.invites[0].queue, 'sales');
+    await waitFor(() => call.toneShare(FREQ['1002']) > HEARS, { what: "the agent's audio at the customer again" });
+    await waitFor(() => leg.toneShare(FREQ['13800000001']) > HEARS, { what: "the customer's audio at the agent again" });
+    assert.equal(call.ended, false);
+    assert.deepEqual(events.filter((e) => e.event === 'answered').map((e) => Boolean(e.data.again)), [false, true]);
+    t.diagnostic(`lost leg noticed ${noticedMs} ms after the crash; customer connected throughout`);
+    call.hangUp();
+    await waitFor(() => leg.ended, { what: 'the agent leg ends with the customer' });
+  });
+
+  it("offers a lost agent's call to the queue once lostAgentHoldSeconds passed without that agent", async (t) => {
+    const { directory, phones, events, connected } = await setup(t, {
+      agents: { '1002': { state: 'ready' }, '1001': { state: 'break' } },
+      queues: { ...QUEUES, lostAgentHoldSeconds: 2 },
+    });
+    const { call } = await connected('1002');
+    phones['1002'].crash();
+    directory.setRegistered('1002', false);
+    await waitFor(() => events.some((e) => e.event === 'agentLost'), { what: 'the lost agent leg noticed', timeout: 8000 });
+    directory.setState('1001', 'ready', { viaCti: true });
+    const leg = await phones['1001'].nextIncoming(0, 8000);
+    await waitFor(() => call.toneShare(FREQ['1001']) > HEARS, { what: "the next agent's audio at the customer" });
+    assert.ok(leg.has('confirmed') || leg.answered);
+    call.hangUp();
   });
 
   it('answers 487 to a queued caller who hangs up and removes the call from the queue', async (t) => {

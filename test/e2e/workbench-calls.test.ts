@@ -1,98 +1,17 @@
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
-import type { CcWorkbench } from '../../elements/workbench/workbench.js';
-import { MediaProbe, openPeer, packetsGrow, rtpCounters, sipEnv, sleep, testUser, waitFor } from '../support/e2e.js';
-import type { OpenPeer } from '../support/e2e.js';
-import { EVENT_TYPES } from '../elements/helpers.js';
+import { packetsGrow, rtpCounters, sipEnv, sleep, testUser, waitFor } from '../support/e2e.js';
+import { cleanUp, connectInbound, mountAgent, peer, probe, readyAgent, removeLater, shadowButton, startProbe } from '../support/e2e-agents.js';
 import { holdSession } from '../../src/sip/reinvite-hold.js';
 
 const CUSTOMER = '13800000001';
 const CUSTOMER_2 = '13800000002';
 const CUSTOMER_3 = '13800000003';
 
-interface Agent {
-  el: CcWorkbench;
-  events: CustomEvent[];
-  of(type: string): CustomEvent[];
-  code(): number;
-}
-
-const mounted: HTMLElement[] = [];
-const peers: OpenPeer[] = [];
-let probe: MediaProbe | null = null;
-
-async function mountAgent(user: string, attrs: Record<string, string> = {}, password?: string): Promise<Agent> {
-  const account = testUser(user);
-  const el = document.createElement('cc-workbench') as CcWorkbench;
-  const events: CustomEvent[] = [];
-  for (const type of EVENT_TYPES) el.addEventListener(type, (e) => events.push(e as CustomEvent));
-  el.password = password ?? account.password;
-  el.setAttribute('lang', 'en');
-  for (const [k, v] of Object.entries({ 'after-call': 'manual', ...attrs })) el.setAttribute(k, v);
-  el.setAttribute('server', sipEnv().wsUrl);
-  el.setAttribute('sip-uri', account.uri);
-  document.body.append(el);
-  mounted.push(el);
-  return {
-    el,
-    events,
-    of: (type) => events.filter((e) => e.type === type),
-    code: () => el.getStatusCode().code,
-  };
-}
-
-async function readyAgent(user = '1001', attrs: Record<string, string> = {}): Promise<Agent> {
-  const agent = await mountAgent(user, attrs);
-  await agent.el.register();
-  await agent.el.logIn();
-  expect(agent.code()).to.equal(STATUS.ready);
-  return agent;
-}
-
-async function peer(user: string, setup?: Parameters<typeof openPeer>[1]): Promise<OpenPeer> {
-  const p = await openPeer(user, setup);
-  peers.push(p);
-  return p;
-}
-
-/** Customer calls the agent; the agent answers; both sides hear each other. */
-async function connectInbound(agent: Agent, customerUser = CUSTOMER) {
-  const customer = await peer(customerUser);
-  const call = customer.peer.call(testUser(agent.el.getAttribute('sip-uri')!.slice(4).split('@')[0]!).uri);
-  await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
-  await agent.el.answer();
-  await call.confirmed;
-  await packetsGrow(probe!.latest(), 'agent hears the customer');
-  await packetsGrow(call.session.connection, 'customer hears the agent');
-  return { customer, call };
-}
-
-function shadowButton(el: HTMLElement, name: string): HTMLButtonElement | undefined {
-  const all: HTMLButtonElement[] = [];
-  const walk = (root: ShadowRoot | Document | Element) => {
-    root.querySelectorAll('*').forEach((n) => {
-      if (n instanceof HTMLButtonElement) all.push(n);
-      if (n.shadowRoot) walk(n.shadowRoot);
-    });
-  };
-  if (el.shadowRoot) walk(el.shadowRoot);
-  return all.find((b) => (b.getAttribute('aria-label') ?? b.textContent ?? '').trim() === name && !b.disabled && b.offsetParent !== null);
-}
-
 describe('<cc-workbench> end to end through Kamailio', () => {
-  beforeEach(() => {
-    probe = new MediaProbe().install();
-  });
-
-  afterEach(async () => {
-    for (const el of mounted.splice(0)) el.remove();
-    for (const p of peers.splice(0)) p.close();
-    await sleep(300);
-    expect(probe!.liveTracks().length, 'microphone tracks left live').to.equal(0);
-    probe!.uninstall();
-    probe = null;
-  });
+  beforeEach(startProbe);
+  afterEach(cleanUp);
 
   it('registers with auto-register and the right password', async () => {
     const agent = await mountAgent('1001', { 'auto-register': '' });
@@ -157,7 +76,7 @@ describe('<cc-workbench> end to end through Kamailio', () => {
     const pc = probe!.latest();
     const box = document.createElement('section');
     document.body.append(box);
-    mounted.push(box);
+    removeLater(box);
     box.append(agent.el); // removed and inserted in one task, as frameworks and drag-and-drop do
     await sleep(500); // well past the element's disconnect grace period
     expect(agent.el.phone, 'the same phone').to.equal(phone);

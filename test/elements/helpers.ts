@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   'cc-call-released',
   'cc-call-hangup',
   'cc-error',
+  'cc-warning',
   'cc-dial-request',
   'cc-hangup-request',
 ] as const;

@@ -534,6 +534,7 @@ const WALK_EVENTS: Ev[] = [
   { type: 'sip.call.resume.failed', callId: 'c1', cause: 'Not Acceptable Here', sipCode: 488 },
   { type: 'sip.monitor.started', target: '1002' },
   { type: 'sip.monitor.ended' },
+  { type: 'sip.registration.lapsed' },
 ];
 
 /** A reachable state: the events that lead there from the start, and the agent's snapshot there. */
@@ -785,6 +786,9 @@ describe('agent statechart: every SIP fact has a handler', () => {
     'sip.unregistered': true,
     'sip.registration.failed': true,
     'sip.disconnected': true,
+    'sip.registration.lapsed': true,
+    'sip.warning': true,
+    'sip.media.lost': true,
     'sip.call.incoming': true,
     'sip.call.created': true,
     'sip.call.progress': true,
@@ -869,4 +873,40 @@ describe('agent statechart: attended transfer across two legs', () => {
       expect(h.commands.filter((c) => c.type === 'sip.referReplaces')).to.deep.equal([{ type: 'sip.referReplaces', callId: 'c1', replacesCallId: 'c2' }]);
     });
   }
+});
+
+describe('agent statechart: recovery facts', () => {
+  it('is not ready (status 0) while a registration that lapsed in a frozen tab is renewed, then ready again', () => {
+    const h = harness();
+    h.send(...READY);
+    h.emitted.length = 0;
+    h.send({ type: 'sip.registration.lapsed' });
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.registering);
+    // No call is offered meanwhile: the registrar does not know the agent.
+    h.send(incoming('c9'));
+    expect(h.commands.at(-1)).to.deep.include({ type: 'sip.reject', callId: 'c9', code: 486 });
+    h.send({ type: 'sip.registered' });
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+    expect(h.emitted.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.code)).to.deep.equal([STATUS.registering, STATUS.ready]);
+    expect(h.emitted.filter((e) => e.type === 'registered').length).to.equal(1);
+  });
+
+  it('keeps a break through a lapsed registration (only ready depends on it)', () => {
+    const h = harness();
+    h.send(...READY, { type: 'agent.break', reason: 'lunch' }, { type: 'sip.registration.lapsed' });
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.break);
+  });
+
+  it('passes warnings to the host and raises 7007 when the adapter ends a call without audio', () => {
+    const h = harness();
+    h.send(...TALKING_IN);
+    h.emitted.length = 0;
+    h.send({ type: 'sip.warning', code: 'media-interrupted', cause: 'no audio arriving; restarting ICE', callId: 'c1' });
+    expect(h.emitted).to.deep.include({ type: 'warning', warning: { code: 'media-interrupted', message: 'no audio arriving; restarting ICE', callId: 'c1' } });
+    h.send({ type: 'sip.media.lost', callId: 'c1', cause: 'no audio for 30 s' }, { type: 'sip.call.ended', callId: 'c1', cause: 'no audio for 30 s', originator: 'system' });
+    const error = h.emitted.find((e): e is Extract<AgentEmitted, { type: 'error' }> => e.type === 'error');
+    expect(error?.error.errorCode).to.equal(ERROR.mediaLost);
+    expect(error?.error.errorMsg).to.equal('Call ended: no audio for 30 s');
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.afterCall);
+  });
 });

@@ -115,6 +115,7 @@ export class Peer {
       if (e.originator === 'remote') dtmf.push(e.dtmf.tone);
     });
     on('reinvite', (e: { reject: (o: { status_code: number }) => void }) => {
+      events.push('reinvite');
       if (this.rejectReinviteWith !== null) e.reject({ status_code: this.rejectReinviteWith });
     });
     // Being transferred: follow the REFER (blind) or the REFER with Replaces (attended). The new

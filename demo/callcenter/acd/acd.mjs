@@ -14,6 +14,13 @@
 // gets a CANCEL with `Reason: SIP ;cause=480 ;text="No Answer"` (the workbench shows it as a
 // missed call), goes to break 'missed', and the call goes to the next ready agent at once or
 // waits. The break keeps the absent agent from being rung again until it says it is ready.
+//
+// A lost agent leg (the agent's page reloaded or crashed: its registration is gone and its audio
+// stopped for LOST_AGENT_SILENCE_MS) does not drop the customer: the ACD ends that leg, the
+// customer hears the queue's prompt ("please hold") and the call waits at the head of its queue,
+// offered only to the same agent once it is back and available, for lostAgentHoldSeconds
+// (queues.json, default 60); after that to any agent of the queue. A WebSocket that drops and
+// reconnects keeps its audio flowing, so it is not a lost leg.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { loadNodeJsSIP, stopUa } from '../media/node-jssip.mjs';
@@ -38,13 +45,17 @@ const RECHECK_MS = 2000;
 const TRANSFEROR_GRACE_MS = 4000;
 /** Bound on retries of a hold / resume re-INVITE that JsSIP refused (another one in progress). */
 const MAX_HOLD_RETRIES = 25;
+/** An unregistered agent whose leg sent no audio this long has lost its leg (reload, crash). */
+const LOST_AGENT_SILENCE_MS = 3000;
+/** How long a call whose agent leg was lost waits for that agent before any agent may take it. */
+const DEFAULT_LOST_AGENT_HOLD_SECONDS = 60;
 
 /**
  * @typedef {object} AcdOptions
  * @property {string} wsUrl       SIP over WebSocket URL of the proxy
  * @property {string} domain      SIP domain, e.g. "pbx.test"
  * @property {{ users: Array<{user: string, password: string, role?: string, displayName?: string}> }} users  demo/users.json
- * @property {{ ringTimeoutSeconds?: number, retryAgentSeconds?: number, maxWaitSeconds?: number,
+ * @property {{ ringTimeoutSeconds?: number, retryAgentSeconds?: number, maxWaitSeconds?: number, lostAgentHoldSeconds?: number,
  *   queues: Array<{id: string, name?: string, ringTimeoutSeconds?: number, agents: Array<{agentId: string, level?: number}>}> }} queues
  *   demo/callcenter/queues.json
  * @property {import('../agents.mjs').AgentDirectory} directory
@@ -97,10 +108,14 @@ class Leg {
     /** @type {NodeJS.Timeout|null} */
     this.timer = null;
     this.received = { audio: 0, events: 0 };
+    /** RTP packets counted at the last lost-leg check, and since when none came (ms epoch). */
+    this.audioSeen = 0;
+    /** @type {number|null} */
+    this.silentSince = null;
     /** @type {WeakSet<object>} werift fires onTrack again for the same track after renegotiation */
     this.tracks = new WeakSet();
-    /** @type {{ sdp: string|undefined, types: number[] }} */
-    this.eventTypes = { sdp: undefined, types: [] };
+    /** @type {{ description: unknown, types: number[] }} telephoneEventTypes()'s cache */
+    this.eventTypes = { description: undefined, types: [] };
     /** SIP Call-ID of this leg's dialog. */
     this.callId = '';
     /** @type {any} the customer leg's early-media peer connection (inbound calls) */
@@ -111,10 +126,18 @@ class Leg {
     this.referProgress = null;
   }
 
-  /** Payload types the far end uses for telephone-event, from the remote SDP. */
+  /**
+   * Payload types the far end uses for telephone-event, from the remote SDP. Read for every RTP
+   * packet, so it parses only when a new remote description was set: werift's public
+   * `remoteDescription` re-serialises the whole SDP on every read, while its parsed description
+   * (`sdpManager._remoteDescription`, werift 0.24) is a new object exactly when one is set.
+   */
   telephoneEventTypes() {
-    const sdp = this.session?.connection?.remoteDescription?.sdp;
-    if (sdp !== this.eventTypes.sdp) this.eventTypes = { sdp, types: telephoneEventPayloadTypes(sdp) };
+    const pc = this.session?.connection;
+    const description = pc?.sdpManager?._remoteDescription ?? pc?.remoteDescription?.sdp;
+    if (description !== this.eventTypes.description) {
+      this.eventTypes = { description, types: telephoneEventPayloadTypes(pc?.remoteDescription?.sdp) };
+    }
     return this.eventTypes.types;
   }
 }
@@ -144,6 +167,7 @@ class Leg {
  * @property {number} startTime
  * @property {number|null} ringTime
  * @property {number|null} establishedTime
+ * @property {{ agentId: string, until: number }|null} [lost] the agent whose leg was lost, offered the call first until `until`
  */
 
 /**
@@ -204,6 +228,7 @@ export class Acd extends EventEmitter {
     this.recheckTimer = null;
     /** @type {Set<NodeJS.Timeout>} ends of breaks 'missed' of agents without CTI */
     this.missedTimers = new Set();
+    this.lostAgentHoldMs = (queues.lostAgentHoldSeconds ?? DEFAULT_LOST_AGENT_HOLD_SECONDS) * 1000;
     this.onDirectoryChange = () => this.#scheduleDispatch();
   }
 
@@ -444,15 +469,65 @@ export class Acd extends EventEmitter {
 
   #dispatch() {
     const now = Date.now();
+    this.#checkLostAgents(now);
     for (const [queue, list] of this.waitingCalls) {
       for (const call of list) {
         if (call.offer || call.state !== 'queued') continue;
         const exclude = [...call.tried].filter(([, at]) => now - at < this.retryAgentMs).map(([id]) => id);
-        const agent = this.directory.availableFor(queue, { exclude })[0];
+        const available = this.directory.availableFor(queue, { exclude });
+        // A call whose agent leg was lost waits for that agent first.
+        const agent = call.lost && now < call.lost.until ? available.find((a) => a.agentId === call.lost?.agentId) : available[0];
         if (!agent) continue;
         this.#offer(call, agent.agentId);
       }
     }
+  }
+
+  /**
+   * Finds talking calls whose agent is no longer registered and whose agent leg has sent no
+   * audio for LOST_AGENT_SILENCE_MS: that leg is lost (a reload, a crashed tab).
+   * @param {number} now
+   */
+  #checkLostAgents(now) {
+    for (const call of this.jobs.values()) {
+      const leg = call.agent;
+      if (call.state !== 'talking' || !call.queue || !leg?.agentId || !leg.answered || leg.ended) continue;
+      if (this.directory.get(leg.agentId)?.registered) {
+        leg.silentSince = null;
+        continue;
+      }
+      const packets = leg.received.audio + leg.received.events;
+      if (packets !== leg.audioSeen) {
+        leg.audioSeen = packets;
+        leg.silentSince = now;
+        continue;
+      }
+      leg.silentSince ??= now;
+      if (now - leg.silentSince >= LOST_AGENT_SILENCE_MS) this.#agentLost(call, leg);
+    }
+  }
+
+  /**
+   * Keeps the customer of a lost agent leg: ends the leg, plays the prompt, and queues the call
+   * first in its queue, for the same agent until lostAgentHoldMs.
+   * @param {Call} call @param {Leg} leg
+   */
+  #agentLost(call, leg) {
+    const agentId = /** @type {string} */ (leg.agentId);
+    call.agent = null;
+    call.ctiHold = false;
+    call.detached.push(leg);
+    this.#unlink(leg);
+    this.#releaseAgent(call, agentId, true);
+    this.#terminate(leg);
+    call.state = 'queued';
+    call.lost = { agentId, until: Date.now() + this.lostAgentHoldMs };
+    call.tried.delete(agentId);
+    this.waitingCalls.get(call.queue)?.unshift(call);
+    this.#refresh(call);
+    this.log.info(`ACD: ${call.jobId}: ${agentId}'s leg was lost; the customer waits for ${agentId} for ${this.lostAgentHoldMs / 1000} s`);
+    this.emit('agentLost', { jobId: call.jobId, queue: call.queue, agentId });
+    this.#scheduleDispatch();
   }
 
   /** @param {Call} call @param {string} agentId */
@@ -581,7 +656,18 @@ export class Acd extends EventEmitter {
       this.#terminate(leg);
       return;
     }
-    if (call.offer === leg) {
+    if (call.offer === leg && call.establishedTime) {
+      // The customer was answered before: its agent leg was lost and this agent takes it over.
+      call.offer = null;
+      call.lost = null;
+      this.#unqueue(call);
+      call.agent = leg;
+      call.state = 'talking';
+      this.#agentTalking(call, leg);
+      this.#refresh(call);
+      this.log.info(`ACD: ${call.jobId} taken over by ${leg.agentId} after a lost agent leg`);
+      this.emit('answered', { jobId: call.jobId, queue: call.queue, agentId: leg.agentId, callId: call.customer.callId, again: true });
+    } else if (call.offer === leg) {
       call.offer = null;
       this.#unqueue(call);
       call.agent = leg;

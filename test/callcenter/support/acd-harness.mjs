@@ -259,6 +259,15 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
     async nextIncoming(index = incoming.length, timeout = 8000) {
       return waitFor(() => incoming[index], { timeout, what: `incoming call #${index + 1} at ${user}` });
     },
+    /**
+     * The phone's page reloaded or crashed: its audio stops and its socket closes, with no BYE and
+     * no reconnection (what the SIP side of a closed browser tab looks like).
+     */
+    crash() {
+      // Socket first: JsSIP would send a BYE for a session whose media fails.
+      ua._transport.disconnect();
+      for (const c of all) c.source.stop();
+    },
     async close() {
       for (const c of all) {
         try {
