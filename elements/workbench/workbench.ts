@@ -101,6 +101,7 @@ function fire(host: EventTarget, event: Event): void {
  * @event {CcCallReleasedEvent} cc-call-released - A call leg ended; `detail.cause` (reference `onCallRelease`).
  * @event {CcCallHangupEvent} cc-call-hangup - The customer call ended; `detail.type` is ringing, dialing, inbound or outbound (reference `onHangUp`).
  * @event {CcErrorEvent} cc-error - Something failed; `detail.errorCode`, `detail.errorMsg` (reference `onErrorNotify`).
+ * @event {CcWarningEvent} cc-warning - Something the agent should know while the workbench handles it; `detail.code` is media-interrupted, media-restored or page-frozen, `detail.message`, `detail.callId`.
  * @event {CcDialRequestEvent} cc-dial-request - Cancelable, before each outgoing call: rewrite `detail.callee` or `preventDefault()` (reference `onBeforeCallDialing`).
  * @event {CcHangupRequestEvent} cc-hangup-request - Cancelable, before the agent hangs up: `preventDefault()` vetoes (reference `onBeforeCallHangup`).
  *
