@@ -130,7 +130,7 @@ const sipServer = {
     blackhole = createSocket('udp4');
     await new Promise((resolve) => blackhole.bind(0, '127.0.0.1', resolve));
     const { startKamailio } = await import('./test/support/kamailio.mjs');
-    kamailio = await startKamailio({ users: 'demo/users.json' });
+    kamailio = await startKamailio({ users: 'demo/users.json', ...(process.env.CC_KAMAILIO_LOG ? { logFile: process.env.CC_KAMAILIO_LOG, debug: 3 } : {}) });
     console.log(`SIP server: ${kamailio.wsUrl} (pid ${kamailio.pid}, log ${kamailio.logFile})`);
   },
   async serverStop() {
@@ -143,6 +143,15 @@ const sipServer = {
     if (command === 'sip-ws-close') return closeWebSocketOf(payload.user);
     if (command === 'udp-block') return blockUdp(payload.on);
     if (command === 'page-freeze') return freezePage(session, payload);
+    if (command === 'sip-fuzz' || command === 'sip-hostile-invite') {
+      const { fuzzSip, hostileInvite } = await import('./test/support/sip-fuzz.mjs');
+      const caller = users.users.find((u) => u.user === payload.caller);
+      const target = { ...payload, wsUrl: kamailio.wsUrl, domain: kamailio.domain, caller };
+      if (command === 'sip-hostile-invite') return hostileInvite(target);
+      const stats = await fuzzSip(target);
+      console.log(`sip-fuzz (seed ${payload.seed}): ${JSON.stringify(stats)}`);
+      return stats;
+    }
     if (command !== 'sip-server-restart') return undefined;
     const { startKamailio } = await import('./test/support/kamailio.mjs');
     const port = kamailio.port;
