@@ -98,7 +98,7 @@ async function blockUdp(on) {
 }
 
 /**
- * Opens test/support/sleeper.html in a new tab of the test browser with a ready workbench
+ * Opens test/support/agent-page.html in a new tab of the test browser with a ready workbench
  * (`agent`: server, sipUri, password), freezes that tab (Page Lifecycle `freeze`: no timers, no
  * tasks) for `ms`, resumes it, waits `afterMs`, and returns what the tab recorded. The tab that
  * runs the tests is never frozen: its connection to the runner would not survive it.
@@ -107,7 +107,7 @@ async function freezePage(session, { agent, ms, afterMs }) {
   const testPage = session.browser.getPage(session.id);
   const page = await testPage.browser().newPage();
   try {
-    await page.goto(new URL('/test/support/sleeper.html', testPage.url()).href);
+    await page.goto(new URL('/test/support/agent-page.html', testPage.url()).href);
     await page.waitForFunction(() => typeof window.startAgent === 'function', { timeout: 10_000 });
     const before = await page.evaluate((config) => window.startAgent(config), agent);
     const cdp = await page.createCDPSession();

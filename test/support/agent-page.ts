@@ -1,8 +1,8 @@
 /**
- * A page of its own with one registered, ready workbench, for the frozen-tab test: the test
- * runner freezes this page (CDP Page.setWebLifecycleState), never the page that runs the tests,
- * whose own connection to the runner would not survive the freeze. It records what the test
- * asserts: cc-warning codes, REGISTER requests sent, status codes.
+ * A page of its own with one registered, ready workbench, for the tests that do to a whole page
+ * what they cannot do to the page that runs them: freeze it (CDP Page.setWebLifecycleState, in
+ * a tab of its own) or tear it down mid-call as a reload or a crash does (an iframe removed).
+ * It records what the tests assert: cc-warning codes, REGISTER requests sent, status codes.
  */
 import '../../src/define.js';
 import type { CcWorkbench } from '../../elements/workbench/workbench.js';
@@ -20,7 +20,16 @@ WebSocket.prototype.send = function counted(this: WebSocket, data: string | Arra
   return send.call(this, data);
 };
 
-async function startAgent(config: { server: string; sipUri: string; password: string }): Promise<number> {
+interface AgentConfig {
+  server: string;
+  sipUri: string;
+  password: string;
+  /** CTI mode against the dev call center, with the agent's token. */
+  cti?: string;
+  ctiHeaders?: Record<string, string>;
+}
+
+async function startAgent(config: AgentConfig): Promise<number> {
   const el = document.createElement('cc-workbench') as CcWorkbench;
   el.addEventListener('cc-warning', (e) => recorded.warnings.push((e as CustomEvent<{ code: string }>).detail.code));
   el.addEventListener('cc-status-change', (e) => recorded.statuses.push((e as CustomEvent<{ code: number }>).detail.code));
@@ -28,6 +37,11 @@ async function startAgent(config: { server: string; sipUri: string; password: st
   el.setAttribute('server', config.server);
   el.setAttribute('sip-uri', config.sipUri);
   el.setAttribute('lang', 'en');
+  el.setAttribute('after-call', 'manual');
+  if (config.cti) {
+    el.ctiHeaders = config.ctiHeaders ?? {};
+    el.setAttribute('cti', config.cti);
+  }
   document.body.append(el);
   await el.register();
   await el.logIn();
@@ -40,4 +54,6 @@ function report(): Recorded & { code: number; banner: string } {
   return { ...recorded, code: el.getStatusCode().code, banner };
 }
 
-Object.assign(window, { startAgent, report });
+const agent = (): CcWorkbench => document.querySelector('cc-workbench') as CcWorkbench;
+
+Object.assign(window, { startAgent, report, agent });
