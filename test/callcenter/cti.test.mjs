@@ -303,6 +303,17 @@ describe('CTI API: agent data', () => {
     const numbers = ok(await api(cti, 'ListOutboundNumbersOfUser', { UserId: '1001' })).List.map((n) => n.Number);
     assert.deepEqual(numbers, ['+8657188000001', '+8657188000002']);
   });
+
+  it('ListOutboundNumbersOfUser names the region in the language the caller prefers (Accept-Language)', async (t) => {
+    const cti = await startCti(t);
+    const regions = async (/** @type {string | undefined} */ language) =>
+      ok(await api(cti, 'ListOutboundNumbersOfUser', { UserId: '1001' }, language ? { headers: { 'Accept-Language': language } } : {})).List.map((n) => `${n.City}, ${n.Province}`);
+    assert.deepEqual(await regions(undefined), ['Hangzhou, Zhejiang', 'Hangzhou, Zhejiang']);
+    assert.deepEqual(await regions('en-US,en;q=0.9'), ['Hangzhou, Zhejiang', 'Hangzhou, Zhejiang']);
+    assert.deepEqual(await regions('zh-CN'), ['杭州, 浙江', '杭州, 浙江']);
+    assert.deepEqual(await regions('en;q=0.5,zh-CN;q=0.9'), ['杭州, 浙江', '杭州, 浙江']);
+    assert.deepEqual(await regions('fr-FR,en;q=0.8,zh;q=0.5'), ['Hangzhou, Zhejiang', 'Hangzhou, Zhejiang']);
+  });
 });
 
 describe('CTI API: agent state', () => {

@@ -47,7 +47,7 @@ const CRITERIA_KEYS = new Set(['phoneNumber', 'callingNumber', 'calledNumber']);
 
 /**
  * @typedef {import('../agents.mjs').AgentRecord} AgentRecord
- * @typedef {{ Number: string, Province: string, City: string }} OutboundNumber
+ * @typedef {{ Number: string, Province: string, City: string, zh: { Province: string, City: string } }} OutboundNumber
  * @typedef {object} CallControl  implemented by the ACD (queue B2BUA); every method may reject
  *   with an Error carrying `code` (string) and `httpStatus` (number), passed on to the client.
  * @property {(a: {agentId: string, callee: string, caller?: string, timeoutSeconds?: number}) => Promise<{jobId: string, callId?: string}>} makeCall
@@ -78,6 +78,7 @@ const CRITERIA_KEYS = new Set(['phoneNumber', 'callingNumber', 'calledNumber']);
  * @property {Record<string, unknown>} params
  * @property {AgentRecord} user   the caller (agent or supervisor), fresh from the directory
  * @property {CtiContext} ctx
+ * @property {'en'|'zh'} [lang]  the caller's language (its Accept-Language): data with names in both gives those
  */
 
 /** "sales" -> "sales@pbx.test", the vendor's id@instance style. */
@@ -296,7 +297,8 @@ export const ACTIONS = {
 
   ListOutboundNumbersOfUser: {
     agentOnly: false,
-    run: ({ params, ctx }) => page(ctx.outboundNumbers.map((n) => ({ ...n })), params),
+    // The region in the caller's language (Accept-Language): Chinese names for Chinese pages.
+    run: ({ params, ctx, lang }) => page(ctx.outboundNumbers.map(({ zh, ...n }) => (lang === 'zh' ? { ...n, ...zh } : n)), params),
   },
 
   ReadyForService: {

@@ -20,7 +20,8 @@ export const DEFAULT_OUTBOUND_NUMBERS = JSON.parse(fs.readFileSync(new URL('./ou
  * @property {{ queues: Array<{ id: string, name?: string }> }} queues  demo/callcenter/queues.json (skill groups)
  * @property {import('./cdr-store.mjs').CdrStore} [cdrStore]  for ListRecentCallDetailRecords
  * @property {import('./actions.mjs').CallControl} [callControl]  the ACD; without it call actions answer 503
- * @property {Array<string | { number: string, province?: string, city?: string }>} [outboundNumbers]
+ * @property {Array<string | { number: string, province?: string, city?: string, zh?: { province?: string, city?: string } }>} [outboundNumbers]
+ *   `zh`: the region's names for requests whose Accept-Language prefers Chinese
  * @property {string} [path]          ajaxPath, default "/data/api.json"
  * @property {string} [actionParam]   ajaxApiParamName, default "action"
  * @property {string} [instanceId]    accepted InstanceId, default users.domain
@@ -37,6 +38,24 @@ export const DEFAULT_OUTBOUND_NUMBERS = JSON.parse(fs.readFileSync(new URL('./ou
  */
 
 /**
+ * True when an Accept-Language header ranks Chinese above English (the browser's languages, or
+ * what the host page puts in the workbench's ctiHeaders).
+ * @param {string | undefined} header
+ */
+export function prefersChinese(header) {
+  const ranked = String(header ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...rest] = part.trim().split(';');
+      const q = Number(/q=([0-9.]+)/.exec(rest.join(';'))?.[1] ?? '1');
+      return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0 };
+    })
+    .filter((l) => /^(zh|en)\b/.test(l.tag))
+    .sort((a, b) => b.q - a.q);
+  return ranked[0]?.tag.startsWith('zh') ?? false;
+}
+
+/**
  * Normalizes the outbound numbers into the vendor's list item shape.
  * @param {CtiOptions['outboundNumbers']} numbers
  */
@@ -45,7 +64,7 @@ function outboundList(numbers = DEFAULT_OUTBOUND_NUMBERS) {
   return numbers.map((n) => {
     const item = typeof n === 'string' ? { number: n } : n;
     if (!item || typeof item.number !== 'string' || !item.number) throw new TypeError('cti: every outbound number needs a number');
-    return { Number: item.number, Province: item.province ?? '', City: item.city ?? '' };
+    return { Number: item.number, Province: item.province ?? '', City: item.city ?? '', zh: { Province: item.zh?.province ?? item.province ?? '', City: item.zh?.city ?? item.city ?? '' } };
   });
 }
 
@@ -215,7 +234,7 @@ export function createCtiHandler({
     if (entry.agentOnly && user.role !== 'agent') {
       throw errors.forbidden(`${user.agentId} is a ${user.role}, not an agent; it cannot ${action}.`, ['UserId', user.agentId]);
     }
-    return entry.run({ action, params, user, ctx });
+    return entry.run({ action, params, user, ctx, lang: prefersChinese(req.headers['accept-language']) ? 'zh' : 'en' });
   }
 
   return function ctiHandler(req, res) {
