@@ -1278,9 +1278,11 @@ export class Acd extends EventEmitter {
     this.directory.off('change', this.onDirectoryChange);
     for (const call of [...this.jobs.values()]) this.#endCall(call, 'system', 'failed', 'ACD closing');
     this.prompt.stop();
-    // Let the BYEs / CANCELs go out before the sockets close (bounded).
+    // Let the BYEs / CANCELs go out before the sockets close (bounded). The queues' un-REGISTERs
+    // get half a second: the call center is stopping, and the agents' pages should hear that
+    // their connection went (7006) right after their calls ended, not seconds later.
     if (this.uas.size) await new Promise((r) => setTimeout(r, 200));
-    await Promise.all([...this.uas.values()].map((ua) => stopUa(ua)));
+    await Promise.all([...this.uas.values()].map((ua) => stopUa(ua, 500)));
     this.uas.clear();
   }
 }
