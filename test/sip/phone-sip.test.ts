@@ -169,6 +169,21 @@ describe('SIP adapter against Kamailio (headless createPhone)', () => {
     await phone.hangUp();
   });
 
+  it('registers through the next configured server when the first does not answer', async () => {
+    // A port nothing listens on: the first server refuses the WebSocket at once.
+    const dead = 'ws://127.0.0.1:9';
+    const made = makePhone('1001', undefined, { server: `${dead} ${sipEnv().wsUrl}` });
+    phone = made.phone;
+    // JsSIP waits its recovery interval (2 s, randomised) before it tries the next server.
+    await phone.register();
+    expect(phone.getStatusCode().code).to.equal(STATUS.offline);
+    await phone.logIn();
+    peer = await openPeer('13800000001');
+    peer.peer.call(testUser('1001').uri);
+    await waitFor(() => phone!.getStatusCode().code === STATUS.ringing, 'a call through the second server');
+    await phone.hangUp();
+  });
+
   it('answers within the ICE gathering cap when gathering stalls (slow STUN server)', async () => {
     // Stalled gathering first, the probe on top: both wrap RTCPeerConnection.
     const stalled = new StalledGathering().install(30_000);
