@@ -31,12 +31,13 @@ const kib = (n) => round(n / 1024, 2);
  * Configures the page's `#agent` workbench, registers it six times (the first register() also
  * loads JsSIP and opens the WebSocket) and logs in; resolves with the six durations in ms.
  */
-function measureRegister(page, { server, domain, agent, attributes = {} }) {
+function measureRegister(page, { server, domain, agent, attributes = {}, ctiHeaders = null }) {
   return page.evaluate(
-    async ({ server, domain, agent, attributes }) => {
+    async ({ server, domain, agent, attributes, ctiHeaders }) => {
       await customElements.whenDefined('cc-workbench');
       const el = document.querySelector('#agent');
       el.password = agent.password;
+      if (ctiHeaders) el.ctiHeaders = ctiHeaders;
       for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
       el.setAttribute('server', server);
       el.setAttribute('sip-uri', `sip:${agent.user}@${domain}`);
@@ -50,10 +51,115 @@ function measureRegister(page, { server, domain, agent, attributes = {} }) {
       await el.logIn();
       return times;
     },
-    { server, domain, agent, attributes },
+    { server, domain, agent, attributes, ctiHeaders },
   );
 }
 const registerSummary = (times) => ({ first: round(times[0]), medianWarm: round(median(times.slice(1))), runs: times.map((x) => round(x)) });
+
+/**
+ * One call from the customer page's phone to the agent page's workbench (1001), through
+ * Kamailio, as fast as is still realistic: the agent answers as soon as it rings and hangs up at
+ * the first RTP packet; resolves once both sides are idle again. Used by the 40-call figures and
+ * by the soak.
+ */
+async function customerCallsAgent(page, customerPage) {
+  await page.evaluate(() => {
+    const el = document.querySelector('#agent');
+    window.__incoming = new Promise((resolve, reject) => {
+      el.addEventListener('cc-call-incoming', (e) => resolve({ at: performance.now(), callId: e.detail.callId }), { once: true });
+      setTimeout(() => reject(new Error('bench: no cc-call-incoming within 15 s')), 15000);
+    });
+    // a rejection before the agent's evaluate awaits it would be reported as unhandled
+    window.__incoming.catch(() => {});
+  });
+  await customerPage.evaluate(() => {
+    window.__dialing = window.__customer.call('1001').catch((e) => e);
+  });
+  const measured = await page.evaluate(async () => {
+    const el = document.querySelector('#agent');
+    const waitFor = async (check, what, ms = 15000) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        const v = await check();
+        if (v) return v;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      throw new Error(`bench: timed out waiting for ${what} (agent status ${el.getStatusCode().code})`);
+    };
+    const inboundPackets = async (pc) => {
+      let n = 0;
+      (await pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') n += r.packetsReceived ?? 0;
+      });
+      return n;
+    };
+    const { at, callId } = await window.__incoming;
+    const arrived = window.__inviteArrivals.get(callId);
+    const pcsBefore = window.__pcs.created;
+    const t0 = performance.now();
+    await el.answer();
+    const pc = await waitFor(() => (window.__pcs.created > pcsBefore ? window.__pcs.latest() : null), 'agent peer connection');
+    await waitFor(async () => (await inboundPackets(pc)) > 0, 'first RTP packet');
+    const media = performance.now() - t0;
+    await el.hangUp();
+    await waitFor(() => el.getStatusCode().code === 3, 'agent ready again');
+    return { inviteToIncomingMs: arrived === undefined ? null : at - arrived, answerToMediaMs: media };
+  });
+  await customerPage.waitForFunction(() => !window.__customer.snapshot.context.call, { timeout: 15_000, polling: 5 });
+  return measured;
+}
+
+/** Prints the 30 largest growths between two heap snapshots' counts (snapshotCounts). */
+function printHeapDiff(before, after, title) {
+  const rows = [...after].map(([k, v]) => [k, v.n - (before.get(k)?.n ?? 0), v.size - (before.get(k)?.size ?? 0)]);
+  rows.sort((x, y) => y[2] - x[2]);
+  console.log(`${title}: name, count delta, bytes delta`);
+  for (const r of rows.slice(0, 30)) console.log(' ', r.join('  '));
+}
+
+/**
+ * The soak: `calls` sequential calls like the 40 above (customerCallsAgent), then 35 s for
+ * JsSIP's finished transactions to expire (RFC 3261 timers D and K, 32 s), then the agent page's
+ * heap against the one before the soak, and the peer connections and media tracks the page
+ * still holds (bench/page.html counts every one it created).
+ */
+async function soak({ page, customerPage, heap, calls, snapshotCounts }) {
+  // One call first, not counted: lazily created objects (audio element, codecs) are not a leak.
+  await customerCallsAgent(page, customerPage);
+  const before = await heap();
+  const countsBefore = process.env.BENCH_HEAP_DIFF ? await snapshotCounts() : null;
+  const t0 = performance.now();
+  const answerToMedia = [];
+  for (let i = 0; i < calls; i++) {
+    answerToMedia.push((await customerCallsAgent(page, customerPage)).answerToMediaMs);
+    if ((i + 1) % 50 === 0 || i + 1 === calls) process.stdout.write(`soak ${i + 1}/${calls} `);
+  }
+  console.log();
+  const seconds = (performance.now() - t0) / 1000;
+  const afterCalls = await heap();
+  await new Promise((r) => setTimeout(r, 35_000));
+  const settled = await heap();
+  if (countsBefore) printHeapDiff(countsBefore, await snapshotCounts(), `heap diff over the soak (${calls} calls, 35 s settled)`);
+  const left = await page.evaluate(() => ({
+    peerConnectionsCreated: window.__pcs.created,
+    openPeerConnections: window.__pcs.open(),
+    openPeerConnectionStates: window.__pcs.states(),
+    tracksCreated: window.__tracks.created,
+    liveTracks: window.__tracks.live(),
+    liveTrackKinds: window.__tracks.kinds(),
+  }));
+  return {
+    calls,
+    seconds: round(seconds),
+    callsPerSecond: round(calls / seconds, 2),
+    answerToMediaMs: { median: round(median(answerToMedia)), max: round(Math.max(...answerToMedia)) },
+    heapBeforeMiB: round(before / 1048576, 2),
+    heapAfterCallsMiB: round(afterCalls / 1048576, 2),
+    heapSettledMiB: round(settled / 1048576, 2),
+    heapGrowthKiB: round((settled - before) / 1024, 1),
+    ...left,
+  };
+}
 
 // 1. Sizes of what a page downloads. Initial: dist/cc-workbench.js and the chunks it imports
 //    statically (what the first paint waits for). Everything: every ES file a page can load
@@ -93,20 +199,27 @@ const { tmpdir } = await import('node:os');
 const center = await startCallCenter({ quiet: true, dataDir: mkdtempSync(`${tmpdir()}/cc-bench-`) });
 const web = await serveStatic(root, { index: '/bench/page.html', handlers: center.handlers });
 const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }), protocolTimeout: 120_000 });
-const results = { date: new Date().toISOString(), sizes };
+// BENCH_ONLY=soak,capacity (sections: render, calls, soak, center, capacity) runs only those and
+// merges their figures into the existing bench/results.json.
+const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
+const want = (section) => only.size === 0 || only.has(section);
+const previous = only.size ? JSON.parse(readFileSync(`${root}bench/results.json`, 'utf8')) : {};
+const results = { ...previous, date: new Date().toISOString(), sizes };
 
 try {
-  // 2. First render, median of 10 fresh page loads (new context each time: no warm cache).
-  const renders = [];
-  for (let i = 0; i < 10; i++) {
-    const context = await browser.createBrowserContext();
-    const page = await context.newPage();
-    await page.goto(`${web.url}/bench/first-render.html`);
-    await page.waitForFunction(() => window.__firstRender !== undefined, { timeout: 20_000 });
-    renders.push(await page.evaluate(() => window.__firstRender));
-    await context.close();
+  if (want('render')) {
+    // 2. First render, median of 10 fresh page loads (new context each time: no warm cache).
+    const renders = [];
+    for (let i = 0; i < 10; i++) {
+      const context = await browser.createBrowserContext();
+      const page = await context.newPage();
+      await page.goto(`${web.url}/bench/first-render.html`);
+      await page.waitForFunction(() => window.__firstRender !== undefined, { timeout: 20_000 });
+      renders.push(await page.evaluate(() => window.__firstRender));
+      await context.close();
+    }
+    results.firstRenderMs = { median: round(median(renders)), runs: renders.map((x) => round(x)) };
   }
-  results.firstRenderMs = { median: round(median(renders)), runs: renders.map((x) => round(x)) };
 
   // 3. Calls: an agent workbench and a customer phone (createPhone) in one page, through Kamailio.
   const page = await browser.newPage();
@@ -157,181 +270,150 @@ try {
   );
   results.registerMs = registerSummary(registerMs);
 
-  const heapAfterLoad = await heap();
-  const calls = [];
-  let heapAfterFirstCall = 0;
-  // 40 calls: the figures are those of the first 20; calls 21..40 show whether the heap keeps
-  // growing (a leak) or stopped (V8 has compiled what the calls run).
-  let heapAfter20 = 0;
-  for (let i = 0; i < 40; i++) {
-    await page.evaluate(() => {
-      const el = document.querySelector('#agent');
-      window.__incoming = new Promise((resolve, reject) => {
-        el.addEventListener('cc-call-incoming', (e) => resolve({ at: performance.now(), callId: e.detail.callId }), { once: true });
-        setTimeout(() => reject(new Error('bench: no cc-call-incoming within 15 s')), 15000);
-      });
-    });
-    await customerPage.evaluate(() => {
-      window.__dialing = window.__customer.call('1001').catch((e) => e);
-    });
-    calls.push(
-      await page.evaluate(async () => {
-        const el = document.querySelector('#agent');
-        const waitFor = async (check, what, ms = 15000) => {
-          const end = performance.now() + ms;
-          while (performance.now() < end) {
-            const v = await check();
-            if (v) return v;
-            await new Promise((r) => setTimeout(r, 5));
-          }
-          throw new Error(`bench: timed out waiting for ${what} (agent status ${el.getStatusCode().code})`);
-        };
-        const inboundPackets = async (pc) => {
-          let n = 0;
-          (await pc.getStats()).forEach((r) => {
-            if (r.type === 'inbound-rtp' && r.kind === 'audio') n += r.packetsReceived ?? 0;
-          });
-          return n;
-        };
-        const { at, callId } = await window.__incoming;
-        const arrived = window.__inviteArrivals.get(callId);
-        const pcsBefore = window.__pcs.length;
-        const t0 = performance.now();
-        await el.answer();
-        const pc = await waitFor(() => (window.__pcs.length > pcsBefore ? window.__pcs.at(-1) : null), 'agent peer connection');
-        await waitFor(async () => (await inboundPackets(pc)) > 0, 'first RTP packet');
-        const media = performance.now() - t0;
-        await el.hangUp();
-        await waitFor(() => el.getStatusCode().code === 3, 'agent ready again');
-        return { inviteToIncomingMs: arrived === undefined ? null : at - arrived, answerToMediaMs: media };
-      }),
-    );
-    await customerPage.waitForFunction(() => !window.__customer.snapshot.context.call, { timeout: 15_000 });
-    if (i === 0) heapAfterFirstCall = await heap();
-    if (i === 19) heapAfter20 = await heap();
-    if (i === 0 && process.env.BENCH_HEAP_DIFF) globalThis.__countsA = await snapshotCounts();
-    process.stdout.write(`call ${i + 1}/40 `);
+  if (want('calls')) {
+    const heapAfterLoad = await heap();
+    const calls = [];
+    let heapAfterFirstCall = 0;
+    // 40 calls: the figures are those of the first 20; calls 21..40 show whether the heap keeps
+    // growing (a leak) or stopped (V8 has compiled what the calls run).
+    let heapAfter20 = 0;
+    for (let i = 0; i < 40; i++) {
+      calls.push(await customerCallsAgent(page, customerPage));
+      if (i === 0) heapAfterFirstCall = await heap();
+      if (i === 19) heapAfter20 = await heap();
+      if (i === 0 && process.env.BENCH_HEAP_DIFF) globalThis.__countsA = await snapshotCounts();
+      process.stdout.write(`call ${i + 1}/40 `);
+    }
+    console.log();
+    const heapAfter40 = await heap();
+    const heapAfterCalls = heapAfter20;
+    // JsSIP keeps finished SIP transactions for up to 32 s (RFC 3261 timers D and K); what is
+    // still there after they expired would be a leak.
+    await new Promise((r) => setTimeout(r, 35_000));
+    const heapSettled = await heap();
+    if (process.env.BENCH_HEAP_DIFF) printHeapDiff(globalThis.__countsA, await snapshotCounts(), 'heap diff (after call 1 -> 35 s after call 40)');
+    const first20 = calls.slice(0, 20);
+    results.inviteToIncomingMs = { median: round(median(first20.map((c) => c.inviteToIncomingMs).filter((x) => x !== null)), 2), runs: first20.map((c) => round(c.inviteToIncomingMs, 2)) };
+    results.answerToMediaMs = { median: round(median(first20.map((c) => c.answerToMediaMs))), runs: first20.map((c) => round(c.answerToMediaMs)) };
+    results.heap = {
+      afterLoadMiB: round(heapAfterLoad / 1048576, 2),
+      after20CallsMiB: round(heapAfterCalls / 1048576, 2),
+      growthKiB: round((heapAfterCalls - heapAfterLoad) / 1024, 1),
+      // The first call warms up lazily created objects (audio element, codecs, DTMF sender);
+      // growth over the next 19 calls is what a leak would show.
+      afterFirstCallMiB: round(heapAfterFirstCall / 1048576, 2),
+      growthCalls2to20KiB: round((heapAfterCalls - heapAfterFirstCall) / 1024, 1),
+      growthCalls21to40KiB: round((heapAfter40 - heapAfter20) / 1024, 1),
+      settledAfter35sMiB: round(heapSettled / 1048576, 2),
+      settledGrowthKiB: round((heapSettled - heapAfterLoad) / 1024, 1),
+    };
+    results.openPeerConnections = await page.evaluate(() => window.__pcs.open());
   }
-  console.log();
-  const heapAfter40 = await heap();
-  const heapAfterCalls = heapAfter20;
-  // JsSIP keeps finished SIP transactions for up to 32 s (RFC 3261 timers D and K); what is
-  // still there after they expired would be a leak.
-  await new Promise((r) => setTimeout(r, 35_000));
-  const heapSettled = await heap();
-  if (process.env.BENCH_HEAP_DIFF) {
-    const b = await snapshotCounts();
-    const rows = [...b].map(([k, v]) => [k, v.n - (globalThis.__countsA.get(k)?.n ?? 0), v.size - (globalThis.__countsA.get(k)?.size ?? 0)]);
-    rows.sort((x, y) => y[2] - x[2]);
-    console.log('heap diff (after call 1 -> 35 s after call 40): name, count delta, bytes delta');
-    for (const r of rows.slice(0, 30)) console.log(' ', r.join('  '));
-  }
-  const first20 = calls.slice(0, 20);
-  results.inviteToIncomingMs = { median: round(median(first20.map((c) => c.inviteToIncomingMs).filter((x) => x !== null)), 2), runs: first20.map((c) => round(c.inviteToIncomingMs, 2)) };
-  results.answerToMediaMs = { median: round(median(first20.map((c) => c.answerToMediaMs))), runs: first20.map((c) => round(c.answerToMediaMs)) };
-  results.heap = {
-    afterLoadMiB: round(heapAfterLoad / 1048576, 2),
-    after20CallsMiB: round(heapAfterCalls / 1048576, 2),
-    growthKiB: round((heapAfterCalls - heapAfterLoad) / 1024, 1),
-    // The first call warms up lazily created objects (audio element, codecs, DTMF sender);
-    // growth over the next 19 calls is what a leak would show.
-    afterFirstCallMiB: round(heapAfterFirstCall / 1048576, 2),
-    growthCalls2to20KiB: round((heapAfterCalls - heapAfterFirstCall) / 1024, 1),
-    growthCalls21to40KiB: round((heapAfter40 - heapAfter20) / 1024, 1),
-    settledAfter35sMiB: round(heapSettled / 1048576, 2),
-    settledGrowthKiB: round((heapSettled - heapAfterLoad) / 1024, 1),
-  };
-  results.openPeerConnections = await page.evaluate(() => window.__pcs.open());
 
-  // 4. The dev call center: a CTI-mode workbench (agent 1002) and simulated customers calling
-  //    the sales queue. Queue-to-ring: the ACD sent 182 Queued -> cc-call-incoming in the page
-  //    (one machine, one clock: Date.now() on both sides).
-  const centerContext = await browser.createBrowserContext();
-  const agentPage = await centerContext.newPage();
-  agentPage.on('pageerror', (e) => console.error('page error:', e.message));
-  await agentPage.goto(`${web.url}/bench/page.html`);
-  const bob = users.find((u) => u.user === '1002');
-  const centerRegisterMs = await measureRegister(agentPage, {
-    server: center.wsUrl,
-    domain: center.domain,
-    agent: bob,
-    attributes: { 'after-call': '0', cti: '/api/ccc' },
-  });
-  const queuedAt = new Map();
-  center.acd.on('queued', ({ jobId }) => queuedAt.set(jobId, Date.now()));
-  const offeredJob = [];
-  center.acd.on('offered', ({ jobId, agentId }) => agentId === '1002' && offeredJob.push(jobId));
-  const queueCalls = [];
-  for (let i = 0; i < 10; i++) {
-    const jobsBefore = offeredJob.length;
-    await agentPage.evaluate(() => {
-      const el = document.querySelector('#agent');
-      window.__ringAt = new Promise((resolve, reject) => {
-        el.addEventListener('cc-call-incoming', () => resolve(Date.now()), { once: true });
-        setTimeout(() => reject(new Error('bench: the queue call did not ring within 15 s')), 15000);
-      });
-    });
-    const customerCall = await agentPage.evaluate(async () => {
-      const r = await fetch('/api/customers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '13800000002', to: 'sales' }) });
-      return r.json();
-    });
-    const ringAt = await agentPage.evaluate(() => window.__ringAt);
-    const jobId = offeredJob[jobsBefore];
-    const measured = await agentPage.evaluate(async (customerId) => {
-      const el = document.querySelector('#agent');
-      const counters = async (pc) => {
-        let received = 0;
-        let sent = 0;
-        (await pc.getStats()).forEach((r) => {
-          if (r.type === 'inbound-rtp' && r.kind === 'audio') received += r.packetsReceived ?? 0;
-          if (r.type === 'outbound-rtp' && r.kind === 'audio') sent += r.packetsSent ?? 0;
-        });
-        return { received, sent };
-      };
-      const customer = async () => (await fetch(`/api/customers/${customerId}`)).json();
-      const pcsBefore = window.__pcs.length;
-      await el.answer();
-      const pc = window.__pcs.at(-1);
-      if (window.__pcs.length === pcsBefore || !pc) throw new Error('bench: no agent peer connection');
-      // Five seconds of conversation, counted at both ends.
-      await new Promise((r) => setTimeout(r, 1000));
-      const a0 = await counters(pc);
-      const c0 = await customer();
-      await new Promise((r) => setTimeout(r, 5000));
-      const a1 = await counters(pc);
-      const c1 = await customer();
-      await el.hangUp();
-      const end = performance.now() + 15000;
-      while (el.getStatusCode().code !== 3 && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
-      return {
-        agentReceived: a1.received - a0.received,
-        agentSent: a1.sent - a0.sent,
-        customerReceived: c1.packetsIn - c0.packetsIn,
-        customerSent: c1.packetsOut - c0.packetsOut,
-      };
-    }, customerCall.id);
-    queueCalls.push({ queueToRingMs: jobId && queuedAt.has(jobId) ? ringAt - queuedAt.get(jobId) : null, ...measured });
-    process.stdout.write(`queue call ${i + 1}/10 `);
+  if (want('soak')) {
+    // 5. The soak: as many calls again, one after the other, then the heap once SIP transaction
+    //    timers ran out, and what is still open in the agent's page.
+    results.soak = await soak({ page, customerPage, heap, snapshotCounts, calls: Number(process.env.BENCH_SOAK_CALLS ?? 1000) });
   }
-  console.log();
-  results.callCenter = {
-    registerMs: registerSummary(centerRegisterMs),
-    queueToRingMs: { median: round(median(queueCalls.map((c) => c.queueToRingMs).filter((x) => x !== null))), runs: queueCalls.map((c) => c.queueToRingMs) },
-    // Packets in 5 s of conversation (50 a second is 20 ms PCMU/Opus framing, both ways).
-    packetsIn5s: {
-      customerToAgent: median(queueCalls.map((c) => c.agentReceived)),
-      agentToCustomer: median(queueCalls.map((c) => c.customerReceived)),
-      agentSent: median(queueCalls.map((c) => c.agentSent)),
-      customerSent: median(queueCalls.map((c) => c.customerSent)),
-    },
-  };
-  await centerContext.close();
+
+  if (want('center')) {
+    // 4. The dev call center: a CTI-mode workbench (agent 1002) and simulated customers calling
+    //    the sales queue. Queue-to-ring: the ACD sent 182 Queued -> cc-call-incoming in the page
+    //    (one machine, one clock: Date.now() on both sides).
+    const centerContext = await browser.createBrowserContext();
+    const agentPage = await centerContext.newPage();
+    agentPage.on('pageerror', (e) => console.error('page error:', e.message));
+    await agentPage.goto(`${web.url}/bench/page.html`);
+    const bob = users.find((u) => u.user === '1002');
+    const centerRegisterMs = await measureRegister(agentPage, {
+      server: center.wsUrl,
+      domain: center.domain,
+      agent: bob,
+      attributes: { 'after-call': '0', cti: '/api/ccc' },
+      // The CTI API wants the agent's token on every request (the page's host would get it).
+      ctiHeaders: { Authorization: `Bearer ${center.auth.issue(bob.user, bob.password).token}` },
+    });
+    const queuedAt = new Map();
+    center.acd.on('queued', ({ jobId }) => queuedAt.set(jobId, Date.now()));
+    const offeredJob = [];
+    center.acd.on('offered', ({ jobId, agentId }) => agentId === '1002' && offeredJob.push(jobId));
+    const queueCalls = [];
+    for (let i = 0; i < 10; i++) {
+      const jobsBefore = offeredJob.length;
+      await agentPage.evaluate(() => {
+        const el = document.querySelector('#agent');
+        window.__ringAt = new Promise((resolve, reject) => {
+          el.addEventListener('cc-call-incoming', () => resolve(Date.now()), { once: true });
+          setTimeout(() => reject(new Error('bench: the queue call did not ring within 15 s')), 15000);
+        });
+      });
+      const customerCall = await agentPage.evaluate(async () => {
+        const r = await fetch('/api/customers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '13800000002', to: 'sales' }) });
+        return r.json();
+      });
+      const ringAt = await agentPage.evaluate(() => window.__ringAt);
+      const jobId = offeredJob[jobsBefore];
+      const measured = await agentPage.evaluate(async (customerId) => {
+        const el = document.querySelector('#agent');
+        const counters = async (pc) => {
+          let received = 0;
+          let sent = 0;
+          (await pc.getStats()).forEach((r) => {
+            if (r.type === 'inbound-rtp' && r.kind === 'audio') received += r.packetsReceived ?? 0;
+            if (r.type === 'outbound-rtp' && r.kind === 'audio') sent += r.packetsSent ?? 0;
+          });
+          return { received, sent };
+        };
+        const customer = async () => (await fetch(`/api/customers/${customerId}`)).json();
+        const pcsBefore = window.__pcs.created;
+        await el.answer();
+        const pc = window.__pcs.latest();
+        if (window.__pcs.created === pcsBefore || !pc) throw new Error('bench: no agent peer connection');
+        // Five seconds of conversation, counted at both ends.
+        await new Promise((r) => setTimeout(r, 1000));
+        const a0 = await counters(pc);
+        const c0 = await customer();
+        await new Promise((r) => setTimeout(r, 5000));
+        const a1 = await counters(pc);
+        const c1 = await customer();
+        await el.hangUp();
+        const end = performance.now() + 15000;
+        while (el.getStatusCode().code !== 3 && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
+        return {
+          agentReceived: a1.received - a0.received,
+          agentSent: a1.sent - a0.sent,
+          customerReceived: c1.packetsIn - c0.packetsIn,
+          customerSent: c1.packetsOut - c0.packetsOut,
+        };
+      }, customerCall.id);
+      queueCalls.push({ queueToRingMs: jobId && queuedAt.has(jobId) ? ringAt - queuedAt.get(jobId) : null, ...measured });
+      process.stdout.write(`queue call ${i + 1}/10 `);
+    }
+    console.log();
+    results.callCenter = {
+      registerMs: registerSummary(centerRegisterMs),
+      queueToRingMs: { median: round(median(queueCalls.map((c) => c.queueToRingMs).filter((x) => x !== null))), runs: queueCalls.map((c) => c.queueToRingMs) },
+      // Packets in 5 s of conversation (50 a second is 20 ms PCMU/Opus framing, both ways).
+      packetsIn5s: {
+        customerToAgent: median(queueCalls.map((c) => c.agentReceived)),
+        agentToCustomer: median(queueCalls.map((c) => c.customerReceived)),
+        agentSent: median(queueCalls.map((c) => c.agentSent)),
+        customerSent: median(queueCalls.map((c) => c.customerSent)),
+      },
+    };
+    await centerContext.close();
+  }
 } finally {
   await browser.close();
   await web.close();
   await center.close();
   await kamailio.stop();
 }
+
+// 6. The dev call center's capacity, stepped until it breaks (bench/capacity.mjs), once the
+//    browser, Kamailio and the call center above are gone: its processes get the machine alone.
+const { measureCapacity, printCapacity } = await import('./capacity.mjs');
+if (want('capacity')) results.capacity = await measureCapacity();
 
 writeFileSync(`${root}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);
 const line = (label, value, target) => console.log(`${label.padEnd(34)} ${String(value).padStart(10)}   ${target}`);
@@ -349,10 +431,18 @@ line('heap growth, calls 2..20 (KiB)', results.heap.growthCalls2to20KiB, '');
 line('heap growth, calls 21..40 (KiB)', results.heap.growthCalls21to40KiB, 'a leak keeps growing');
 line('heap growth, 35 s later (KiB)', results.heap.settledGrowthKiB, 'after SIP transaction timers');
 line('peer connections left open', results.openPeerConnections, 'expected 0');
+if (results.soak) {
+  const k = results.soak;
+  console.log(`soak: ${k.calls} sequential calls in ${k.seconds} s (${k.callsPerSecond} calls/s):`);
+  line('  heap growth after settling (KiB)', k.heapGrowthKiB, 'target <= 2048');
+  line('  peer connections left open', k.openPeerConnections, `expected 0 (of ${k.peerConnectionsCreated} created)`);
+  line('  live media tracks left', k.liveTracks, `expected 0 (of ${k.tracksCreated} created)`);
+}
 console.log('dev call center (agent 1002 in CTI mode, customers calling sales):');
 line('  register() first / warm (ms)', `${results.callCenter.registerMs.first} / ${results.callCenter.registerMs.medianWarm}`, '');
 line('  182 Queued -> agent rings (ms)', results.callCenter.queueToRingMs.median, 'median of 10');
 const p5 = results.callCenter.packetsIn5s;
 line('  packets in 5 s cust->agent', p5.customerToAgent, `(customer sent ${p5.customerSent})`);
 line('  packets in 5 s agent->cust', p5.agentToCustomer, `(agent sent ${p5.agentSent})`);
+if (want('capacity')) printCapacity(results.capacity);
 console.log(`\nwritten: bench/results.json`);

@@ -177,7 +177,7 @@ describe('simulated customers on the dev call center', () => {
 
   before(async () => {
     sip = await startSipServer({ port: 0, log: false });
-    customers = await startCustomerService({ wsUrl: sip.wsUrl, domain: sip.domain, password: 'trunk-pstn', answerDelayMs: 300, log: { info() {}, warn() {} } });
+    customers = await startCustomerService({ wsUrl: sip.wsUrl, domain: sip.domain, password: 'trunk-pstn', answerDelayMs: 300, thread: false, log: { info() {}, warn() {} } });
     agent = await startTestAgent({ wsUrl: sip.wsUrl, domain: sip.domain, user: '1002', password: 'agent1002' });
   });
 
@@ -314,110 +314,195 @@ describe('simulated customers on the dev call center', () => {
     }
   });
 
-  describe('HTTP API', () => {
-    /** @type {import('node:http').Server} */
-    let server;
-    let base = '';
-
-    before(async () => {
-      const handler = createCustomerHandler({ service: customers, basePath: '/api/customers' });
-      server = createServer((req, res) => {
-        if (!handler(req, res)) res.writeHead(404, { 'Content-Type': 'text/plain' }).end('elsewhere');
-      });
-      await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-      base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api/customers`;
-    });
-
-    after(async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    });
-
-    const post = (/** @type {string} */ path, /** @type {unknown} */ body) =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-
-    it('places a call, lists it, sends DTMF, serves the recording and hangs up', async () => {
-      const incoming = agent.nextCall();
-      const created = await post('', { from: '13800000002', to: '1002' });
-      assert.equal(created.status, 201);
-      const snap = await created.json();
-      assert.equal(created.headers.get('location'), `/api/customers/${snap.id}`);
-      assert.deepEqual([snap.from, snap.to, snap.direction], ['13800000002', '1002', 'outgoing']);
-      const call = await incoming;
-      assert.equal(call.callerUser, '13800000002');
-      /** @type {any} */
-      let listed;
-      await waitFor(async () => {
-        const list = await (await fetch(base)).json();
-        listed = list.customers.find((/** @type {any} */ c) => c.id === snap.id);
-        return listed?.state === 'talking' && listed.packetsIn > 25;
-      }, 'the listed call talking with audio in', 10_000).catch((error) => {
-        throw new Error(`${error.message}: ${JSON.stringify(listed)}; agent call pc ${call.pc?.connectionState}`);
-      });
-      assert.ok(typeof listed.talkingSince === 'number' && listed.packetsOut > 0);
-
-      const dtmf = await post(`/${snap.id}/dtmf`, { digits: '77' });
-      assert.equal(dtmf.status, 202);
-      await waitFor(() => call.recorder.digits === '77', 'the agent receiving 77');
-
-      // The agent's beep repeats every 500 ms; the interval needs two beeps in the recording, which
-      // a loaded machine may not have yet when the DTMF arrived.
-      /** @type {any} */
-      let details;
-      await waitFor(async () => {
-        details = await (await fetch(`${base}/${snap.id}`)).json();
-        return details.audio.received.analysis.bursts.count >= 2;
-      }, 'two beeps of the agent recorded', 5_000);
-      assert.equal(details.audio.received.analysis.bursts.medianIntervalMs, 500);
-      assert.equal(details.dtmfSent, '77');
-
-      const wav = await fetch(`${base}/${snap.id}/recording.wav`);
-      assert.equal(wav.status, 200);
-      assert.equal(wav.headers.get('content-type'), 'audio/wav');
-      const bytes = Buffer.from(await wav.arrayBuffer());
-      assert.equal(bytes.toString('ascii', 8, 12), 'WAVE');
-      assert.ok(bytes.length > 44 + 8000, `${bytes.length} bytes`);
-
-      const hung = await post(`/${snap.id}/hangup`, {});
-      assert.equal(hung.status, 200);
-      assert.equal((await hung.json()).state, 'ended');
-      await call.ended;
-
-      const again = await post(`/${snap.id}/hold`, {});
-      assert.equal(again.status, 409);
-      assert.equal((await again.json()).error.code, 'invalid_state');
-    });
-
-    it('answers 400 naming the field for bad JSON, a missing or bad "to", bad "from" and bad digits', async () => {
-      const badJson = await post('', '{"to": ');
-      assert.equal(badJson.status, 400);
-      assert.equal((await badJson.json()).error.code, 'bad_json');
-      const noTo = await post('', { from: '13800000001' });
-      assert.equal(noTo.status, 400);
-      assert.equal((await noTo.json()).error.field, 'to');
-      const badTo = await post('', { to: 'sales@evil; x' });
-      assert.equal((await badTo.json()).error.field, 'to');
-      const badFrom = await post('', { from: 42, to: 'sales' });
-      assert.equal(badFrom.status, 400);
-      assert.equal((await badFrom.json()).error.field, 'from');
-      const id = customers.customers[0].id;
-      const badDigits = await post(`/${id}/dtmf`, { digits: '12x' });
-      assert.equal(badDigits.status, 400);
-      assert.equal((await badDigits.json()).error.field, 'digits');
-      assert.equal(customers.customers.filter((c) => c.state !== 'ended').length, 0, 'no call placed by a bad request');
-    });
-
-    it('answers 404 for an unknown id and 405 for a wrong method, and leaves other paths alone', async () => {
-      const unknown = await post('/c999999/hangup', {});
-      assert.equal(unknown.status, 404);
-      assert.equal((await unknown.json()).error.code, 'not_found');
-      assert.equal((await fetch(`${base}/c999999`)).status, 404);
-      const id = customers.customers[0].id;
-      const wrong = await fetch(`${base}/${id}/hangup`);
-      assert.equal(wrong.status, 405);
-      assert.equal(wrong.headers.get('allow'), 'POST');
-      const elsewhere = await fetch(base.replace('/api/customers', '/api/other'));
-      assert.equal(await elsewhere.text(), 'elsewhere');
-    });
+  httpApiTests({
+    get customers() {
+      return customers;
+    },
+    get agent() {
+      return agent;
+    },
   });
 });
+
+describe('simulated customers in a worker thread (how the call center runs them)', () => {
+  /** @type {Awaited<ReturnType<typeof startSipServer>>} */
+  let sip;
+  /** @type {Awaited<ReturnType<typeof startCustomerService>>} */
+  let customers;
+  /** @type {Awaited<ReturnType<typeof startTestAgent>>} */
+  let agent;
+
+  before(async () => {
+    sip = await startSipServer({ port: 0, log: false });
+    customers = await startCustomerService({ wsUrl: sip.wsUrl, domain: sip.domain, password: 'trunk-pstn', answerDelayMs: 300, log: { info() {}, warn() {} } });
+    agent = await startTestAgent({ wsUrl: sip.wsUrl, domain: sip.domain, user: '1002', password: 'agent1002' });
+  });
+
+  after(async () => {
+    await agent?.stop();
+    await customers?.close();
+    await sip?.close();
+  });
+
+  it('runs the customers off the calling thread and keeps each call mirrored: states, audio both ways, the end', async () => {
+    assert.ok(customers.eventLoopUtilization(), 'the worker reports its own event loop');
+    const incoming = agent.nextCall();
+    const customer = customers.placeCall({ from: '13800000005', to: '1002' });
+    /** @type {string[]} */
+    const states = [];
+    customer.on('state', (/** @type {{ state: string }} */ { state }) => states.push(state));
+    const call = await incoming;
+    assert.equal(call.callerUser, '13800000005');
+    await waitFor(() => customer.state === 'talking', 'the mirror talking');
+    await waitFor(async () => ((await customers.list()).find((c) => c.id === customer.id)?.packetsIn ?? 0) > 25 && call.recorder.voicedPackets > 25, 'audio both ways');
+    const [counters] = await customers.counters();
+    assert.equal(counters.id, customer.id);
+    assert.ok(counters.packetsOut > 25 && counters.gaps >= 0, JSON.stringify(counters));
+    const details = await customer.details();
+    assert.ok(Math.abs(details.audio.received.analysis.dominantFrequencyHz - 400) < 10, `the customer heard ${details.audio.received.analysis.dominantFrequencyHz} Hz`);
+    await customer.hangUp();
+    assert.equal(customer.state, 'ended', 'the mirror is current once hangUp() resolved');
+    assert.equal(customer.snapshot().endedBy, 'local');
+    await customer.ended;
+    await call.ended;
+    assert.deepEqual(states, ['dialing', 'ringing', 'talking', 'ended'].filter((s) => states.includes(s)));
+    assert.ok(states.includes('talking') && states.at(-1) === 'ended', states.join(' '));
+  });
+
+  it('gives calls placed here and calls answered in the worker distinct ids', async () => {
+    const dialled = agent.call('+8613800000000');
+    const placedIncoming = agent.nextCall();
+    const placed = customers.placeCall({ from: '13800000004', to: '1002' });
+    await placedIncoming;
+    await waitFor(() => customers.customers.some((c) => c.direction === 'incoming' && c.state === 'talking'), 'the dialled customer answering');
+    const live = customers.customers.filter((c) => c.state !== 'ended');
+    assert.equal(live.length, 2);
+    assert.equal(new Set(live.map((c) => c.id)).size, 2, live.map((c) => c.id).join(' '));
+    assert.ok(live.some((c) => c.id === placed.id));
+    await customers.hangUpAll();
+    await dialled.ended;
+    await waitFor(() => customers.customers.every((c) => c.state === 'ended'), 'every mirror ended');
+  });
+
+  httpApiTests({
+    get customers() {
+      return customers;
+    },
+    get agent() {
+      return agent;
+    },
+  });
+});
+
+/**
+ * The HTTP API over a customer service, on its own thread or in a worker (the call center's).
+ * @param {{ customers: Awaited<ReturnType<typeof startCustomerService>>, agent: Awaited<ReturnType<typeof startTestAgent>> }} ctx
+ */
+function httpApiTests(ctx) {
+describe('HTTP API', () => {
+  /** @type {import('node:http').Server} */
+  let server;
+  let base = '';
+
+  before(async () => {
+    const handler = createCustomerHandler({ service: ctx.customers, basePath: '/api/customers' });
+    server = createServer((req, res) => {
+      if (!handler(req, res)) res.writeHead(404, { 'Content-Type': 'text/plain' }).end('elsewhere');
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+    base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api/customers`;
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const post = (/** @type {string} */ path, /** @type {unknown} */ body) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('places a call, lists it, sends DTMF, serves the recording and hangs up', async () => {
+    const incoming = ctx.agent.nextCall();
+    const created = await post('', { from: '13800000002', to: '1002' });
+    assert.equal(created.status, 201);
+    const snap = await created.json();
+    assert.equal(created.headers.get('location'), `/api/customers/${snap.id}`);
+    assert.deepEqual([snap.from, snap.to, snap.direction], ['13800000002', '1002', 'outgoing']);
+    const call = await incoming;
+    assert.equal(call.callerUser, '13800000002');
+    /** @type {any} */
+    let listed;
+    await waitFor(async () => {
+      const list = await (await fetch(base)).json();
+      listed = list.customers.find((/** @type {any} */ c) => c.id === snap.id);
+      return listed?.state === 'talking' && listed.packetsIn > 25;
+    }, 'the listed call talking with audio in', 10_000).catch((error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(listed)}; agent call pc ${call.pc?.connectionState}`);
+    });
+    assert.ok(typeof listed.talkingSince === 'number' && listed.packetsOut > 0);
+
+    const dtmf = await post(`/${snap.id}/dtmf`, { digits: '77' });
+    assert.equal(dtmf.status, 202);
+    await waitFor(() => call.recorder.digits === '77', 'the agent receiving 77');
+
+    // The agent's beep repeats every 500 ms; the interval needs two beeps in the recording, which
+    // a loaded machine may not have yet when the DTMF arrived.
+    /** @type {any} */
+    let details;
+    await waitFor(async () => {
+      details = await (await fetch(`${base}/${snap.id}`)).json();
+      return details.audio.received.analysis.bursts.count >= 2;
+    }, 'two beeps of the agent recorded', 5_000);
+    assert.equal(details.audio.received.analysis.bursts.medianIntervalMs, 500);
+    assert.equal(details.dtmfSent, '77');
+
+    const wav = await fetch(`${base}/${snap.id}/recording.wav`);
+    assert.equal(wav.status, 200);
+    assert.equal(wav.headers.get('content-type'), 'audio/wav');
+    const bytes = Buffer.from(await wav.arrayBuffer());
+    assert.equal(bytes.toString('ascii', 8, 12), 'WAVE');
+    assert.ok(bytes.length > 44 + 8000, `${bytes.length} bytes`);
+
+    const hung = await post(`/${snap.id}/hangup`, {});
+    assert.equal(hung.status, 200);
+    assert.equal((await hung.json()).state, 'ended');
+    await call.ended;
+
+    const again = await post(`/${snap.id}/hold`, {});
+    assert.equal(again.status, 409);
+    assert.equal((await again.json()).error.code, 'invalid_state');
+  });
+
+  it('answers 400 naming the field for bad JSON, a missing or bad "to", bad "from" and bad digits', async () => {
+    const badJson = await post('', '{"to": ');
+    assert.equal(badJson.status, 400);
+    assert.equal((await badJson.json()).error.code, 'bad_json');
+    const noTo = await post('', { from: '13800000001' });
+    assert.equal(noTo.status, 400);
+    assert.equal((await noTo.json()).error.field, 'to');
+    const badTo = await post('', { to: 'sales@evil; x' });
+    assert.equal((await badTo.json()).error.field, 'to');
+    const badFrom = await post('', { from: 42, to: 'sales' });
+    assert.equal(badFrom.status, 400);
+    assert.equal((await badFrom.json()).error.field, 'from');
+    const id = ctx.customers.customers[0].id;
+    const badDigits = await post(`/${id}/dtmf`, { digits: '12x' });
+    assert.equal(badDigits.status, 400);
+    assert.equal((await badDigits.json()).error.field, 'digits');
+    assert.equal(ctx.customers.customers.filter((c) => c.state !== 'ended').length, 0, 'no call placed by a bad request');
+  });
+
+  it('answers 404 for an unknown id and 405 for a wrong method, and leaves other paths alone', async () => {
+    const unknown = await post('/c999999/hangup', {});
+    assert.equal(unknown.status, 404);
+    assert.equal((await unknown.json()).error.code, 'not_found');
+    assert.equal((await fetch(`${base}/c999999`)).status, 404);
+    const id = ctx.customers.customers[0].id;
+    const wrong = await fetch(`${base}/${id}/hangup`);
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'POST');
+    const elsewhere = await fetch(base.replace('/api/customers', '/api/other'));
+    assert.equal(await elsewhere.text(), 'elsewhere');
+  });
+});
+}

@@ -379,6 +379,11 @@ export class Customer extends EventEmitter {
     return this.source.sendDtmf(digits, options);
   }
 
+  /** @returns {Promise<Buffer>} the received audio as a WAV file (asynchronous like thread.mjs's mirror) */
+  async recordingWav() {
+    return this.recorder.toWav();
+  }
+
   /** @returns {CustomerSnapshot} */
   snapshot() {
     return {

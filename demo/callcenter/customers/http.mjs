@@ -121,7 +121,7 @@ export function createCustomerHandler({ service, basePath = '/api/customers' }) 
         res.setHeader('Location', `${base}/${encodeURIComponent(c.id)}`);
         return sendJson(res, 201, c.snapshot());
       }
-      return sendJson(res, 200, { customers: service.customers.map((c) => c.snapshot()) });
+      return sendJson(res, 200, { customers: await service.list() });
     }
     const [id, action, ...rest] = parts;
     const customer = service.get(id);
@@ -132,11 +132,11 @@ export function createCustomerHandler({ service, basePath = '/api/customers' }) 
       // ?lastMs=N analyses only the most recent audio (e.g. after queue music gave way to the agent).
       const lastMs = Number(url.searchParams.get('lastMs') ?? 0);
       if (!Number.isFinite(lastMs) || lastMs < 0 || lastMs > 600_000) throw new HttpError(400, 'invalid_field', `lastMs=${url.searchParams.get('lastMs')} is not 0..600000`, 'lastMs');
-      return sendJson(res, 200, customer.details(lastMs ? { lastMs } : {}));
+      return sendJson(res, 200, await customer.details(lastMs ? { lastMs } : {}));
     }
     if (action === 'recording.wav') {
       allow(['GET']);
-      const wav = customer.recorder.toWav();
+      const wav = await customer.recordingWav();
       res.writeHead(200, { 'Content-Type': 'audio/wav', 'Content-Length': wav.length, 'Content-Disposition': `inline; filename="customer-${customer.id}.wav"`, 'Cache-Control': 'no-store' });
       res.end(method === 'HEAD' ? undefined : wav);
       return;

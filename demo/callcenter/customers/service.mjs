@@ -2,8 +2,14 @@
 // places "customer calls" (From a customer number, to a queue or an extension) and answers
 // every call the proxy routes to the trunk (an agent dialling +8613800000000) as a customer
 // who picks up after a short delay. Keeps the live calls plus a bounded history of ended ones.
+//
+// By default all of it runs in a worker thread (thread.mjs, worker.mjs): the customers' werift
+// peers and audio would otherwise share the call center's event loop with the ACD, which relays
+// every packet of every queue call; the call center's thread keeps mirrors of the customers.
+// `thread: false` runs it on the caller's thread (tests that reach into a Customer's recorder).
 import { loadNodeJsSIP, stopUa } from '../media/node-jssip.mjs';
 import { Customer, CustomerStateError } from './customer.mjs';
+import { startCustomerThread } from './thread.mjs';
 
 /** SIP user part accepted for `from` / `to`: a phone number, an extension or a queue name. */
 const SIP_USER = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,63}$|^\+[0-9]{3,20}$/;
@@ -35,6 +41,8 @@ export class CustomerInputError extends Error {
  * @property {number} [maxActive] concurrent calls (default 50)
  * @property {number} [maxHistory] ended calls kept, with their recordings (default 20: up to 20 MB)
  * @property {number} [recordSeconds] received audio kept per call (default 60)
+ * @property {boolean} [thread] run in a worker thread (default true; see the top of this file)
+ * @property {() => string} [nextId] ids of new calls (thread.mjs shares one counter between threads)
  * @property {{ info: (...a: unknown[]) => void, warn: (...a: unknown[]) => void }} [log]
  */
 
@@ -47,20 +55,46 @@ export class CustomerInputError extends Error {
  * @property {() => Promise<void>} hangUpAll
  * @property {(id: string) => ReturnType<Customer['details']>|null} stats
  * @property {(listener: (c: Customer, what: string) => void) => () => void} onChange
- * @property {import('jssip').UA} ua
+ * @property {number} maxActive concurrent calls allowed from now on (a load test raises it)
+ * @property {() => Promise<import('./customer.mjs').CustomerSnapshot[]>} list fresh snapshots, as `customers`
+ * @property {() => Promise<Array<import('./customer.mjs').CustomerSnapshot & { gaps: number, longestGapMs: number }>>} counters
+ *   live calls with their received audio's gaps over 60 ms (a load test reads them)
+ * @property {() => Promise<void>} resetGaps restarts the gap counters of the live calls
+ * @property {() => import('node:perf_hooks').EventLoopUtilization|null} eventLoopUtilization of
+ *   the customers' thread (null when they share the caller's)
  * @property {() => Promise<void>} close hangs up everything and unregisters
  */
 
 /**
- * Registers the trunk UA and resolves with the service once registered.
+ * Registers the trunk UA and resolves with the service once registered; in a worker thread
+ * unless `options.thread` is false.
  * @param {CustomerServiceOptions} options
  * @returns {Promise<CustomerService>}
  */
-export async function startCustomerService(options) {
+export function startCustomerService(options) {
+  return options.thread === false ? startLocalCustomerService(options) : startCustomerThread(options);
+}
+
+/**
+ * Checks the calling and called party of a new customer call; throws CustomerInputError.
+ * @param {unknown} from @param {unknown} to
+ */
+export function checkCallParties(from, to) {
+  if (typeof to !== 'string' || !to) throw new CustomerInputError('to', '"to" is required: a queue (sales, support), an extension or a number');
+  if (!SIP_USER.test(to)) throw new CustomerInputError('to', `"to" must be a SIP user (letters, digits, + . _ -), got ${JSON.stringify(to).slice(0, 80)}`);
+  if (typeof from !== 'string' || !SIP_USER.test(from)) throw new CustomerInputError('from', `"from" must be a phone number or SIP user, got ${JSON.stringify(from).slice(0, 80)}`);
+}
+
+/**
+ * The service on the caller's thread (what the worker thread runs).
+ * @param {CustomerServiceOptions} options
+ * @returns {Promise<CustomerService & { ua: import('jssip').UA, customers: Customer[], get: (id: string) => Customer|undefined, placeCall: (o: { id?: string, from?: string, to: string, audio?: import('../media/audio.mjs').AudioSourceOptions }) => Customer }>}
+ */
+export async function startLocalCustomerService(options) {
   const {
     wsUrl, domain, user = 'pstn', password, defaultFrom = '13800000001', answerDelayMs = 1000,
     audio = { kind: 'tone', frequency: 440 }, answerAudio = { kind: 'prompt' },
-    maxActive = 50, maxHistory = 20, recordSeconds = 60,
+    maxHistory = 20, recordSeconds = 60,
     log = { info() {}, warn: (...a) => console.warn('[customers]', ...a) },
   } = options;
   const JsSIP = loadNodeJsSIP();
@@ -84,7 +118,8 @@ export async function startCustomerService(options) {
   const listeners = new Set();
   let counter = 0;
   let closed = false;
-  const nextId = () => `c${++counter}`;
+  let maxActive = options.maxActive ?? 50;
+  const nextId = options.nextId ?? (() => `c${++counter}`);
 
   const notify = (/** @type {Customer} */ c, /** @type {string} */ what) => {
     for (const l of listeners) {
@@ -151,19 +186,24 @@ export async function startCustomerService(options) {
   /** @type {CustomerService} */
   const service = {
     ua,
+    get maxActive() {
+      return maxActive;
+    },
+    set maxActive(n) {
+      if (!Number.isInteger(n) || n < 1) throw new RangeError(`maxActive must be a positive integer, got ${n}`);
+      maxActive = n;
+    },
     get customers() {
       return [...[...active.values()].reverse(), ...[...history].reverse()];
     },
     get(id) {
       return active.get(id) ?? history.find((c) => c.id === id);
     },
-    placeCall({ from = defaultFrom, to, audio: callAudio } = /** @type {any} */ ({})) {
+    placeCall({ id, from = defaultFrom, to, audio: callAudio } = /** @type {any} */ ({})) {
       if (closed) throw new CustomerStateError('the customer service is closed');
-      if (typeof to !== 'string' || !to) throw new CustomerInputError('to', '"to" is required: a queue (sales, support), an extension or a number');
-      if (!SIP_USER.test(to)) throw new CustomerInputError('to', `"to" must be a SIP user (letters, digits, + . _ -), got ${JSON.stringify(to).slice(0, 80)}`);
-      if (typeof from !== 'string' || !SIP_USER.test(from)) throw new CustomerInputError('from', `"from" must be a phone number or SIP user, got ${JSON.stringify(from).slice(0, 80)}`);
+      checkCallParties(from, to);
       if (active.size >= maxActive) throw new CustomerStateError(`already ${maxActive} customer calls`);
-      const c = new Customer({ id: nextId(), ua, domain, direction: 'outgoing', from, to, audio: callAudio ?? audio, recordSeconds, log, displayName: `Customer ${from}` });
+      const c = new Customer({ id: id ?? nextId(), ua, domain, direction: 'outgoing', from, to, audio: callAudio ?? audio, recordSeconds, log, displayName: `Customer ${from}` });
       track(c);
       try {
         c.call(to, { from });
@@ -186,6 +226,18 @@ export async function startCustomerService(options) {
     },
     stats(id) {
       return service.get(id)?.details() ?? null;
+    },
+    async list() {
+      return service.customers.map((c) => c.snapshot());
+    },
+    async counters() {
+      return [...active.values()].map((c) => ({ ...c.snapshot(), gaps: c.recorder.gaps, longestGapMs: c.recorder.longestGapMs }));
+    },
+    async resetGaps() {
+      for (const c of active.values()) c.recorder.resetGaps();
+    },
+    eventLoopUtilization() {
+      return null;
     },
     onChange(listener) {
       listeners.add(listener);

@@ -6,7 +6,7 @@
 //
 // PCMU at 8 kHz only: Chromium always offers it, and it is what node-jssip.mjs negotiates.
 import fs from 'node:fs';
-import { werift, asTelephoneEvent } from './node-jssip.mjs';
+import { werift, asTelephoneEvent, createRtpHeader } from './node-jssip.mjs';
 import { createDtmfReceiver, digitToEvent, encodeTelephoneEvent, isDtmfString } from './dtmf.mjs';
 
 export const SAMPLE_RATE = 8000;
@@ -240,7 +240,7 @@ export function createAudioSource(options = {}) {
   /** @param {number} payloadType @param {number} timestamp @param {Buffer} payload @param {boolean} mark */
   function packet(payloadType, timestamp, payload, mark) {
     seq = (seq + 1) & 0xffff;
-    return new werift.RtpPacket(new werift.RtpHeader({ payloadType, sequenceNumber: seq, timestamp, ssrc, marker: mark }), payload);
+    return new werift.RtpPacket(createRtpHeader({ payloadType, sequenceNumber: seq, timestamp, ssrc, marker: mark }), payload);
   }
 
   /** Sends what belongs to media frame `f`: the next event packet, or 20 ms of audio. */
@@ -375,6 +375,10 @@ export function createAudioSource(options = {}) {
  * @property {number|null} firstPacketAt ms epoch
  * @property {number|null} lastPacketAt
  * @property {number|null} lastVoiceAt   ms epoch of the last audio packet above ACTIVE_RMS
+ * @property {number} gaps              times more than `gapMs` passed between two received packets
+ *   (by arrival, monotonic clock): a stall a listener hears
+ * @property {number} longestGapMs      longest time between two received packets
+ * @property {() => void} resetGaps     restarts `gaps` and `longestGapMs` (e.g. after setup)
  * @property {Record<number, number>} payloadTypes packets per payload type
  * @property {import('./dtmf.mjs').ReceivedDigit[]} eventsLog DTMF digits received (bounded)
  * @property {string} digits
@@ -394,10 +398,11 @@ export function createAudioSource(options = {}) {
  * @param {{ onReceiveRtp: { subscribe: (cb: (rtp: import('werift').RtpPacket) => void) => { unSubscribe: () => void } | void } } | null} track
  *   null creates a recorder to `feed()` by hand
  * @param {{ maxSeconds?: number, telephoneEventPayloadTypes?: number[] | (() => number[]),
- *           onDigit?: (d: import('./dtmf.mjs').ReceivedDigit) => void, onPacket?: (rtp: import('werift').RtpPacket) => void }} [options]
+ *           onDigit?: (d: import('./dtmf.mjs').ReceivedDigit) => void, onPacket?: (rtp: import('werift').RtpPacket) => void,
+ *           gapMs?: number }} [options] gapMs: an arrival gap longer than this counts in `gaps` (default 60)
  * @returns {Recorder & { feed: (rtp: import('werift').RtpPacket) => void }}
  */
-export function createRecorder(track, { maxSeconds = 60, telephoneEventPayloadTypes = [101], onDigit, onPacket } = {}) {
+export function createRecorder(track, { maxSeconds = 60, telephoneEventPayloadTypes = [101], onDigit, onPacket, gapMs = 60 } = {}) {
   const capacity = Math.max(FRAME_SAMPLES, Math.round(maxSeconds * SAMPLE_RATE));
   const ring = new Int16Array(capacity);
   let written = 0; // total samples ever written; ring position = written % capacity
@@ -417,7 +422,11 @@ export function createRecorder(track, { maxSeconds = 60, telephoneEventPayloadTy
     /** @type {number|null} */ lastPacketAt: null,
     /** @type {number|null} */ lastVoiceAt: null,
     /** @type {Record<number, number>} */ payloadTypes: {},
+    gaps: 0,
+    longestGapMs: 0,
   };
+  /** performance.now() of the last packet; -1: none since the start or resetGaps() */
+  let lastArrival = -1;
 
   function writeSilence(/** @type {number} */ n) {
     n = Math.min(n, capacity);
@@ -433,6 +442,13 @@ export function createRecorder(track, { maxSeconds = 60, telephoneEventPayloadTy
   /** @param {import('werift').RtpPacket} rtp */
   function feed(rtp) {
     const now = Date.now();
+    const arrival = performance.now();
+    if (lastArrival >= 0) {
+      const gap = arrival - lastArrival;
+      if (gap > gapMs) stats.gaps++;
+      if (gap > stats.longestGapMs) stats.longestGapMs = gap;
+    }
+    lastArrival = arrival;
     const { header, payload } = rtp;
     stats.packets++;
     stats.bytes += payload.length;
@@ -489,6 +505,13 @@ export function createRecorder(track, { maxSeconds = 60, telephoneEventPayloadTy
     get firstPacketAt() { return stats.firstPacketAt; },
     get lastPacketAt() { return stats.lastPacketAt; },
     get lastVoiceAt() { return stats.lastVoiceAt; },
+    get gaps() { return stats.gaps; },
+    get longestGapMs() { return stats.longestGapMs; },
+    resetGaps() {
+      stats.gaps = 0;
+      stats.longestGapMs = 0;
+      lastArrival = -1;
+    },
     get payloadTypes() { return { ...stats.payloadTypes }; },
     get eventsLog() { return dtmf.log; },
     get digits() { return dtmf.digits; },

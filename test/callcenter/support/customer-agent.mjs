@@ -39,9 +39,11 @@ export async function waitFor(predicate, what, timeoutMs = 10_000) {
 
 /**
  * @param {{ wsUrl: string, domain: string, user: string, password: string,
- *           autoAnswer?: boolean, audio?: import('../../../demo/callcenter/media/audio.mjs').AudioSourceOptions }} o
+ *           autoAnswer?: boolean, audio?: import('../../../demo/callcenter/media/audio.mjs').AudioSourceOptions,
+ *           recordSeconds?: number }} o
+ *   recordSeconds: received audio kept per call (default 60; a load test with many agents keeps little)
  */
-export async function startTestAgent({ wsUrl, domain, user, password, autoAnswer = true, audio = FAKE_MIC_BEEP }) {
+export async function startTestAgent({ wsUrl, domain, user, password, autoAnswer = true, audio = FAKE_MIC_BEEP, recordSeconds = 60 }) {
   const JsSIP = loadNodeJsSIP();
   const ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(wsUrl)], uri: `sip:${user}@${domain}`, password, register: true, session_timers: false });
   /** @type {AgentCall[]} */
@@ -54,7 +56,7 @@ export async function startTestAgent({ wsUrl, domain, user, password, autoAnswer
     const source = createAudioSource(audio);
     /** @type {{ types: number[] }} */
     const events = { types: [101] };
-    const recorder = createRecorder(null, { telephoneEventPayloadTypes: () => events.types });
+    const recorder = createRecorder(null, { maxSeconds: recordSeconds, telephoneEventPayloadTypes: () => events.types });
     /** @type {AgentCall & { attach: (pc: any) => void, events: { types: number[] } }} */
     const call = /** @type {any} */ ({ session: null, source, recorder, pc: null, callerUser: '', isEnded: false, holds: [], events });
     call.attach = (/** @type {any} */ pc) => {
