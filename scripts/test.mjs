@@ -82,12 +82,23 @@ if (nodeOnly) {
 }
 
 const browser = await run(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs', ...args]);
-// web-test-runner's last summary line counts every group of the run.
-const last = [...browser.output.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)].at(-1);
-passed += Number(last?.[1] ?? 0);
-const browserFailed = Number(last?.[2] ?? 0);
+// web-test-runner's final progress block has one summary line per browser launcher (the
+// pstn-e2e group has a launcher of its own), just before its last "Finished running tests".
+const SUMMARY = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;
+const end = browser.output.lastIndexOf('Finished running tests');
+const finalBlock = [];
+for (const line of browser.output.slice(0, end < 0 ? undefined : end).trimEnd().split('\n').reverse()) {
+  if (SUMMARY.test(line)) finalBlock.push(line);
+  else if (finalBlock.length > 0) break;
+}
+let browserFailed = 0;
+for (const line of finalBlock) {
+  const m = /** @type {RegExpExecArray} */ (SUMMARY.exec(line));
+  passed += Number(m[1]);
+  browserFailed += Number(m[2]);
+  skipped += Number(m[3] ?? 0);
+}
 failed += browserFailed;
-skipped += Number(last?.[3] ?? 0);
 if (browser.code !== 0 && browserFailed === 0) failed += 1;
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);
