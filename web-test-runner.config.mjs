@@ -140,6 +140,11 @@ const sipServer = {
     kamailio = null;
   },
   async executeCommand({ command, payload, session }) {
+    // A figure a test measured, printed with the run's output (browser logs are not).
+    if (command === 'figure') {
+      console.log(`[figure] ${payload.text}`);
+      return true;
+    }
     if (command === 'sip-ws-close') return closeWebSocketOf(payload.user);
     if (command === 'udp-block') return blockUdp(payload.on);
     if (command === 'page-freeze') return freezePage(session, payload);

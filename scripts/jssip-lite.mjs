@@ -40,7 +40,7 @@ export function resolveJssipLite(source, importer) {
 // connection's failures; its errors stay. They only print with `localStorage.debug`, and the
 // workbench reports failures itself (cc-error with the SIP cause). Each becomes `void 0;`, which is
 // safe where it was the body of an `if`.
-const LOG_CALL = /\blogger\.(?:debug|warn)\(/g;
+const LOG_CALL = /\blogger\w*\.(?:debug|warn)\(/g;
 const KEEPS_LOGS = /[\\/]Transport\.js$/;
 
 /** [start, end) of each `logger.debug(...);` / `logger.warn(...);` statement in `code` (strings and template literals skipped). */

@@ -4,6 +4,7 @@
 // connection closed. The customer must stay connected (the queue prompt) and be offered to the
 // same agent once it is back.
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { STATUS } from '../../machines/agent-types.js';
 import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 import { waitFor } from '../support/e2e.js';
@@ -67,7 +68,7 @@ describe('a reload mid-call does not drop the customer (dev call center)', () =>
     const before = (await customers.get(placed.id)).packetsIn;
     const after = await customers.until(placed.id, (c) => c.state === 'talking' && c.packetsIn > before + 50, 'audio after the re-offer');
     expect(after.state).to.equal('talking');
-    console.info(`reload: the customer waited ${reoffered} ms until the agent's new page rang`);
+    await executeServerCommand('figure', { text: `reload mid-call: the customer waited ${reoffered} ms on the prompt until the agent's new page rang (includes the new page's sign-in)` });
     await again.el().hangUp();
   });
 });
