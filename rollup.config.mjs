@@ -23,15 +23,15 @@ const plugins = () => [
   // JsSIP and its helpers are CommonJS; its modules require each other in cycles.
   commonjs({ strictRequires: 'auto' }),
   json(),
-  // pure_new: a `new` whose object nobody keeps is dropped (JsSIP's Logger per module, unused once
-  // its debug lines are gone). unsafe / unsafe_comps: shorter builtin calls and comparisons
-  // (npm test, including the built bundle's own test, runs on this output).
+  // unsafe / unsafe_comps: shorter builtin calls and comparisons (npm test, including the built
+  // bundle's own test, runs on this output). Not pure_new: JsSIP creates server transactions
+  // with a bare `new` that registers them.
   terser({
     ecma: 2020,
     module: true,
     toplevel: true,
     format: { comments: false },
-    compress: { passes: 3, pure_new: true, unsafe: true, unsafe_comps: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+    compress: { passes: 3, unsafe: true, unsafe_comps: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
   }),
 ];
 

@@ -136,7 +136,11 @@ const memberPattern = (name) =>
  */
 export function liteJssipModule(code, id = '') {
   const s = new MagicString(code);
-  if (!KEEPS_LOGS.test(id)) for (const [start, end] of logCalls(code)) s.overwrite(start, end, 'void 0;');
+  if (!KEEPS_LOGS.test(id)) {
+    for (const [start, end] of logCalls(code)) s.overwrite(start, end, 'void 0;');
+    // The module's Logger, now unused unless it logs errors: marked pure, so the minifier drops it.
+    for (const m of code.matchAll(/= new Logger\(/g)) s.appendLeft(m.index + 2, '/*#__PURE__*/ ');
+  }
   const dropped = DROPPED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? [];
   if (/[\\/]jssip[\\/]lib[\\/][^\\/]+$/.test(id)) {
     for (const name of dropped) {
