@@ -255,6 +255,12 @@ async function walkTrouble(width: number, lang: string): Promise<Looks> {
   await untilCode(el, STATUS.outboundTalk);
   await until(el, () => deepQueryAll(el, '.cti-error').length > 0, 'transfer targets error');
   await looks.look(el, 'outbound call, transfer targets refused');
+  m.sip.push({ type: 'sip.warning', code: 'media-interrupted', cause: 'no audio arriving; restarting ICE', callId: m.sip.last('sip.call')!.callId });
+  await until(el, () => part(el, 'notice'), 'no-audio notice');
+  await looks.look(el, 'outbound call without audio: reconnecting the call');
+  m.sip.push({ type: 'sip.warning', code: 'page-frozen', cause: "the page's timers stopped for 12 s; registering again" });
+  await until(el, () => (part(el, 'notice')?.textContent ?? '').length > 0, 'tab-was-asleep notice');
+  await looks.look(el, 'the tab was asleep');
   el.remove();
   return looks;
 }
@@ -274,9 +280,9 @@ describe(`<cc-workbench> at its minimum width (${MIN_WIDTH}px)`, () => {
         expect(looks.failures, report(looks)).to.deep.equal([]);
       });
 
-      it(`fits ${width}px in ${lang} when things go wrong: CTI lists refused, connection lost and restored, a long break reason with the status code, a blocked ringtone`, async () => {
+      it(`fits ${width}px in ${lang} when things go wrong: CTI lists refused, connection lost and restored, a long break reason with the status code, a blocked ringtone, no audio, a tab that slept`, async () => {
         const looks = await walkTrouble(width, lang);
-        expect(looks.all).to.have.length(6);
+        expect(looks.all).to.have.length(8);
         expect(looks.failures, report(looks)).to.deep.equal([]);
       });
     }
