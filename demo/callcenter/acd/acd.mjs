@@ -28,6 +28,7 @@ import { telephoneEventPayloadTypes } from '../media/dtmf.mjs';
 import { createAudioSource } from '../media/audio.mjs';
 import { RtpOut } from './rtp-out.mjs';
 import { holdBackRinging, answerEarly, answerWithPeer } from './early-media.mjs';
+import { MONITOR_MODES, MonitorMixer } from './mixer.mjs';
 
 const REGISTER_TIMEOUT_MS = 10_000;
 /**
@@ -85,7 +86,7 @@ const DEFAULT_LOST_AGENT_HOLD_SECONDS = 60;
 /** One SIP dialog of the ACD with its media. */
 class Leg {
   /**
-   * @param {{ id: string, role: 'customer'|'agent'|'consult', agentId?: string|null, party: string }} o
+   * @param {{ id: string, role: 'customer'|'agent'|'consult'|'monitor', agentId?: string|null, party: string }} o
    */
   constructor({ id, role, agentId = null, party }) {
     this.id = id;
@@ -124,6 +125,11 @@ class Leg {
     this.noAnswer = false;
     /** @type {ReferProgress|null} reports this leg's progress to the agent whose REFER placed it */
     this.referProgress = null;
+    /**
+     * @type {((payload: Buffer) => void)|null} set only while a supervisor monitors the call:
+     * this leg's audio goes to the mixer instead of being relayed to its peer
+     */
+    this.mix = null;
   }
 
   /**
@@ -168,6 +174,16 @@ class Leg {
  * @property {number|null} ringTime
  * @property {number|null} establishedTime
  * @property {{ agentId: string, until: number }|null} [lost] the agent whose leg was lost, offered the call first until `until`
+ * @property {Monitor|null} [monitor] a supervisor listening / whispering / barging in
+ */
+
+/**
+ * @typedef {object} Monitor
+ * @property {string} supervisorId
+ * @property {string} agentId       the monitored agent
+ * @property {Leg} leg              the ACD's call to the supervisor's softphone
+ * @property {import('./mixer.mjs').MonitorMode} mode
+ * @property {MonitorMixer} mixer
  */
 
 /**
@@ -514,6 +530,7 @@ export class Acd extends EventEmitter {
    */
   #agentLost(call, leg) {
     const agentId = /** @type {string} */ (leg.agentId);
+    if (call.monitor) this.#endMonitor(call, 'agentLost');
     call.agent = null;
     call.ctiHold = false;
     call.detached.push(leg);
@@ -759,6 +776,11 @@ export class Acd extends EventEmitter {
         const isEvent = leg.telephoneEventTypes().includes(rtp.header.payloadType);
         if (isEvent) leg.received.events++;
         else leg.received.audio++;
+        // Monitored call: audio goes to the mixer (mixer.mjs); unmonitored calls pay one check.
+        if (leg.mix && !isEvent) {
+          leg.mix(rtp.payload);
+          return;
+        }
         const to = leg.peer;
         if (to && !to.ended && to.peer === leg) to.out.relay(rtp, leg.id, isEvent);
       });
@@ -877,6 +899,8 @@ export class Acd extends EventEmitter {
   /** @param {Call} call */
   #transferAnswered(call) {
     const t = /** @type {NonNullable<Call['transfer']>} */ (call.transfer);
+    // The monitored agent leaves the call: the monitor ends with it (the mix is per agent leg).
+    if (call.monitor) this.#endMonitor(call, 'transferred');
     const old = call.agent;
     call.transfer = null;
     call.agent = t.leg;
@@ -965,7 +989,7 @@ export class Acd extends EventEmitter {
 
   /** @param {Call} call @returns {Leg[]} */
   #legs(call) {
-    return /** @type {Leg[]} */ ([call.customer, call.agent, call.offer, call.transfer?.leg, call.consult?.leg, ...call.detached].filter(Boolean));
+    return /** @type {Leg[]} */ ([call.customer, call.agent, call.offer, call.transfer?.leg, call.consult?.leg, call.monitor?.leg, ...call.detached].filter(Boolean));
   }
 
   /**
@@ -977,6 +1001,8 @@ export class Acd extends EventEmitter {
   #endCall(call, initiator, result, why) {
     if (call.state === 'ended') return;
     call.state = 'ended';
+    // A monitoring supervisor's leg gets its BYE here (and the mixer stops) before the others.
+    if (call.monitor) this.#endMonitor(call, 'callEnded');
     this.#unqueue(call);
     const releaseTime = Date.now();
     for (const leg of new Set([...this.#legs(call)])) {
@@ -1264,6 +1290,249 @@ export class Acd extends EventEmitter {
   /** @param {Call} call */
   #uaOf(call) {
     return call.ua ?? this.uas.get(call.queue) ?? [...this.uas.values()][0];
+  }
+
+  // ---------------------------------------------------------------------------- monitoring
+  // A supervisor listens to, coaches (whisper) or joins (barge) a connected call, or takes it
+  // over (intercept). The ACD calls the supervisor's softphone with auto-answer and, while the
+  // monitor lasts, routes the three legs' audio through a MonitorMixer (mixer.mjs) instead of the
+  // packet relay; when the monitor ends the relay carries on as before. The mode changes in
+  // place: the supervisor's leg stays up.
+
+  /** @param {string} supervisorId @returns {Call|undefined} */
+  #monitoredBy(supervisorId) {
+    for (const c of this.jobs.values()) if (c.monitor?.supervisorId === supervisorId) return c;
+    return undefined;
+  }
+
+  /**
+   * What `supervisorId` monitors now, if anything.
+   * @param {string} supervisorId
+   * @returns {{ jobId: string, agentId: string, mode: import('./mixer.mjs').MonitorMode, answered: boolean, callId: string }|undefined}
+   */
+  monitorOf(supervisorId) {
+    const call = this.#monitoredBy(supervisorId);
+    const m = call?.monitor;
+    if (!call || !m) return undefined;
+    return { jobId: call.jobId, agentId: m.agentId, mode: m.mode, answered: m.leg.answered, callId: m.leg.callId };
+  }
+
+  /**
+   * The connected call of `agentId` (or the call `jobId`); rejects when there is none.
+   * @param {{ agentId?: string, jobId?: string }} o
+   */
+  #talkingCall({ agentId, jobId }) {
+    let call;
+    if (jobId) {
+      call = this.jobs.get(jobId);
+      if (!call) throw ccError('NotExists.JobId', 404, `The call "${jobId}" does not exist.`);
+      if (agentId && call.agent?.agentId !== agentId) throw ccError('Parameter.Invalid', 400, `The call "${jobId}" is not agent ${agentId}'s call.`);
+    } else {
+      if (!agentId || !this.directory.get(agentId)) throw ccError('NotExists.UserId', 404, `The agent "${agentId}" does not exist.`);
+      call = [...this.jobs.values()].find((c) => c.agent?.agentId === agentId && c.state === 'talking');
+    }
+    const agent = call?.agent;
+    if (!call || call.state !== 'talking' || !call.establishedTime || !agent?.agentId || !agent.answered || agent.ended) {
+      throw ccError('InvalidState.AgentNotTalking', 409, `${agentId ? `Agent ${agentId}` : `The call "${jobId}"`} is not on a connected call with a customer.`);
+    }
+    return call;
+  }
+
+  /** @param {unknown} mode */
+  #checkMode(mode) {
+    if (!MONITOR_MODES.includes(/** @type {any} */ (mode))) throw ccError('Parameter.Invalid', 400, `The monitor mode "${mode}" is not one of ${MONITOR_MODES.join(', ')}.`);
+    return /** @type {import('./mixer.mjs').MonitorMode} */ (mode);
+  }
+
+  /**
+   * A supervisor starts monitoring the connected call of `agentId` (or `jobId`): the ACD calls
+   * the supervisor's softphone (auto-answer, `X-CC-Monitor`). Monitoring the call the supervisor
+   * already monitors only changes the mode. Resolves once the supervisor's INVITE is sent.
+   * @param {{ supervisorId: string, agentId?: string, jobId?: string, mode?: import('./mixer.mjs').MonitorMode }} o
+   * @returns {Promise<{ jobId: string, agentId: string, mode: string, callId: string, changed?: boolean }>}
+   */
+  async monitor({ supervisorId, agentId, jobId, mode = 'listen' }) {
+    if (this.closed) throw ccError('ServiceUnavailable.CallControl', 503, 'The ACD is closed.');
+    this.#checkMode(mode);
+    const sup = this.directory.get(supervisorId);
+    if (!sup) throw ccError('NotExists.UserId', 404, `The user "${supervisorId}" does not exist.`);
+    const call = this.#talkingCall({ agentId, jobId });
+    const current = this.#monitoredBy(supervisorId);
+    if (current === call) return { ...(await this.changeMonitorMode({ supervisorId, jobId: call.jobId, mode })), changed: true };
+    if (current) throw ccError('CurrentStateIsBusy', 409, `Supervisor ${supervisorId} already monitors ${current.jobId}; end that first.`);
+    if (!sup.registered) throw ccError('AgentNotRegistered', 409, `Supervisor ${supervisorId} has no registered softphone.`);
+    if (call.monitor) throw ccError('InvalidState.Monitored', 409, `The call "${call.jobId}" is already monitored by ${call.monitor.supervisorId}.`);
+    if (call.transfer || call.consult) throw ccError('InvalidState.Call', 409, `The call "${call.jobId}" is being transferred.`);
+    const target = /** @type {string} */ (call.agent?.agentId);
+    const leg = new Leg({ id: `${call.jobId}/monitor-${++this.seq}`, role: 'monitor', party: supervisorId });
+    const mixer = new MonitorMixer({ mode, send: (listener, payload) => this.#sendMixed(call, listener, payload) });
+    call.monitor = { supervisorId, agentId: target, leg, mode, mixer };
+    const headers = [
+      `Call-Info: <sip:${this.domain}>;answer-after=0`,
+      `P-Asserted-Identity: <sip:${call.caller}@${this.domain}>`,
+      `X-CC-Job-Id: ${call.jobId}`,
+      `X-CC-Monitor: ${mode};job=${call.jobId};agent=${target}`,
+    ];
+    try {
+      const session = this.#uaOf(call).call(`sip:${supervisorId}@${this.domain}`, {
+        mediaStream: leg.out.stream,
+        fromDisplayName: call.direction === 'inbound' ? call.caller : call.callee,
+        extraHeaders: headers,
+        pcConfig: { iceServers: [] },
+      });
+      this.#wireMonitorLeg(call, leg, session);
+    } catch (e) {
+      call.monitor = null;
+      leg.out.close();
+      throw ccError('InternalError', 500, `Could not call supervisor ${supervisorId}: ${/** @type {Error} */ (e).message}`);
+    }
+    leg.timer = setTimeout(() => {
+      if (!leg.answered) this.#terminate(leg);
+    }, this.#ringTimeoutMs(call.queue));
+    this.log.info(`ACD: ${supervisorId} monitors ${call.jobId} (${target}, ${mode})`);
+    this.emit('monitorStarted', { jobId: call.jobId, supervisorId, agentId: target, mode });
+    return { jobId: call.jobId, agentId: target, mode, callId: leg.callId };
+  }
+
+  /**
+   * Switches the supervisor's monitor between listen, whisper and barge, on the same leg.
+   * @param {{ supervisorId: string, jobId?: string, mode: import('./mixer.mjs').MonitorMode }} o
+   */
+  async changeMonitorMode({ supervisorId, jobId, mode }) {
+    this.#checkMode(mode);
+    const call = this.#monitoring(supervisorId, jobId);
+    const m = /** @type {Monitor} */ (call.monitor);
+    m.mode = mode;
+    m.mixer.mode = mode;
+    this.log.info(`ACD: ${supervisorId} on ${call.jobId}: ${mode}`);
+    this.emit('monitorChanged', { jobId: call.jobId, supervisorId, agentId: m.agentId, mode });
+    return { jobId: call.jobId, agentId: m.agentId, mode, callId: m.leg.callId };
+  }
+
+  /**
+   * Intercept: the monitored agent's leg ends (the agent goes to after-call work) and the
+   * customer talks with the supervisor, whose leg becomes the call's agent leg (plain relay).
+   * @param {{ supervisorId: string, jobId?: string, agentId?: string }} o
+   */
+  async intercept({ supervisorId, jobId, agentId }) {
+    const call = this.#monitoring(supervisorId, jobId, agentId);
+    const m = /** @type {Monitor} */ (call.monitor);
+    if (!m.leg.answered || m.leg.ended) throw ccError('InvalidState.Call', 409, `Supervisor ${supervisorId} has not answered the monitoring call yet.`);
+    call.monitor = null;
+    this.#stopMixing(call, m);
+    const old = call.agent;
+    call.agent = m.leg;
+    call.ctiHold = false;
+    this.#agentTalking(call, m.leg);
+    if (old) {
+      call.detached.push(old);
+      this.#unlink(old);
+      old.prompt = false;
+      if (old.agentId) this.#releaseAgent(call, old.agentId, true);
+      this.#terminate(old);
+    }
+    this.#refresh(call);
+    this.log.info(`ACD: ${supervisorId} intercepted ${call.jobId} from ${m.agentId}`);
+    this.emit('monitorEnded', { jobId: call.jobId, supervisorId, agentId: m.agentId, reason: 'intercepted' });
+    this.emit('intercepted', { jobId: call.jobId, from: m.agentId, to: supervisorId });
+    return { jobId: call.jobId, agentId: m.agentId };
+  }
+
+  /**
+   * Ends the supervisor's monitor (BYE to its leg); the call goes on as a two-party relay.
+   * @param {{ supervisorId: string, jobId?: string }} o
+   */
+  async endMonitor({ supervisorId, jobId }) {
+    const call = this.#monitoring(supervisorId, jobId);
+    this.#endMonitor(call, 'ended');
+    return { jobId: call.jobId };
+  }
+
+  /**
+   * The call `supervisorId` monitors, checked against `jobId` / `agentId` when given.
+   * @param {string} supervisorId @param {string} [jobId] @param {string} [agentId]
+   */
+  #monitoring(supervisorId, jobId, agentId) {
+    if (jobId && !this.jobs.has(jobId)) throw ccError('NotExists.JobId', 404, `The call "${jobId}" does not exist.`);
+    const call = this.#monitoredBy(supervisorId);
+    if (!call || (jobId && call.jobId !== jobId) || (agentId && call.monitor?.agentId !== agentId)) {
+      throw ccError('InvalidState.NotMonitoring', 409, `Supervisor ${supervisorId} is not monitoring ${jobId ? `the call "${jobId}"` : 'a call'}.`);
+    }
+    return call;
+  }
+
+  /** @param {Call} call @param {Leg} leg @param {any} session */
+  #wireMonitorLeg(call, leg, session) {
+    leg.session = session;
+    leg.callId = this.callIds.get(session) ?? '';
+    if (session.connection) this.#receive(leg, session.connection);
+    session.on('peerconnection', (/** @type {any} */ e) => this.#receive(leg, e.peerconnection));
+    session.on('accepted', () => {
+      leg.answered = true;
+      if (leg.timer) clearTimeout(leg.timer);
+      leg.timer = null;
+      if (call.monitor?.leg === leg && call.state !== 'ended') this.#startMixing(call, call.monitor);
+      else this.#terminate(leg);
+    });
+    session.on('failed', (/** @type {any} */ e) => {
+      leg.ended = true;
+      if (leg.timer) clearTimeout(leg.timer);
+      if (call.monitor?.leg === leg) this.#endMonitor(call, `failed: ${e.message?.status_code ?? e.cause}`);
+    });
+    session.on('ended', (/** @type {any} */ e) => {
+      leg.ended = true;
+      leg.out.close();
+      // After an intercept this leg is the call's agent leg: the supervisor hanging up ends the call.
+      if (call.agent === leg) this.#endCall(call, e.originator === 'remote' ? 'agent' : 'system', 'answered', 'supervisor leg ended');
+      else if (call.monitor?.leg === leg) this.#endMonitor(call, e.originator === 'remote' ? 'supervisorHungUp' : 'ended');
+    });
+    session.on('replaces', (/** @type {any} */ e) => e.reject());
+  }
+
+  /** @param {Call} call @param {Monitor} m */
+  #startMixing(call, m) {
+    const { customer } = call;
+    // A held customer is not heard (as with the relay, which unlinks it).
+    customer.mix = (p) => {
+      if (!customer.prompt) m.mixer.push('customer', p);
+    };
+    if (call.agent) call.agent.mix = (p) => m.mixer.push('agent', p);
+    m.leg.mix = (p) => m.mixer.push('supervisor', p);
+    m.mixer.start();
+  }
+
+  /** @param {Call} call @param {Monitor} m */
+  #stopMixing(call, m) {
+    m.mixer.stop();
+    for (const leg of this.#legs(call)) leg.mix = null;
+    m.leg.mix = null;
+  }
+
+  /**
+   * One mixed frame for `listener`, on one timeline per call (the mixer's frame count).
+   * @param {Call} call @param {import('./mixer.mjs').Party} listener @param {Buffer} payload
+   */
+  #sendMixed(call, listener, payload) {
+    const m = call.monitor;
+    if (!m) return;
+    const leg = listener === 'customer' ? call.customer : listener === 'agent' ? call.agent : m.leg;
+    // A held customer hears hold music (the prompt); a leg not up yet hears nothing.
+    if (!leg || leg.ended || leg.prompt || (leg !== call.customer && !leg.answered)) return;
+    leg.out.relay({ header: { timestamp: (m.mixer.frames * 160) >>> 0, payloadType: 0 }, payload }, 'mix', false);
+  }
+
+  /** @param {Call} call @param {string} reason */
+  #endMonitor(call, reason) {
+    const m = call.monitor;
+    if (!m) return;
+    call.monitor = null;
+    this.#stopMixing(call, m);
+    if (m.leg.timer) clearTimeout(m.leg.timer);
+    m.leg.timer = null;
+    this.#terminate(m.leg);
+    m.leg.out.close();
+    this.log.info(`ACD: ${m.supervisorId} stopped monitoring ${call.jobId} (${reason})`);
+    this.emit('monitorEnded', { jobId: call.jobId, supervisorId: m.supervisorId, agentId: m.agentId, reason });
   }
 
   // ---------------------------------------------------------------------------------- close

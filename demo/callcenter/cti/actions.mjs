@@ -59,6 +59,10 @@ const CRITERIA_KEYS = new Set(['phoneNumber', 'callingNumber', 'calledNumber']);
  * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} completeAttendedTransfer
  * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} cancelAttendedTransfer
  * @property {(jobId: string) => (string|undefined|Promise<string|undefined>)} ownerOf  agent id owning the call
+ * @property {(a: {supervisorId: string, agentId?: string, jobId?: string, mode?: 'listen'|'whisper'|'barge'}) => Promise<{jobId: string, agentId: string, mode: string, callId?: string}>} [monitor]
+ *   a supervisor monitors an agent's connected call (or changes the mode of its monitor of it)
+ * @property {(a: {supervisorId: string, jobId?: string, agentId?: string}) => Promise<{jobId: string, agentId: string}>} [intercept]
+ *   the monitoring supervisor takes the customer over; the agent's leg ends
  *
  * @typedef {object} CtiContext  built once by createCtiHandler
  * @property {import('../agents.mjs').AgentDirectory} directory
@@ -227,6 +231,55 @@ function jobAction(method) {
     const cc = requireCallControl(call);
     await bounded(call, () => cc[method]({ agentId: call.user.agentId, jobId }));
     return callAnswer(call, jobId);
+  };
+}
+
+/**
+ * The supervisor actions of reference 000 section 四 (话务操作相关接口): MonitorCall (listen),
+ * Coach (whisper), BargeInCall (barge) and InterceptCall. The target is the vendor's per-action
+ * agent parameter (`TargetUserId`, `CoachedUserId`, `BargedUserId`, `InterceptedUserId`; any of
+ * them, or `AgentId`, is accepted) and/or `JobId`. Supervisors only: an agent is refused before
+ * anything is read or done. Coach and BargeInCall on the call the supervisor already monitors
+ * switch the mode on the same leg; on another call they start a monitor in that mode.
+ * @param {'listen'|'whisper'|'barge'|'intercept'} mode
+ * @param {string} targetParam the vendor's name of the target agent parameter
+ */
+function monitorAction(mode, targetParam) {
+  /** @param {ActionCall} call */
+  return async (call) => {
+    const { user, params, ctx, action } = call;
+    if (user.role !== 'supervisor') {
+      throw errors.forbidden(`${user.agentId} is a ${user.role}, not a supervisor; it cannot ${action}.`, ['UserId', user.agentId]);
+    }
+    /** @type {string|undefined} */
+    let agentId;
+    let agentParam = targetParam;
+    for (const name of [targetParam, 'TargetUserId', 'AgentId']) {
+      const raw = str(params, name, { max: 128 });
+      if (raw === undefined || raw === '') continue;
+      const local = localPart(raw, ctx);
+      if (local === null || !USER_ID.test(local)) throw errors.invalid(name, raw, 'not an agent id');
+      if (ctx.users.get(local)?.role !== 'agent') throw errors.targetNotFound(name, raw);
+      agentId = local;
+      agentParam = name;
+      break;
+    }
+    const jobId = str(params, 'JobId', { max: 128, pattern: JOB_ID, why: 'not a JobId' }) || undefined;
+    if (agentId === undefined && jobId === undefined) throw errors.blank(targetParam);
+    const cc = requireCallControl(call);
+    const supervisorId = user.agentId;
+    if (mode === 'intercept') {
+      if (typeof cc.intercept !== 'function') throw errors.callControlUnavailable(action);
+      const done = await bounded(call, () => /** @type {NonNullable<CallControl['intercept']>} */ (cc.intercept)({ supervisorId, jobId, agentId }));
+      return callAnswer(call, done.jobId, { InterceptedUserId: qualified(done.agentId, ctx) });
+    }
+    if (typeof cc.monitor !== 'function') throw errors.callControlUnavailable(action);
+    const done = await bounded(call, () => /** @type {NonNullable<CallControl['monitor']>} */ (cc.monitor)({ supervisorId, agentId, jobId, mode }));
+    return callAnswer(call, done.jobId, {
+      [agentParam === 'AgentId' ? targetParam : agentParam]: qualified(done.agentId, ctx),
+      MonitorMode: done.mode,
+      CallId: done.callId ?? '',
+    });
   };
 }
 
@@ -415,6 +468,12 @@ export const ACTIONS = {
 
   CompleteAttendedTransfer: { agentOnly: true, run: jobAction('completeAttendedTransfer') },
   CancelAttendedTransfer: { agentOnly: true, run: jobAction('cancelAttendedTransfer') },
+
+  // Supervisor actions: `agentOnly: false` lets the supervisor in; monitorAction refuses agents.
+  MonitorCall: { agentOnly: false, run: monitorAction('listen', 'TargetUserId') },
+  Coach: { agentOnly: false, run: monitorAction('whisper', 'CoachedUserId') },
+  BargeInCall: { agentOnly: false, run: monitorAction('barge', 'BargedUserId') },
+  InterceptCall: { agentOnly: false, run: monitorAction('intercept', 'InterceptedUserId') },
 
   ListRealtimeAgentStates: {
     agentOnly: false,

@@ -66,6 +66,8 @@ export const errors = {
   instanceNotFound: (id) =>
     new CtiError('NotExists.InstanceId', 404, `The specified instance "${show(id)}" does not exist.`, ['InstanceId', show(id)]),
   userNotFound: (id) => new CtiError('NotExists.UserId', 404, `The user "${show(id)}" does not exist.`, ['UserId', show(id)]),
+  /** A supervisor action naming someone who is not an agent of users.json. */
+  targetNotFound: (name, id) => new CtiError('NotExists.UserId', 404, `The agent "${show(id)}" does not exist.`, [name, show(id)]),
   jobNotFound: (id) => new CtiError('NotExists.JobId', 404, `The call "${show(id)}" does not exist.`, ['JobId', show(id)]),
   skillGroupNotFound: (id) =>
     new CtiError('NotExists.SkillGroupId', 404, `The skill group "${show(id)}" does not exist.`, ['SkillGroupId', show(id)]),

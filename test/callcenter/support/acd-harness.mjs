@@ -180,7 +180,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
   /** @type {{ answer: 'auto' | 'manual' | number }} */
   const policy = { answer };
   /** Headers of each incoming INVITE, in order. */
-  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, queueName: string|undefined, referredBy: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined, callId: string, at: number }>} */ ([]);
+  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, queueName: string|undefined, referredBy: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined, monitor: string|undefined, callId: string, at: number }>} */ ([]);
   ua.on('newRTCSession', (/** @type {any} */ { session, originator, request }) => {
     if (originator !== 'remote') return;
     const call = new TestCall(session, createAudioSource({ kind: 'tone', frequency, amplitude: 0.3 }));
@@ -197,6 +197,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
       callId: request.call_id,
       replaces: request.hasHeader('Replaces'),
       callInfo: request.getHeader('Call-Info'),
+      monitor: request.getHeader('X-CC-Monitor'),
       at: Date.now(),
     });
     // A replacing INVITE (consult transfer) is answered like any other call here.
