@@ -20,12 +20,14 @@ export class CcMessagesController implements ReactiveController {
   /** The warning shown: no audio on the call (until it is back or the call ends), or a tab that slept (a few seconds). */
   warning: WarningCode | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private frozenTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
 
   hostDisconnected(): void {
+    clearTimeout(this.frozenTimer);
     this.setNotice(false);
   }
 
@@ -64,7 +66,8 @@ export class CcMessagesController implements ReactiveController {
     this.warning = code;
     // The tab's sleep is news for a while; missing audio lasts until it is back or the call ends.
     if (code === 'page-frozen') {
-      setTimeout(() => {
+      clearTimeout(this.frozenTimer);
+      this.frozenTimer = setTimeout(() => {
         if (this.warning === 'page-frozen') this.warn(null);
       }, NOTICE_MS * 2);
     }

@@ -1,5 +1,5 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { abandonOffer } from './reinvite-hold.js';
+import { sendReinvite } from './reinvite-hold.js';
 import type { SessionInternals } from './reinvite-hold.js';
 
 /** No audio this long while both sides should send: the call ends (the last line of defence). */
@@ -32,17 +32,9 @@ export async function reoffer(session: RTCSession, iceRestart: boolean): Promise
       await sleep(1000);
       continue;
     }
-    const status = await new Promise<number>((resolve) => {
-      s._sendReinvite({
-        ...(iceRestart ? { rtcOfferConstraints: { iceRestart: true } } : {}),
-        eventHandlers: {
-          succeeded: () => resolve(200),
-          failed: (response) => void abandonOffer(s.connection).then(() => resolve(response?.status_code ?? 0)),
-        },
-      });
-    });
-    if (status === 200) return true;
-    if (status !== 491) return false;
+    const refused = await sendReinvite(s, iceRestart ? { rtcOfferConstraints: { iceRestart: true } } : {});
+    if (!refused) return true;
+    if (refused.status_code !== 491) return false;
     await sleep((s.direction === 'outgoing' ? 2100 : 0) + Math.random() * (s.direction === 'outgoing' ? 1900 : 2000));
   }
   return false;

@@ -53,6 +53,13 @@ export function createSipActor(settings: SipSettings) {
       if (!stopped) sendBack(fact);
     };
     const legs = createLegs(settings, domain, send, () => jssip);
+    /** The registered socket went away (once per loss): JsSIP reconnects and registers again. */
+    const connectionLost = (cause: string): void => {
+      if (disconnected) return;
+      disconnected = true;
+      reconnecting = true;
+      send({ type: 'sip.disconnected', cause });
+    };
 
     const start = async (): Promise<void> => {
       jssip = await (settings.loadJsSip ?? loadJsSip)();
@@ -81,11 +88,7 @@ export function createSipActor(settings: SipSettings) {
         disconnected = false;
       });
       agent.on('disconnected', () => {
-        if (registered && !disconnected) {
-          disconnected = true;
-          reconnecting = true;
-          send({ type: 'sip.disconnected', cause: 'WebSocket closed' });
-        }
+        if (registered) connectionLost('WebSocket closed');
       });
       agent.on('registered', (e: { response: { getHeader(name: string): string | undefined } }) => {
         // Registered again after the socket dropped (JsSIP reconnected by itself): said again, so
@@ -114,11 +117,7 @@ export function createSipActor(settings: SipSettings) {
         // A refresh that could not be sent because the socket just died (a tab waking up from a
         // freeze): the connection's loss, not a refusal. JsSIP registers again once reconnected.
         if (registered && cause === lib.C.causes.CONNECTION_ERROR) {
-          if (!disconnected) {
-            disconnected = true;
-            reconnecting = true;
-            send({ type: 'sip.disconnected', cause });
-          }
+          connectionLost(cause);
           return;
         }
         if (!registered) {

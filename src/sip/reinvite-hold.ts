@@ -50,21 +50,38 @@ export function holdSession(session: RTCSession, hold: boolean): Promise<void> {
     s._localHold = hold;
     if (hold) s._onhold('local');
     else s._onunhold('local');
+    void sendReinvite(s).then((refused) => {
+      if (!refused) {
+        resolve();
+        return;
+      }
+      s._localHold = !hold;
+      if (hold) s._onunhold('local');
+      else s._onhold('local');
+      const sipCode = refused.status_code;
+      reject({
+        cause: sipCode ? `re-INVITE answered ${sipCode} ${refused.reason_phrase ?? ''}`.trim() : 're-INVITE failed',
+        ...(sipCode ? { sipCode } : {}),
+      } satisfies HoldFailure);
+    });
+  });
+}
+
+/**
+ * Sends a re-INVITE through JsSIP's internal path (the local description reflects `_localHold`).
+ * Resolves null when the far end accepted it; otherwise, once the abandoned offer is undone, with
+ * the refusal (no `status_code` when no response came).
+ */
+export function sendReinvite(
+  s: SessionInternals,
+  options: { rtcOfferConstraints?: RTCOfferOptions } = {},
+): Promise<{ status_code?: number; reason_phrase?: string } | null> {
+  return new Promise((resolve) => {
     s._sendReinvite({
+      ...options,
       eventHandlers: {
-        succeeded: () => resolve(),
-        failed: (response) => {
-          s._localHold = !hold;
-          if (hold) s._onunhold('local');
-          else s._onhold('local');
-          void abandonOffer(s.connection).then(() => {
-            const sipCode = response?.status_code;
-            reject({
-              cause: sipCode ? `re-INVITE answered ${sipCode} ${response?.reason_phrase ?? ''}`.trim() : 're-INVITE failed',
-              ...(sipCode ? { sipCode } : {}),
-            } satisfies HoldFailure);
-          });
-        },
+        succeeded: () => resolve(null),
+        failed: (response) => void abandonOffer(s.connection).then(() => resolve(response ?? {})),
       },
     });
   });
@@ -76,7 +93,7 @@ export function holdSession(session: RTCSession, hold: boolean): Promise<void> {
  * afterwards, seen with Chromium 156), so the offer is completed instead with the remote side's
  * last description as the answer: the same media, directions and DTLS roles as before.
  */
-export async function abandonOffer(pc: RTCPeerConnection | null): Promise<void> {
+async function abandonOffer(pc: RTCPeerConnection | null): Promise<void> {
   if (!pc || pc.signalingState !== 'have-local-offer') return;
   const remote = pc.currentRemoteDescription;
   const local = pc.currentLocalDescription;
