@@ -11,10 +11,9 @@ import { sleep, waitFor } from '../support/e2e.js';
 import {
   agentState,
   callRecordCount,
-  centerEnv,
-  centerUser,
   customers,
   liveSnapshot,
+  mountCtiAgent,
   queueFigures,
   serverState,
 } from '../support/center.js';
@@ -42,27 +41,11 @@ const restores: (() => void)[] = [];
 
 /** A workbench in CTI mode against the dev call center, registered, logged in and ready. */
 async function readyAgent(id: string): Promise<Agent> {
-  const account = centerUser(id);
-  const el = document.createElement('cc-workbench');
   const events: Event[] = [];
-  for (const type of EVENT_TYPES) el.addEventListener(type, (e) => events.push(e));
-  el.password = account.password;
-  const attrs: Record<string, string> = {
-    lang: 'en',
-    'after-call': 'manual',
-    cti: centerEnv().cti,
-    'cti-method': 'post',
-    'cti-action-param': 'action',
-    server: centerEnv().wsUrl,
-    'sip-uri': account.uri,
-  };
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  document.body.append(el);
-  mounted.push(el);
-  await el.register();
-  await el.logIn();
-  expect(el.getStatusCode().code).to.equal(STATUS.ready);
-  await waitFor(async () => (await serverState(id)) === 'Ready', `${id} ready at the call center`);
+  const el = await mountCtiAgent(id, {}, (el) => {
+    mounted.push(el);
+    for (const type of EVENT_TYPES) el.addEventListener(type, (e) => events.push(e));
+  });
   return {
     el,
     id,

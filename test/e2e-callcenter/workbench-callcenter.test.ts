@@ -3,7 +3,7 @@ import '../../src/define.js';
 import { STATUS } from '../../machines/agent-types.js';
 import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 import { MediaProbe, packetsGrow, rtpCounters, sleep, waitFor } from '../support/e2e.js';
-import { centerEnv, centerUser, cti, customers, queue, serverState } from '../support/center.js';
+import { cti, customers, mountCtiAgent, queue, serverState } from '../support/center.js';
 import type { CustomerView } from '../support/center.js';
 import { EVENT_TYPES } from '../elements/helpers.js';
 
@@ -22,23 +22,11 @@ let probe: MediaProbe | null = null;
 
 /** A workbench in CTI mode against the dev call center, registered and logged in. */
 async function readyAgent(id: string, attrs: Record<string, string> = {}): Promise<Agent> {
-  const account = centerUser(id);
-  const el = document.createElement('cc-workbench') as CcWorkbench;
   const events: CustomEvent[] = [];
-  for (const type of EVENT_TYPES) el.addEventListener(type, (e) => events.push(e as CustomEvent));
-  el.password = account.password;
-  el.setAttribute('lang', 'en');
-  for (const [k, v] of Object.entries({ 'after-call': 'manual', cti: centerEnv().cti, 'cti-method': 'post', 'cti-action-param': 'action', ...attrs })) {
-    el.setAttribute(k, v);
-  }
-  el.setAttribute('server', centerEnv().wsUrl);
-  el.setAttribute('sip-uri', account.uri);
-  document.body.append(el);
-  mounted.push(el);
-  await el.register();
-  await el.logIn();
-  expect(el.getStatusCode().code).to.equal(STATUS.ready);
-  await waitFor(async () => (await serverState(id)) === 'Ready', `${id} ready at the call center`);
+  const el = await mountCtiAgent(id, attrs, (el) => {
+    mounted.push(el);
+    for (const type of EVENT_TYPES) el.addEventListener(type, (e) => events.push(e as CustomEvent));
+  });
   return { el, id, events, of: (type) => events.filter((e) => e.type === type), code: () => el.getStatusCode().code, connections: [] };
 }
 

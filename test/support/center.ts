@@ -5,6 +5,7 @@
  */
 import type { TestUser } from './e2e.js';
 import { userIn, waitFor } from './e2e.js';
+import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 
 interface CenterEnv {
   readonly wsUrl?: string;
@@ -288,4 +289,33 @@ export async function liveSnapshot(check: (s: LiveSnapshot) => boolean, what: st
 /** How many call detail records the call center holds for `userId` (the supervisor: everyone's). */
 export async function callRecordCount(userId: string): Promise<number> {
   return (await cti<{ TotalCount: number }>('ListRecentCallDetailRecords', { UserId: userId, PageSize: 1 })).TotalCount;
+}
+
+/**
+ * A `<cc-workbench>` in CTI mode against the dev call center for agent `id` (English, manual
+ * after-call work, plus `attrs`), appended to the page, registered, logged in, and ready both in
+ * the widget and at the call center. `listen` sees the element before it is configured.
+ */
+export async function mountCtiAgent(id: string, attrs: Record<string, string>, listen: (el: CcWorkbench) => void): Promise<CcWorkbench> {
+  const account = centerUser(id);
+  const el = document.createElement('cc-workbench') as CcWorkbench;
+  listen(el);
+  el.password = account.password;
+  const all: Record<string, string> = {
+    lang: 'en',
+    'after-call': 'manual',
+    cti: centerEnv().cti,
+    'cti-method': 'post',
+    'cti-action-param': 'action',
+    ...attrs,
+    server: centerEnv().wsUrl,
+    'sip-uri': account.uri,
+  };
+  for (const [k, v] of Object.entries(all)) el.setAttribute(k, v);
+  document.body.append(el);
+  await el.register();
+  await el.logIn();
+  if (el.getStatusCode().code !== 3) throw new Error(`${id}: status ${el.getStatusCode().code} after logIn(), not ready (3)`);
+  await waitFor(async () => (await serverState(id)) === 'Ready', `${id} ready at the call center`);
+  return el;
 }
