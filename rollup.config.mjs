@@ -10,7 +10,9 @@ import { minifyCssLiterals, minifyHtmlLiterals } from './scripts/minify-literals
 // dist/cc-workbench.js registers the elements and is all a page needs up front; the phone core
 // (XState, the statechart, the SIP adapter) is dist/cc-phone.js, which the element imports after
 // its first paint and which headless users import directly; JsSIP is a chunk of its own.
-const esInput = { 'cc-workbench': 'dist/esm/src/define.js', 'cc-phone': 'dist/esm/src/phone.js' };
+// dist/cc-supervisor.js: the supervisor module (monitoring, the agent board), loaded only by
+// supervisors' pages and by `<cc-workbench supervisor>`; its size is reported on its own.
+const esInput = { 'cc-workbench': 'dist/esm/src/define.js', 'cc-phone': 'dist/esm/src/phone.js', 'cc-supervisor': 'dist/esm/src/supervisor.js' };
 const iifeInput = 'dist/esm/src/bundle.js';
 
 // JsSIP's `debug`, `events`, package.json and unused MESSAGE/OPTIONS/SUBSCRIBE classes are
@@ -45,6 +47,9 @@ const configs = [
       chunkFileNames: 'chunks/[name]-[hash].js',
       sourcemap: true,
     },
+    // The supervisor module imports the phone core from dist/cc-phone.js: letting that entry
+    // export what it needs keeps the core in one file (else rollup splits it into a shared chunk).
+    preserveEntrySignatures: 'allow-extension',
     // After terser: short private member names (JsSIP chunk and phone core; scripts/jssip-lite.mjs).
     plugins: [...plugins(), privateNamesRollup],
   },

@@ -14,7 +14,11 @@ export { NO_TIMERS };
 
 export { AGENT_COMMANDS };
 
-export const agentMachine = agentSetup.createMachine({
+/**
+ * The statechart's configuration, for extensions that add states (machines/monitoring.ts adds
+ * a supervisor's monitoring) without this module, or the agent's bundle, carrying them.
+ */
+export const agentConfig = {
   id: 'agent',
   context: ({ input }) => ({
     policy: { ...NO_TIMERS, ...input.policy },
@@ -111,7 +115,7 @@ export const agentMachine = agentSetup.createMachine({
           },
         },
         // Busy everywhere except `ready` (and 480 while logged out): reference table, "接听" only at 3.
-        'sip.call.incoming': { actions: { type: 'sipReject', params: { code: 486, reason: 'Busy Here', incoming: true } } },
+        'sip.call.incoming': { actions: { type: 'sipReject', params: { code: 486, reason: 'Busy Here' } } },
       },
       states: {
         loggedOut: {
@@ -119,7 +123,7 @@ export const agentMachine = agentSetup.createMachine({
           on: {
             'agent.login': [throughCti('login', 'loggedOut'), { target: 'ready', actions: 'done' }],
             'sip.call.incoming': {
-              actions: { type: 'sipReject', params: { code: 480, reason: 'Temporarily Unavailable', incoming: true } },
+              actions: { type: 'sipReject', params: { code: 480, reason: 'Temporarily Unavailable' } },
             },
           },
         },
@@ -141,7 +145,6 @@ export const agentMachine = agentSetup.createMachine({
             'agent.logout': [throughCti('logout', 'ready'), { target: 'loggedOut', actions: 'done' }],
             'call.dial': { target: 'onCall', actions: { type: 'spawnDial', params: { origin: 'ready' } } },
             'sip.call.incoming': { target: 'onCall', actions: ['spawnIncoming', 'emitIncoming'] },
-            'sip.monitor.started': 'monitoring',
             'sip.registration.lapsed': 'lapsed',
           },
         },
@@ -218,18 +221,12 @@ export const agentMachine = agentSetup.createMachine({
             ],
           },
         },
-        monitoring: {
-          tags: ['onCall'],
-          entry: { type: 'setStatus', params: { code: STATUS.monitoring } },
-          on: {
-            'sip.monitor.ended': 'ready',
-            'call.hangup': { target: 'ready', actions: 'done' },
-          },
-        },
         onCall,
       },
     },
   },
-});
+} as const satisfies Parameters<typeof agentSetup.createMachine>[0];
+
+export const agentMachine = agentSetup.createMachine(agentConfig);
 
 export type AgentMachine = typeof agentMachine;

@@ -7,7 +7,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { AgentMachine } from './agent-machine.js';
 import { AGENT_COMMANDS, STATUS } from './agent-types.js';
-import type { AgentEvent, CallInfo, LegRef, StatusCode } from './agent-types.js';
+import type { AgentEvent, CallInfo, LegRef, MonitorInfo, StatusCode } from './agent-types.js';
 
 export type AgentSnapshot = SnapshotFrom<AgentMachine>;
 export type CommandType = AgentEvent['type'];
@@ -87,6 +87,8 @@ export interface AgentView {
   readonly statusSince: number;
   /** Unanswered calls, newest first. */
   readonly missedCalls: readonly CallInfo[];
+  /** A supervisor's monitoring session (status 21). */
+  readonly monitor: MonitorInfo | null;
   readonly afterCallSeconds: number | 'manual';
   /** A call leg exists (ringing, dialing, connected, monitoring). */
   readonly onCall: boolean;
@@ -115,6 +117,7 @@ export const IDLE_VIEW: AgentView = {
   afterCallEndsAt: null,
   statusSince: 0,
   missedCalls: [],
+  monitor: null,
   afterCallSeconds: 'manual',
   onCall: false,
   connected: false,
@@ -186,6 +189,7 @@ export function selectView(snapshot: AgentSnapshot): AgentView {
     afterCallEndsAt: c.afterCallEndsAt,
     statusSince: c.statusSince,
     missedCalls: c.missedCalls,
+    monitor: c.monitor ?? null,
     afterCallSeconds: c.policy.afterCall,
     onCall,
     connected: leg?.hasTag('connected') === true,

@@ -23,7 +23,7 @@ import type {
   StatusCode,
 } from './agent-types.js';
 import { NEVER, callMachine } from './call-machine.js';
-import { eventCallId, hangupTypeOf, newCall, requestIdOf, sipCause, sipCodeOf, talkCode } from './call-info.js';
+import { eventCallId, hangupTypeOf, incomingCall, newCall, requestIdOf, sipCause, sipCodeOf, talkCode } from './call-info.js';
 
 export interface AgentInput {
   /** Timers; a field left out means "no timer" (manual after-call work, no ring timeout, manual answer). */
@@ -154,7 +154,7 @@ export const agentSetup = setup({
         type: 'status',
         code,
         lastCode: context.code,
-        context: { breakReason: context.breakReason, call: legInfo(context.call), consult: legInfo(context.consult) },
+        context: { breakReason: context.breakReason, call: legInfo(context.call), consult: legInfo(context.consult), monitor: context.monitor ?? null },
       });
     }),
 
@@ -285,20 +285,7 @@ export const agentSetup = setup({
     /** An INVITE arrived in ready: a leg for it, ringing. */
     spawnIncoming: assign(({ context, event, spawn }) => {
       if (event.type !== 'sip.call.incoming') return {};
-      const info = newCall(context.now(), {
-        callId: event.callId,
-        sipCallId: event.callId,
-        direction: 'inbound',
-        caller: event.caller,
-        callee: event.callee,
-        remoteName: event.remoteName,
-        internal: event.internal,
-        answerAfter: event.answerAfter ?? null,
-        jobId: event.jobId ?? '',
-        queue: event.queue ?? '',
-        queueName: event.queueName ?? '',
-        referredBy: event.referredBy ?? '',
-      });
+      const info = incomingCall(context.now(), event);
       return { call: spawn('leg', { id: info.callId, input: { info, policy: context.policy, now: context.now } }), dialOrigin: 'ready' as const };
     }),
     emitIncoming: emit(({ context }) => ({ type: 'call.incoming' as const, call: legInfo(context.call) as CallInfo })),

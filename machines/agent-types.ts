@@ -94,6 +94,8 @@ export const ERROR = {
   connectionLost: 7006,
   /** A call ended because no audio arrived for MEDIA_LOST_MS although both sides should send. */
   mediaLost: 7007,
+  /** Monitoring, a monitor mode change or an intercept was refused or failed (supervisors). */
+  monitorFailed: 7008,
   /** A cc-dial-request listener vetoed the call. */
   dialVetoed: 7010,
   /** A cc-hangup-request listener vetoed the hang-up. */
@@ -189,6 +191,10 @@ export interface AgentContext {
   readonly missedCalls: readonly CallInfo[];
   /** Commands with an id still waiting for the fact that completes or fails them. */
   readonly requests: readonly PendingRequest[];
+  /** The supervisor's monitoring session (only a supervisor phone has one). */
+  readonly monitor?: MonitorInfo | null;
+  /** Where the supervisor returns when the monitoring session ends. */
+  readonly monitorFrom?: 'loggedOut' | 'onBreak' | 'ready' | 'afterCall' | null;
   /** Monotonic clock supplied by the host for timestamps (tests use a simulated clock). */
   readonly now: () => number;
 }
@@ -219,6 +225,8 @@ export type SipFact =
       queue?: string;
       queueName?: string;
       referredBy?: string;
+      /** The INVITE's `X-CC-Monitor` header (a call center's monitoring call to a supervisor), as sent. */
+      monitor?: string;
     }
   | { type: 'sip.call.created'; callId: string; sipCallId: string }
   | { type: 'sip.call.progress'; callId: string; sipCode: number }
@@ -235,9 +243,7 @@ export type SipFact =
   | { type: 'sip.dtmf.sent'; callId: string; tone: string }
   | { type: 'sip.dtmf.failed'; callId: string; tone: string; cause: string }
   | { type: 'sip.transfer.succeeded'; callId: string }
-  | { type: 'sip.transfer.failed'; callId: string; cause: string; sipCode?: number }
-  | { type: 'sip.monitor.started'; target: string }
-  | { type: 'sip.monitor.ended' };
+  | { type: 'sip.transfer.failed'; callId: string; cause: string; sipCode?: number };
 
 /** Commands from people or scripts (imperative), without their request id. */
 export type AgentCommandBody =
@@ -258,7 +264,11 @@ export type AgentCommandBody =
   | { type: 'call.transfer'; target: string }
   | { type: 'call.consult'; target: string; callId: string }
   | { type: 'call.completeTransfer' }
-  | { type: 'call.cancelConsult' };
+  | { type: 'call.cancelConsult' }
+  /** Supervisors (the `supervisor` phone): monitor an agent's call; `callId` names the monitoring leg. */
+  | { type: 'call.monitor'; agent: string; mode: MonitorMode; callId: string }
+  | { type: 'call.monitorMode'; mode: MonitorMode }
+  | { type: 'call.intercept'; callId: string };
 
 /**
  * A command. With an `id`, the statechart answers it exactly once: `request.done` from the
@@ -289,6 +299,23 @@ export const AGENT_COMMANDS = [
   'call.completeTransfer',
   'call.cancelConsult',
 ] as const satisfies readonly CommandType[];
+
+/**
+ * How a supervisor takes part in an agent's call: `listen` hears customer and agent, nobody hears
+ * the supervisor; `whisper` (coach) is heard by the agent only; `barge` by both.
+ */
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
+
+/** The monitoring session of a supervisor (status 21). */
+export interface MonitorInfo {
+  /** The monitored agent (extension / CTI user id). */
+  readonly agent: string;
+  readonly mode: MonitorMode;
+  /** The call center's id for the monitored call, when it told (X-CC-Monitor `job=`); '' otherwise. */
+  readonly jobId: string;
+  /** How the PBX is reached: the CTI API (MonitorCall, Coach, ...) or SIP feature codes. */
+  readonly via: 'cti' | 'codes';
+}
 
 /** Configuration changes (not commands: never refused, never answered). */
 export type ConfigEvent = { type: 'config.policy'; policy: AgentPolicy };
@@ -365,6 +392,8 @@ export type AgentEmitted =
   | { type: 'call.hangup'; hangupType: HangupType; call: CallInfo }
   | { type: 'error'; error: CcErrorInfo }
   | { type: 'warning'; warning: CcWarningInfo }
+  /** A supervisor's monitoring started, changed mode or ended (`reason` says why it ended). */
+  | { type: 'monitor'; phase: 'start' | 'change' | 'end'; monitor: MonitorInfo; reason?: string }
   /** The command with this id completed; `call` is the leg a dial, answer or consult connected. */
   | { type: 'request.done'; id: string; call?: CallInfo }
   /** The command with this id was refused (9001) or failed. */
@@ -375,4 +404,6 @@ export interface StatusContext {
   readonly breakReason: string | null;
   readonly call: CallInfo | null;
   readonly consult: CallInfo | null;
+  /** The monitoring session at status 21 (supervisor phones). */
+  readonly monitor?: MonitorInfo | null;
 }

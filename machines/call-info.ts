@@ -2,7 +2,7 @@
  * Pure helpers over call legs and SIP facts: no XState, no DOM.
  */
 import { STATUS } from './agent-types.js';
-import type { CallInfo, HangupType, StatusCode } from './agent-types.js';
+import type { CallInfo, HangupType, SipFact, StatusCode } from './agent-types.js';
 
 /** A new leg's info; `startedAt` comes from the statechart's clock. */
 export function newCall(
@@ -18,6 +18,24 @@ export function newCall(
     muted: false,
     ...init,
   };
+}
+
+/** The info of an incoming call's leg, from its INVITE (`sip.call.incoming`). */
+export function incomingCall(now: number, event: Extract<SipFact, { type: 'sip.call.incoming' }>, answerAfter = event.answerAfter ?? null): CallInfo {
+  return newCall(now, {
+    callId: event.callId,
+    sipCallId: event.callId,
+    direction: 'inbound',
+    caller: event.caller,
+    callee: event.callee,
+    remoteName: event.remoteName,
+    internal: event.internal,
+    answerAfter,
+    jobId: event.jobId ?? '',
+    queue: event.queue ?? '',
+    queueName: event.queueName ?? '',
+    referredBy: event.referredBy ?? '',
+  });
 }
 
 /** Status code of a connected call: inbound 9, outbound 10, agent-to-agent 11. */

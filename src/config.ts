@@ -83,6 +83,17 @@ export interface PhoneConfig {
   ctiTimeoutMs?: number;
   /** Send cookies on cross-origin CTI requests (reference `withCredentials`). */
   ctiWithCredentials?: boolean;
+  /**
+   * A supervisor's phone: loads the supervisor module (dist/cc-supervisor.js) with the phone,
+   * which adds monitoring (`monitor()`, `changeMonitorMode()`, `intercept()`).
+   */
+  supervisor?: boolean;
+  /**
+   * Monitoring by SIP feature codes instead of the CTI API: dial prefixes and mode-switch DTMF
+   * digits, e.g. `{ "listen": "*222", "whisper": "*223", "barge": "*224", "intercept": "*225",
+   * "keys": { "listen": "4", "whisper": "5", "barge": "6" } }` (missing ones take these values).
+   */
+  monitorCodes?: Record<string, unknown> | null;
 }
 
 /** One invalid configuration value, named as the user wrote it. */
@@ -115,6 +126,8 @@ export interface ElementConfig {
   ctiHeaders: Record<string, string> | null;
   ctiParams: Record<string, string> | null;
   ctiCommon: Record<string, unknown> | null;
+  supervisor: boolean;
+  monitorCodes: string | Record<string, unknown> | null;
 }
 
 /**
@@ -198,13 +211,17 @@ function isPattern(v: unknown): Refusal | null {
   }
 }
 
-function readIceServers(text: string): unknown {
-  let parsed: unknown;
+function readJson(text: string): unknown {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     return new Unreadable({ bare: `is not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
   }
+}
+
+function readIceServers(text: string): unknown {
+  const parsed = readJson(text);
+  if (parsed instanceof Unreadable) return parsed;
   const list = Array.isArray(parsed) ? parsed : [parsed];
   const ok = list.every((s: unknown) => {
     const urls = (s as RTCIceServer | null)?.urls;
@@ -250,6 +267,8 @@ const FIELDS = {
   ctiHeaders: recordField,
   ctiParams: recordField,
   ctiCommon: recordField,
+  supervisor: { attribute: 'supervisor', boolean: true, fallback: false },
+  monitorCodes: { attribute: 'monitor-codes', parse: readJson, ...recordField },
 } as const satisfies Readonly<Record<keyof ElementConfig, Field>>;
 
 /** The fields only JavaScript gives (secrets, hooks, tuning): never attributes. */

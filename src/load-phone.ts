@@ -11,3 +11,6 @@ export function loadPhone(): Promise<PhoneModule> {
   loading ??= import('./phone.js');
   return loading;
 }
+
+/** The supervisor module (dist/cc-supervisor.js): the phone module whose `createPhone` adds monitoring. */
+export const loadSupervisor = (): Promise<PhoneModule> => import('./supervisor.js');

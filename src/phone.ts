@@ -43,7 +43,7 @@ const connected = (done: { call?: CallInfo }): CallInfo => {
   if (!done.call) throw new Error('the statechart completed a call command without its leg');
   return done.call;
 };
-function localCallId(): string {
+export function localCallId(): string {
   sequence += 1;
   return `cc-${Date.now().toString(36)}-${sequence}-${Math.random().toString(36).slice(2, 8)}`;
 }
@@ -54,6 +54,8 @@ export interface PhoneInternals {
   readonly sipActor?: ReturnType<typeof createSipActor>;
   readonly loadJsSip?: () => Promise<JsSIP>;
   readonly now?: () => number;
+  /** The statechart to run instead of the agent's (src/supervisor.ts adds monitoring), given the phone's CTI client. */
+  readonly machine?: (cti: CtiClient | null) => AgentMachine;
 }
 
 /**
@@ -126,7 +128,7 @@ export class Phone {
     };
     this.cti = Phone.ctiClientOf(config);
     const cti = this.cti;
-    const machine = agentMachine.provide({
+    const machine = (internals.machine?.(cti) ?? agentMachine).provide({
       actors: {
         sip: internals.sipActor ?? createSipActor(settings),
         cti: fromPromise<void, CtiChange>(({ input }) =>
@@ -310,6 +312,11 @@ export class Phone {
     for (const reject of [...this.waiting.values()]) reject(error);
   }
 
+  /** Binds the DOM events a kind of phone adds (supervisor phones: `cc-monitor-*`); returns what unbinds them. */
+  hostEvents(_fire: (event: Event) => boolean): () => void {
+    return none;
+  }
+
   /** True when the current state accepts this command (not answered by 9001). */
   accepts(type: AgentEvent['type']): boolean {
     return acceptsCommand(this.snapshot, type);
@@ -335,7 +342,7 @@ export class Phone {
     return to;
   }
 
-  private fail(info: CcErrorInfo): CcError {
+  protected fail(info: CcErrorInfo): CcError {
     // Argument errors and vetoes never reach the statechart, so the host hears of them here.
     this.emitHostError(info);
     return new CcError(info);
@@ -356,7 +363,7 @@ export class Phone {
    * (`request.done` / `request.failed`), or after `timeoutMs` (7020, which the statechart never
    * hears of, so the host is told here).
    */
-  private command(body: AgentCommandBody, timeoutMs = 30_000): Promise<Extract<AgentEmitted, { type: 'request.done' }>> {
+  protected command(body: AgentCommandBody, timeoutMs = 30_000): Promise<Extract<AgentEmitted, { type: 'request.done' }>> {
     const id = `r${(requestSequence += 1)}`;
     return new Promise((resolve, reject) => {
       const finish = (settle: () => void): void => {

@@ -61,7 +61,8 @@ function fire(host: EventTarget, event: Event): void {
  * buttons or with the same methods as the headless `Phone`: `register()`, `unregister()`,
  * `logIn()`, `logOut()`, `ready()`, `applyForBreak(reason?)`, `call(callee, { callerId }?)`,
  * `answer()`, `hangUp()`, `hold()`, `retrieve()`, `mute()`, `unmute()`, `sendDtmf(digits)`,
- * `transfer(target)`, `consult(target)`, `completeTransfer()`, `cancelConsult()` (each returns
+ * `transfer(target)`, `consult(target)`, `completeTransfer()`, `cancelConsult()`, and with the
+ * `supervisor` attribute `monitor(agent, mode)`, `changeMonitorMode(mode)`, `intercept()` (each returns
  * the phone's promise, waiting for the phone first) and `getStatusCode()`. A bad attribute value
  * never throws: it fires `cc-error` (7100, naming the attribute and the value) and shows a
  * configuration error panel. It lays out `<cc-agent-status>`, `<cc-call-panel>`,
@@ -85,6 +86,8 @@ function fire(host: EventTarget, event: Event): void {
  * @attr {string} cti - URL or path of the host's CTI API; turns on CTI mode.
  * @attr {string} cti-method - `post` (default) or `get`.
  * @attr {string} cti-action-param - Query parameter naming the API (default `action`).
+ * @attr {boolean} supervisor - A supervisor's workbench: loads dist/cc-supervisor.js with the phone, which adds `monitor(agent, mode)`, `changeMonitorMode(mode)` and `intercept()` (status 21).
+ * @attr {string} monitor-codes - JSON: monitor by SIP feature codes instead of the CTI API, e.g. `{"listen":"*222","whisper":"*223","barge":"*224","intercept":"*225","keys":{"listen":"4","whisper":"5","barge":"6"}}` (these are the defaults, used without a CTI API).
  * @prop {CtiRequestFunction | null} ctiRequest - Custom CTI transport (reference `apiAxiosFunc`).
  * @prop {Record<string, string> | null} ctiHeaders - Extra CTI request headers; never rendered.
  * @prop {Record<string, string> | null} ctiParams - Extra CTI request parameters.
@@ -102,6 +105,9 @@ function fire(host: EventTarget, event: Event): void {
  * @event {CcCallHangupEvent} cc-call-hangup - The customer call ended; `detail.type` is ringing, dialing, inbound or outbound (reference `onHangUp`).
  * @event {CcErrorEvent} cc-error - Something failed; `detail.errorCode`, `detail.errorMsg` (reference `onErrorNotify`).
  * @event {CcWarningEvent} cc-warning - Something the agent should know while the workbench handles it; `detail.code` is media-interrupted, media-restored or page-frozen, `detail.message`, `detail.callId`.
+ * @event {CcMonitorEvent} cc-monitor-start - Supervisors: the monitoring call is connected; `detail.agent`, `detail.mode` (listen, whisper, barge), `detail.jobId`, `detail.via` (cti or codes).
+ * @event {CcMonitorEvent} cc-monitor-change - Supervisors: the monitor mode changed on the same call; `detail.mode`.
+ * @event {CcMonitorEvent} cc-monitor-end - Supervisors: monitoring ended; `detail.reason` is `intercepted` or the call's end cause.
  * @event {CcDialRequestEvent} cc-dial-request - Cancelable, before each outgoing call: rewrite `detail.callee` or `preventDefault()` (reference `onBeforeCallDialing`).
  * @event {CcHangupRequestEvent} cc-hangup-request - Cancelable, before the agent hangs up: `preventDefault()` vetoes (reference `onBeforeCallHangup`).
  *

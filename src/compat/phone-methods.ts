@@ -1,5 +1,7 @@
-import { STATUS } from '../../machines/agent-types.js';
+import { ERROR, STATUS } from '../../machines/agent-types.js';
+import { CcError } from '../errors.js';
 import type { Phone } from '../phone.js';
+import type { SupervisorPhone } from '../supervisor.js';
 
 /**
  * The reference-SDK style commands of `Phone` (`register()`, `logIn()`, `applyForBreak()`,
@@ -27,12 +29,16 @@ export const PHONE_COMMANDS = [
   'cancelConsult',
 ] as const satisfies readonly (keyof Phone)[];
 
+/** The commands of a supervisor's phone (`supervisor` attribute); other phones refuse them with 7100. */
+export const SUPERVISOR_COMMANDS = ['monitor', 'changeMonitorMode', 'intercept'] as const satisfies readonly (keyof SupervisorPhone)[];
+
 /**
  * The phone's command API on an element: the same signatures and promises as `Phone`, each
  * waiting for the element's phone (rejecting with 7100 when it cannot have one), and
  * `getStatusCode()`, which answers -1/-1 while there is no phone.
  */
-export type CcPhoneMethods = Pick<Phone, (typeof PHONE_COMMANDS)[number] | 'getStatusCode'>;
+export type CcPhoneMethods = Pick<Phone, (typeof PHONE_COMMANDS)[number] | 'getStatusCode'> &
+  Pick<SupervisorPhone, (typeof SUPERVISOR_COMMANDS)[number]>;
 
 /** How the installed methods reach an element's phone. */
 export interface PhoneMethodsAccess<T> {
@@ -54,15 +60,18 @@ export function installPhoneMethods<T extends object>(target: { readonly prototy
   const define = (name: string, value: (this: T, ...args: never[]) => unknown): void => {
     Object.defineProperty(target.prototype, name, { value, writable: true, configurable: true });
   };
-  for (const name of PHONE_COMMANDS) {
+  for (const name of [...PHONE_COMMANDS, ...SUPERVISOR_COMMANDS]) {
     define(name, async function (this: T, ...args: unknown[]) {
       const phone = await access.phone(this);
+      if (typeof (phone as unknown as Record<string, unknown>)[name] !== 'function') {
+        throw new CcError({ errorCode: ERROR.configInvalid, errorMsg: `${name}() needs a supervisor's phone: add the supervisor attribute`, command: name });
+      }
       if (name === 'call') {
         const [callee, options = {}] = args as [string, { callerId?: string }?];
         const callerId = options.callerId ?? access.callerId?.(this) ?? '';
         return phone.call(callee, callerId ? { ...options, callerId } : options);
       }
-      return (phone[name] as Command).apply(phone, args);
+      return ((phone as unknown as Record<string, Command>)[name] as Command).apply(phone, args);
     });
   }
   define('getStatusCode', function (this: T) {

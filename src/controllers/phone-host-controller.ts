@@ -7,7 +7,7 @@ import type { ConfigIssue, ElementConfig, PhoneConfig } from '../config.js';
 import { CcError } from '../errors.js';
 import { CcErrorEvent } from '../events/cc-error-event.js';
 import { CcInitEvent } from '../events/cc-init-event.js';
-import { loadPhone } from '../load-phone.js';
+import { loadPhone, loadSupervisor } from '../load-phone.js';
 import type { PhoneModule } from '../load-phone.js';
 import type { Phone } from '../phone.js';
 
@@ -60,6 +60,7 @@ export class CcPhoneHostController implements ReactiveController {
   /** The config must be read again at the next update. */
   private dirty = true;
   private module: PhoneModule | null = null;
+  private supervisorModule: PhoneModule | null = null;
   private loading: Promise<void> | null = null;
   private retireTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set while a new phone waits for the call on the current one to end. */
@@ -147,7 +148,7 @@ export class CcPhoneHostController implements ReactiveController {
     if (!this.current || this.preloaded) return;
     this.preloaded = true;
     // JsSIP is parsed after the first paint, so the softphone shows before the SIP stack loads.
-    setTimeout(() => void this.module?.preloadSip().catch(() => undefined), 0);
+    setTimeout(() => void (this.module ?? this.supervisorModule)?.preloadSip().catch(() => undefined), 0);
   }
 
   /** True when a config field (or the factory) holds another value than at the last check. */
@@ -190,9 +191,11 @@ export class CcPhoneHostController implements ReactiveController {
       if (!same) this.afterCall();
       return;
     }
-    const factory = this.host.phoneFactory ?? this.module?.createPhone ?? null;
+    // A supervisor's phone comes from the supervisor module (monitoring), loaded only for it.
+    const module = full.supervisor ? this.supervisorModule : this.module;
+    const factory = this.host.phoneFactory ?? module?.createPhone ?? null;
     if (!factory) {
-      this.load();
+      this.load(full.supervisor === true);
       return;
     }
     this.retire();
@@ -215,11 +218,12 @@ export class CcPhoneHostController implements ReactiveController {
   }
 
   /** First use: fetches the phone module (after the first paint), then reads the config again. */
-  private load(): void {
+  private load(supervisor: boolean): void {
     if (this.loading) return;
-    const pending = loadPhone().then(
+    const pending = (supervisor ? loadSupervisor() : loadPhone()).then(
       (module) => {
-        this.module = module;
+        if (supervisor) this.supervisorModule = module;
+        else this.module = module;
         if (this.loading !== pending) return;
         this.loading = null;
         this.dirty = true;

@@ -7,6 +7,7 @@ import type { CcDialRequestEvent } from './cc-dial-request-event.js';
 import type { CcErrorEvent } from './cc-error-event.js';
 import type { CcHangupRequestEvent } from './cc-hangup-request-event.js';
 import type { CcInitEvent } from './cc-init-event.js';
+import type { CcMonitorEvent } from './cc-monitor-event.js';
 import type { CcNumberPickEvent } from './cc-number-pick-event.js';
 import type { CcRegisteredEvent } from './cc-registered-event.js';
 import type { CcRegistrationFailedEvent } from './cc-registration-failed-event.js';
@@ -34,6 +35,9 @@ export interface CcEventMap {
   'cc-dial-request': CcDialRequestEvent;
   'cc-hangup-request': CcHangupRequestEvent;
   'cc-number-pick': CcNumberPickEvent;
+  'cc-monitor-start': CcMonitorEvent;
+  'cc-monitor-change': CcMonitorEvent;
+  'cc-monitor-end': CcMonitorEvent;
 }
 
 declare global {

@@ -52,6 +52,7 @@ export function bindHostEvents(host: HTMLElement, phone: Phone, hooks: HostEvent
     phone.onHostError(error),
     phone.on('error', (event) => error(event.error)),
     phone.on('warning', ({ warning }) => fire(new CcWarningEvent(warning))),
+    phone.hostEvents(fire),
     phone.on('status', ({ code, lastCode, context }) => fire(new CcStatusChangeEvent({ code, lastCode, context }))),
     phone.on('registered', () => fire(new CcRegisteredEvent({ sipUri }))),
     phone.on('unregistered', () => fire(new CcUnregisteredEvent({ sipUri }))),

@@ -243,6 +243,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     const referredBy = /sips?:([^@;>\s]+)@/i.exec(header('Referred-By'))?.[1] ?? '';
     const queue = header('X-CC-Queue');
     const queueName = header('X-CC-Queue-Name');
+    const monitor = header('X-CC-Monitor');
     attach(callId, session);
     send({
       type: 'sip.call.incoming',
@@ -256,6 +257,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
       ...(queue ? { queue } : {}),
       ...(queueName ? { queueName } : {}),
       ...(referredBy ? { referredBy } : {}),
+      ...(monitor ? { monitor } : {}),
     });
   };
 

@@ -35,6 +35,8 @@ const UNSET: ElementConfig = {
   ctiHeaders: null,
   ctiParams: null,
   ctiCommon: null,
+  supervisor: false,
+  monitorCodes: null,
 };
 const SERVER = 'wss://pbx.example.test/ws';
 const SIP_URI = 'sip:1001@pbx.example.test';
@@ -182,6 +184,15 @@ const CASES: Readonly<Record<keyof ElementConfig, FieldCase>> = {
   ctiHeaders: { attribute: null, good: [[headers, headers]], bad: [[['a'], 'ctiHeaders must be an object']] },
   ctiParams: { attribute: null, good: [[params, params]], bad: [['a=1', 'ctiParams must be an object']] },
   ctiCommon: { attribute: null, good: [[common, common]], bad: [[42, 'ctiCommon must be an object']] },
+  supervisor: { attribute: 'supervisor', good: [[true, true]], bad: [], fallback: false },
+  monitorCodes: {
+    attribute: 'monitor-codes',
+    good: [['{"listen":"*555"}', { listen: '*555' }]],
+    bad: [
+      ['*222', 'monitor-codes is not valid JSON: Unexpected token \'*\', "*222" is not valid JSON'],
+      ['[1]', 'monitor-codes must be an object'],
+    ],
+  },
 };
 
 const read = (field: keyof ElementConfig, value: unknown) => readElementConfig({ ...BASE, [field]: value } as ElementConfig);

@@ -120,7 +120,6 @@ describe('agent statechart: status codes (pure transitions)', () => {
     ['blind transfer accepted -> after-call', [...TALKING_IN, { type: 'call.transfer', target: '1003' }, { type: 'sip.transfer.succeeded', callId: 'c1' }], STATUS.afterCall],
     ['blind transfer from hold accepted -> after-call', [...HELD, { type: 'call.transfer', target: '1003' }, { type: 'sip.transfer.succeeded', callId: 'c1' }], STATUS.afterCall],
     ['blind transfer failed -> still talking', [...TALKING_IN, { type: 'call.transfer', target: '1003' }, { type: 'sip.transfer.failed', callId: 'c1', cause: 'x' }], STATUS.inboundTalk],
-    ['monitoring', [...READY, { type: 'sip.monitor.started', target: '1002' }], STATUS.monitoring],
     ['unregister from offline', [...REGISTERED, { type: 'agent.unregister' }], STATUS.unregistered],
     ['a fact about another call is ignored', [...TALKING_IN, ended('other')], STATUS.inboundTalk],
   ];
@@ -532,8 +531,6 @@ const WALK_EVENTS: Ev[] = [
   { type: 'sip.call.resumed', callId: 'c1' },
   { type: 'sip.call.hold.failed', callId: 'c1', cause: 'Not Acceptable Here', sipCode: 488 },
   { type: 'sip.call.resume.failed', callId: 'c1', cause: 'Not Acceptable Here', sipCode: 488 },
-  { type: 'sip.monitor.started', target: '1002' },
-  { type: 'sip.monitor.ended' },
   { type: 'sip.registration.lapsed' },
 ];
 
@@ -805,8 +802,6 @@ describe('agent statechart: every SIP fact has a handler', () => {
     'sip.dtmf.failed': true,
     'sip.transfer.succeeded': true,
     'sip.transfer.failed': true,
-    'sip.monitor.started': true,
-    'sip.monitor.ended': true,
   } as const satisfies Record<SipFact['type'], true>;
 
   it('handles each fact type the SIP adapter can send in at least one state', () => {

@@ -413,9 +413,10 @@ export class Customer extends EventEmitter {
 
   /**
    * The snapshot plus the received audio's analysis and the DTMF log.
-   * @param {{ lastMs?: number }} [options] analyse only the last `lastMs` of received audio
+   * @param {{ lastMs?: number, tones?: number[] }} [options] analyse only the last `lastMs` of
+   *   received audio; `tones`: frequencies (Hz) whose share the analysis reports besides 400
    */
-  details({ lastMs } = {}) {
+  details({ lastMs, tones = [] } = {}) {
     return {
       ...this.snapshot(),
       audio: {
@@ -430,7 +431,7 @@ export class Customer extends EventEmitter {
           firstPacketAt: this.recorder.firstPacketAt,
           lastPacketAt: this.recorder.lastPacketAt,
           lastVoiceAt: this.recorder.lastVoiceAt,
-          analysis: this.recorder.analyse({ frequencies: [400], ...(lastMs ? { lastMs } : {}) }),
+          analysis: this.recorder.analyse({ frequencies: [400, ...tones], ...(lastMs ? { lastMs } : {}) }),
         },
       },
       dtmf: this.recorder.eventsLog.map((d) => ({ digit: d.digit, at: d.at, durationMs: d.durationMs, via: d.via })),

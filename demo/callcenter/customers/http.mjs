@@ -132,7 +132,10 @@ export function createCustomerHandler({ service, basePath = '/api/customers' }) 
       // ?lastMs=N analyses only the most recent audio (e.g. after queue music gave way to the agent).
       const lastMs = Number(url.searchParams.get('lastMs') ?? 0);
       if (!Number.isFinite(lastMs) || lastMs < 0 || lastMs > 600_000) throw new HttpError(400, 'invalid_field', `lastMs=${url.searchParams.get('lastMs')} is not 0..600000`, 'lastMs');
-      return sendJson(res, 200, await customer.details(lastMs ? { lastMs } : {}));
+      // ?tones=1200,1800 adds the share of these frequencies (who hears whom, in monitoring tests).
+      const tones = (url.searchParams.get('tones') ?? '').split(',').filter(Boolean).map(Number);
+      if (tones.length > 8 || tones.some((f) => !Number.isFinite(f) || f < 50 || f > 3900)) throw new HttpError(400, 'invalid_field', `tones=${url.searchParams.get('tones')} is not up to 8 frequencies of 50..3900 Hz`, 'tones');
+      return sendJson(res, 200, await customer.details({ ...(lastMs ? { lastMs } : {}), ...(tones.length ? { tones } : {}) }));
     }
     if (action === 'recording.wav') {
       allow(['GET']);
