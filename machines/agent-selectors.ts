@@ -59,6 +59,8 @@ export const STATE_NAME: Readonly<Record<StatusCode, string>> = {
   12: 'held',
   16: 'consult-dialing',
   17: 'consulting',
+  18: 'consult-switched',
+  19: 'conference',
   21: 'monitoring',
 };
 

@@ -60,11 +60,20 @@ function legIs(leg: LegRef | null, tag: 'ringing' | 'dialing' | 'connected' | 'h
 const INTERNAL = 'agent:';
 /** Id of the hold the agent asks for before a consultation: its failure ends that consultation. */
 export const consultHoldId = (consultCallId: string): string => `${INTERNAL}consult-hold:${consultCallId}`;
+/** Ids of the resumes a conference or a swap asks the legs for. */
+const CONFERENCE_ID = `${INTERNAL}conference`;
+const SWAP_ID = `${INTERNAL}swap`;
+
+/** Both legs steady: connected, no hold or resume in flight. */
+const steady = (leg: LegRef | null): boolean => legIs(leg, 'connected') && !legIs(leg, 'holding') && !legIs(leg, 'resuming');
 
 /** Status of the calls: the consultation's while there is one, else the customer leg's. */
 function callCode(context: Ctx): StatusCode | null {
+  if (context.conference) return STATUS.conference;
   if (context.consult) {
     if (legIs(context.consult, 'dialing')) return STATUS.consultDialing;
+    // Swapped back to the customer: the consulted party waits on hold (18).
+    if (legIs(context.consult, 'held') && !legIs(context.call, 'held')) return STATUS.consultSwitched;
     if (legIs(context.consult, 'connected')) return STATUS.consultTalking;
   }
   const call = context.call;
@@ -137,6 +146,11 @@ export const agentSetup = setup({
     wasConnected: ({ event }) => event.type === 'leg.ended' && (event.output.transferred || event.output.info.answeredAt !== null),
     isConsultHold: ({ context, event }) =>
       event.type === 'leg.request.failed' && context.consult !== null && event.id === consultHoldId(legInfo(context.consult)?.callId ?? ''),
+    inConference: ({ context }) => context.conference === true,
+    /** Customer and consulted party both connected and steady, the consultation not being transferred. */
+    canJoin: ({ context }) => !context.conference && steady(context.call) && steady(context.consult),
+    isConferenceResume: ({ event }) => (event.type === 'leg.request.done' || event.type === 'leg.request.failed') && event.id === CONFERENCE_ID,
+    isSwapResume: ({ event }) => (event.type === 'leg.request.done' || event.type === 'leg.request.failed') && event.id === SWAP_ID,
     isAfterCallTimed: ({ context }) => context.policy.afterCall !== 'manual',
     isFromAfterCall: ({ context }) => context.dialOrigin === 'afterCall',
     usesCti: ({ context }) => context.cti,
@@ -211,6 +225,13 @@ export const agentSetup = setup({
         raise(enqueue, context, error, matching(context, params.answers ?? []));
       },
     ),
+    /** A leg's command for the agent failed (its leg.error already told the host): the agent requests it served fail too. */
+    raiseLegError: enqueueActions(({ context, event, enqueue }, params: Answers) => {
+      if (event.type !== 'leg.request.failed') return;
+      const answered = matching(context, params.answers ?? []);
+      enqueue.assign({ requests: context.requests.filter((r) => !answered.includes(r)) });
+      for (const request of answered) enqueue.emit({ type: 'request.failed', id: request.id, error: event.error });
+    }),
     /** A leg's error, told to the host. */
     relayError: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'leg.error') raise(enqueue, context, event.error, []);
@@ -355,6 +376,30 @@ export const agentSetup = setup({
         ...(requestIdOf(event) ? { id: requestIdOf(event) } : {}),
       }),
     ),
+    /** Resumes whichever party is on hold, then (`mixConference`) asks the adapter to mix both calls. */
+    joinConference: enqueueActions(({ context, enqueue }) => {
+      const held = [context.call, context.consult].filter((leg): leg is LegRef => legIs(leg, 'held'));
+      for (const leg of held) enqueue.sendTo(leg, { type: 'call.retrieve', id: CONFERENCE_ID } satisfies LegCommand);
+      if (held.length === 0) enqueue.raise({ type: 'leg.request.done', id: CONFERENCE_ID });
+    }),
+    mixConference: enqueueActions(({ context, enqueue }) => {
+      if (![context.call, context.consult].every(steady) || legIs(context.call, 'held') || legIs(context.consult, 'held')) return;
+      const ids = [legInfo(context.call)?.callId ?? '', legInfo(context.consult)?.callId ?? ''] as const;
+      enqueue.sendTo('sip', { type: 'sip.conference', callIds: ids } satisfies SipCommand);
+    }),
+    /** Holds the party the agent talks to and resumes the other (17 <-> 18). */
+    swapLegs: enqueueActions(({ context, enqueue }) => {
+      const consultHeld = legIs(context.consult, 'held');
+      const [hold, resume] = consultHeld ? [context.call, context.consult] : [context.consult, context.call];
+      if (hold && !legIs(hold, 'held')) enqueue.sendTo(hold, { type: 'call.hold' } satisfies LegCommand);
+      if (resume) enqueue.sendTo(resume, { type: 'call.retrieve', id: SWAP_ID } satisfies LegCommand);
+    }),
+    dropParty: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'call.dropParty') return;
+      const leg = event.party === 'customer' ? context.call : context.consult;
+      const id = requestIdOf(event);
+      if (leg) enqueue.sendTo(leg, { type: 'call.hangup', ...(id ? { id } : {}) } satisfies LegCommand);
+    }),
     /** A leg reported a call event: the host hears of it with the leg's info. */
     emitLegEvent: enqueueActions(({ context, event, enqueue }) => {
       const leg = [context.call, context.consult].find((l) => l && legInfo(l)?.callId === eventCallId(event));
@@ -378,6 +423,11 @@ export const agentSetup = setup({
       if (missed) enqueue.assign({ missedCalls: [info, ...context.missedCalls].slice(0, MISSED_KEPT) });
       if (customer) enqueue.assign({ call: null });
       else if (legInfo(context.consult)?.callId === info.callId) enqueue.assign({ consult: null });
+      // A party of the conference left: the other call goes on without the mixing.
+      if (context.conference) {
+        enqueue.assign({ conference: false });
+        enqueue.sendTo('sip', { type: 'sip.conference.end' } satisfies SipCommand);
+      }
       enqueue(stopChild(info.callId));
     }),
     /** Ends the consultation leg (the attended transfer made it useless); it reports its end later. */

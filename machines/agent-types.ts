@@ -9,9 +9,10 @@ import type { CallMachine } from './call-machine.js';
  * Agent status codes, exactly the table of the reference vendor SDK (section 八):
  * -1 unregistered, 0 registering, 1 offline (registered, not logged in), 2 break, 3 ready,
  * 5 after-call work, 6 ringing, 8 dialing, 9 inbound talk, 10 outbound talk,
- * 11 internal talk, 12 hold, 16 consult dialing, 17 consult talking, 21 monitoring.
+ * 11 internal talk, 12 hold, 16 consult dialing, 17 consult talking, 18 consult talking switched
+ * back to the customer (the consulted party on hold), 19 conference, 21 monitoring.
  */
-export type StatusCode = -1 | 0 | 1 | 2 | 3 | 5 | 6 | 8 | 9 | 10 | 11 | 12 | 16 | 17 | 21;
+export type StatusCode = -1 | 0 | 1 | 2 | 3 | 5 | 6 | 8 | 9 | 10 | 11 | 12 | 16 | 17 | 18 | 19 | 21;
 
 export const STATUS = {
   unregistered: -1,
@@ -28,6 +29,8 @@ export const STATUS = {
   hold: 12,
   consultDialing: 16,
   consultTalking: 17,
+  consultSwitched: 18,
+  conference: 19,
   monitoring: 21,
 } as const satisfies Record<string, StatusCode>;
 
@@ -193,6 +196,8 @@ export interface AgentContext {
   readonly requests: readonly PendingRequest[];
   /** The supervisor's monitoring session (only a supervisor phone has one). */
   readonly monitor?: MonitorInfo | null;
+  /** Customer and consulted party are joined in the agent's browser (status 19). */
+  readonly conference?: boolean;
   /** Where the supervisor returns when the monitoring session ends. */
   readonly monitorFrom?: 'loggedOut' | 'onBreak' | 'ready' | 'afterCall' | null;
   /** Monotonic clock supplied by the host for timestamps (tests use a simulated clock). */
@@ -243,7 +248,10 @@ export type SipFact =
   | { type: 'sip.dtmf.sent'; callId: string; tone: string }
   | { type: 'sip.dtmf.failed'; callId: string; tone: string; cause: string }
   | { type: 'sip.transfer.succeeded'; callId: string }
-  | { type: 'sip.transfer.failed'; callId: string; cause: string; sipCode?: number };
+  | { type: 'sip.transfer.failed'; callId: string; cause: string; sipCode?: number }
+  /** The two calls' audio is mixed (each remote hears the agent and the other remote). */
+  | { type: 'sip.conference.started' }
+  | { type: 'sip.conference.failed'; cause: string };
 
 /** Commands from people or scripts (imperative), without their request id. */
 export type AgentCommandBody =
@@ -265,6 +273,12 @@ export type AgentCommandBody =
   | { type: 'call.consult'; target: string; callId: string }
   | { type: 'call.completeTransfer' }
   | { type: 'call.cancelConsult' }
+  /** From a consultation: customer and consulted party in one call, mixed by the agent's browser (status 19). */
+  | { type: 'call.conference' }
+  /** During a consultation: talk to the other party, the current one on hold (17 <-> 18). */
+  | { type: 'call.swap' }
+  /** In a conference: hang up one party and stay with the other. */
+  | { type: 'call.dropParty'; party: 'customer' | 'consult' }
   /** Supervisors (the `supervisor` phone): monitor an agent's call; `callId` names the monitoring leg. */
   | { type: 'call.monitor'; agent: string; mode: MonitorMode; callId: string }
   | { type: 'call.monitorMode'; mode: MonitorMode }
@@ -298,6 +312,9 @@ export const AGENT_COMMANDS = [
   'call.consult',
   'call.completeTransfer',
   'call.cancelConsult',
+  'call.conference',
+  'call.swap',
+  'call.dropParty',
 ] as const satisfies readonly CommandType[];
 
 /**
@@ -376,7 +393,10 @@ export type SipCommand =
   | { type: 'sip.mute'; callId: string; muted: boolean }
   | { type: 'sip.dtmf'; callId: string; digits: string }
   | { type: 'sip.refer'; callId: string; target: string }
-  | { type: 'sip.referReplaces'; callId: string; replacesCallId: string };
+  | { type: 'sip.referReplaces'; callId: string; replacesCallId: string }
+  /** Mix the two calls (conference); `sip.conference.started` or `.failed` answers. */
+  | { type: 'sip.conference'; callIds: readonly [string, string] }
+  | { type: 'sip.conference.end' };
 
 /** Facts the statechart reports to the host-facing layer (mapped to DOM events and hooks). */
 export type AgentEmitted =

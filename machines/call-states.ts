@@ -6,7 +6,8 @@
  * from the legs (status 12 only once the PBX accepted the hold) and, when the customer leg ends,
  * moves the agent on (after-call work, ready, or a `missed` break after a ring timeout).
  */
-import { and, not } from 'xstate';
+import { and, assign, not } from 'xstate';
+import { ERROR } from './agent-types.js';
 import { agentSetup } from './agent-setup.js';
 
 const CALL = { role: 'call' } as const;
@@ -50,10 +51,33 @@ export const onCall = agentSetup.createStateConfig({
       { guard: { type: 'isLeg', params: CONSULT }, actions: ['releaseLeg', 'setStatus'] },
     ],
     // The customer could not be held for the consultation: that consultation ends.
-    'leg.request.failed': [{ guard: 'isConsultHold', actions: 'abortConsult' }, { actions: 'relayRequest' }],
+    'leg.request.failed': [
+      { guard: 'isConsultHold', actions: 'abortConsult' },
+      // A party of a conference or a swap could not be resumed: the command fails with the leg's error.
+      {
+        guard: 'isConferenceResume',
+        actions: { type: 'raiseLegError', params: { answers: ['call.conference'] } },
+      },
+      { guard: 'isSwapResume', actions: [{ type: 'raiseLegError', params: { answers: ['call.swap'] } }, 'setStatus'] },
+      { actions: 'relayRequest' },
+    ],
+    // Both parties talk again: the adapter mixes them; the resumed party of a swap: done.
+    'leg.request.done': [
+      { guard: 'isConferenceResume', actions: 'mixConference' },
+      { guard: 'isSwapResume', actions: [{ type: 'complete', params: { commands: ['call.swap'] } }, 'setStatus'] },
+      { actions: 'relayRequest' },
+    ],
+    // The adapter's answer counts only while both calls are there (a late answer changes nothing).
+    'sip.conference.started': { guard: and(['hasConsult', not('inConference')]), actions: [assign({ conference: true }), { type: 'complete', params: { commands: ['call.conference'] } }, 'setStatus'] },
+    'sip.conference.failed': {
+      actions: { type: 'raiseSipError', params: { errorCode: ERROR.callFailed, prefix: 'Conference failed', command: 'call.conference', answers: ['call.conference'] } },
+    },
+    'call.conference': { guard: and(['canJoin', 'isNotTransferPending']), actions: ['track', 'joinConference'] },
+    'call.swap': { guard: and(['canJoin', 'isNotTransferPending']), actions: ['track', 'swapLegs'] },
+    'call.dropParty': { guard: 'inConference', actions: 'dropParty' },
 
     'call.answer': toCustomer,
-    'call.hold': toCustomer,
+    'call.hold': { ...toCustomer, guard: and(['hasNoConsult', { type: 'legCan', params: CALL }]) },
     'call.transfer': toCustomer,
     'call.retrieve': [
       // Resume during a ringing consultation: it ends and the customer comes back.
@@ -61,6 +85,8 @@ export const onCall = agentSetup.createStateConfig({
       toCustomer,
     ],
     'call.hangup': [
+      // Hanging up a conference ends both calls (the agent's browser is the bridge).
+      { guard: 'inConference', actions: ['hangUpConsult', { type: 'forward', params: CALL }] },
       // Hanging up a consultation ends it and resumes the customer (not during a transfer).
       { guard: and(['hasConsult', 'isNotTransferPending']), actions: [{ type: 'endConsult', params: { answerWithResume: false } }, 'done'] },
       toCustomer,

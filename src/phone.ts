@@ -305,6 +305,27 @@ export class Phone {
     return this.command({ type: 'call.cancelConsult' }).then(none);
   }
 
+  /**
+   * From a consultation (status 17 or 18): joins the customer and the consulted party in one call
+   * (status 19), mixed in this browser, so it works with any PBX; resolves once mixed.
+   */
+  conference(): Promise<void> {
+    return this.command({ type: 'call.conference' }).then(none);
+  }
+
+  /** During a consultation: talks to the other party, holding the current one (status 17 <-> 18). */
+  swap(): Promise<void> {
+    return this.command({ type: 'call.swap' }).then(none);
+  }
+
+  /** In a conference: hangs up `customer` or `consult`; the agent stays with the other. */
+  dropParty(party: 'customer' | 'consult'): Promise<void> {
+    if (party !== 'customer' && party !== 'consult') {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `dropParty: "${String(party)}" is not customer or consult`, command: 'dropParty' });
+    }
+    return this.command({ type: 'call.dropParty', party }).then(none);
+  }
+
   /** Stops the phone: hangs up, unregisters, releases the microphone and the socket. */
   destroy(): void {
     this.actor.stop();

@@ -178,6 +178,12 @@ export class CcCallPanel extends CcPhoneElement {
             ? html`<button class="btn primary" @click=${this.onCompleteTransfer}>${t.action.completeTransfer}</button>`
             : nothing}
           ${can(view, 'call.cancelConsult') ? html`<button class="btn" @click=${this.onCancelConsult}>${t.action.cancelConsult}</button>` : nothing}
+          ${can(view, 'call.swap') ? html`<button class="btn" @click=${this.onSwap}>${t.action.swap}</button>` : nothing}
+          ${can(view, 'call.conference') ? html`<button class="btn" @click=${this.onConference}>${t.action.conference}</button>` : nothing}
+          ${can(view, 'call.dropParty')
+            ? html`<button class="btn" @click=${this.onDropCustomer}>${t.action.dropCustomer}</button>
+                <button class="btn" @click=${this.onDropConsult}>${t.action.dropConsult}</button>`
+            : nothing}
         </div>
       </div>
     `;
@@ -191,6 +197,10 @@ export class CcCallPanel extends CcPhoneElement {
   private readonly onUnmute = (): void => this.run((p) => p.unmute());
   private readonly onCompleteTransfer = (): void => this.run((p) => p.completeTransfer());
   private readonly onCancelConsult = (): void => this.run((p) => p.cancelConsult());
+  private readonly onSwap = (): void => this.run((p) => p.swap());
+  private readonly onConference = (): void => this.run((p) => p.conference());
+  private readonly onDropCustomer = (): void => this.run((p) => p.dropParty('customer'));
+  private readonly onDropConsult = (): void => this.run((p) => p.dropParty('consult'));
   private readonly onTransfer = (): void => {
     const target = this.target.trim();
     this.run((p) => p.transfer(target).then(() => (this.target = '')));

@@ -27,6 +27,9 @@ export const PHONE_COMMANDS = [
   'consult',
   'completeTransfer',
   'cancelConsult',
+  'conference',
+  'swap',
+  'dropParty',
 ] as const satisfies readonly (keyof Phone)[];
 
 /** The commands of a supervisor's phone (`supervisor` attribute); other phones refuse them with 7100. */

@@ -23,6 +23,10 @@ export interface CcTranslation {
     readonly consult: string;
     readonly completeTransfer: string;
     readonly cancelConsult: string;
+    readonly conference: string;
+    readonly swap: string;
+    readonly dropCustomer: string;
+    readonly dropConsult: string;
     readonly dismiss: string;
     readonly deleteDigit: string;
     readonly keypad: string;
@@ -129,6 +133,8 @@ export const en: CcTranslation = {
     12: 'On hold',
     16: 'Consult dialing',
     17: 'Consulting',
+    18: 'Consulting, back with the caller',
+    19: 'Conference',
     21: 'Monitoring',
   },
   action: {
@@ -147,6 +153,10 @@ export const en: CcTranslation = {
     consult: 'Consult',
     completeTransfer: 'Complete transfer',
     cancelConsult: 'Cancel consult',
+    conference: 'Conference',
+    swap: 'Swap',
+    dropCustomer: 'Drop caller',
+    dropConsult: 'Drop colleague',
     dismiss: 'Dismiss',
     deleteDigit: 'Delete last digit',
     keypad: 'Keypad',

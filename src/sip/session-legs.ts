@@ -37,6 +37,8 @@ interface Leg {
   stopGuard: (() => void) | null;
   /** Why the adapter itself ended the call (no audio), instead of JsSIP's cause. */
   endCause: string | null;
+  /** On hold (the PBX accepted the re-INVITE): its remote audio is silent, the other leg plays. */
+  held?: boolean;
 }
 
 const AUDIO_ONLY = { audio: true, video: false } as const;
@@ -96,10 +98,14 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
   const replacements = new WeakMap<RTCSession, Leg>();
   const pcConfig = (): RTCConfiguration => ({ iceServers: [...settings.iceServers] });
 
+  /** The conference mix while there is one (it plays both remotes itself). */
+  let conference: { legs: readonly Leg[]; mix: Promise<import('./conference.js').Conference> } | null = null;
+
   const playRemote = (): void => {
-    // The newest live leg is the one the agent talks to (the consult leg while it exists).
+    if (conference) return;
+    // The newest live leg not on hold is the one the agent talks to (the consult leg while it exists).
     const live = [...legs.values()].filter((l) => !l.ended && l.remoteStream);
-    const stream = live.at(-1)?.remoteStream ?? null;
+    const stream = (live.filter((l) => !l.held).at(-1) ?? live.at(-1))?.remoteStream ?? null;
     const audio = settings.audioElement();
     if (audio.srcObject !== stream) {
       audio.srcObject = stream;
@@ -115,9 +121,16 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     });
   };
 
+  const endConference = (): void => {
+    const mix = conference?.mix;
+    conference = null;
+    void mix?.then((c) => c.stop(), () => undefined);
+  };
+
   const finishLeg = (leg: Leg): void => {
     if (leg.ended) return;
     leg.ended = true;
+    if (conference?.legs.includes(leg)) endConference();
     leg.stopGuard?.();
     if (leg.transferTimer) clearTimeout(leg.transferTimer);
     if (legs.get(leg.callId) === leg) legs.delete(leg.callId);
@@ -313,6 +326,32 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
       dial(ua, command.callId, command.target, command.callerId);
       return;
     }
+    if (command.type === 'sip.conference') {
+      const pair = command.callIds.map((id) => legs.get(id));
+      const [a, b] = pair;
+      if (!a || !b || !a.session.connection || !b.session.connection || !a.remoteStream || !b.remoteStream) {
+        send({ type: 'sip.conference.failed', cause: 'a call of the conference is gone or has no audio' });
+        return;
+      }
+      const mix = import('./conference.js').then((m) =>
+        m.mixConference([{ pc: a.session.connection, remote: a.remoteStream as MediaStream }, { pc: b.session.connection, remote: b.remoteStream as MediaStream }], settings.audioElement()),
+      );
+      conference = { legs: [a, b], mix };
+      mix.then(
+        () => send({ type: 'sip.conference.started' }),
+        (error: unknown) => {
+          if (conference?.mix === mix) conference = null;
+          playRemote();
+          send({ type: 'sip.conference.failed', cause: messageOf(error) });
+        },
+      );
+      return;
+    }
+    if (command.type === 'sip.conference.end') {
+      endConference();
+      playRemote();
+      return;
+    }
     const leg = legs.get(command.callId);
     switch (command.type) {
       case 'sip.answer':
@@ -340,7 +379,11 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
         if (!leg) return;
         const hold = command.type === 'sip.hold';
         holdSession(leg.session, hold).then(
-          () => send({ type: hold ? 'sip.call.held' : 'sip.call.resumed', callId: command.callId }),
+          () => {
+            leg.held = hold;
+            playRemote();
+            send({ type: hold ? 'sip.call.held' : 'sip.call.resumed', callId: command.callId });
+          },
           (error: { cause: string; sipCode?: number }) =>
             send({
               type: hold ? 'sip.call.hold.failed' : 'sip.call.resume.failed',
@@ -353,6 +396,12 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
       }
       case 'sip.mute':
         if (!leg) return;
+        // In a conference the call sends the mix: only the microphone is muted, the remotes still hear each other.
+        if (conference?.legs.includes(leg)) {
+          void conference.mix.then((c) => c.mute(command.muted));
+          send({ type: 'sip.call.muted', callId: command.callId, muted: command.muted });
+          return;
+        }
         if (command.muted) leg.session.mute({ audio: true });
         else leg.session.unmute({ audio: true });
         return;

@@ -11,7 +11,7 @@ import type { CcError } from '../../src/errors.js';
 import { MediaProbe, sleep, waitFor } from '../support/e2e.js';
 import { centerEnv, centerUser, cti, ctiHeaders, customers, mountCtiAgent } from '../support/center.js';
 import type { CustomerView } from '../support/center.js';
-import { HEARD, SILENT, heardShares, installToneMicrophone, setTone } from '../support/tones.js';
+import { HEARD, SILENT, heardShares, installToneMicrophone, setTone, untilHeard } from '../support/tones.js';
 
 const CUSTOMER = 440;
 const AGENT = 1200;
@@ -57,19 +57,6 @@ async function customerHears(id: string): Promise<Record<string, number>> {
   return body.audio?.received.analysis.tones ?? {};
 }
 
-/** Waits until `check` holds for the shares (mixing and jitter buffers take a moment after a mode change). */
-async function until<T>(read: () => Promise<T>, check: (v: T) => boolean, what: string): Promise<T> {
-  let last: T | null = null;
-  try {
-    return await waitFor(async () => {
-      last = await read();
-      return check(last) ? last : null;
-    }, what, 12_000, 200);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; last: ${JSON.stringify(last)}`);
-  }
-}
-
 const live = (pc: RTCPeerConnection) => pc.connectionState !== 'closed';
 
 describe('supervisor monitoring through the CTI API (dev call center, real media)', () => {
@@ -99,22 +86,22 @@ describe('supervisor monitoring through the CTI API (dev call center, real media
     const supPc = probe.connections[before] as RTCPeerConnection;
 
     // listen: the supervisor hears customer and agent; nobody hears the supervisor.
-    await until(() => heardShares(supPc, ALL), (s) => s[CUSTOMER]! > HEARD && s[AGENT]! > HEARD, 'supervisor hears customer and agent');
-    await until(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 1) < SILENT, 'customer does not hear the supervisor');
-    await until(() => heardShares(agentPc, ALL), (s) => s[SUPERVISOR]! < SILENT && s[CUSTOMER]! > HEARD, 'agent hears the customer, not the supervisor');
+    await untilHeard(() => heardShares(supPc, ALL), (s) => s[CUSTOMER]! > HEARD && s[AGENT]! > HEARD, 'supervisor hears customer and agent');
+    await untilHeard(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 1) < SILENT, 'customer does not hear the supervisor');
+    await untilHeard(() => heardShares(agentPc, ALL), (s) => s[SUPERVISOR]! < SILENT && s[CUSTOMER]! > HEARD, 'agent hears the customer, not the supervisor');
 
     // whisper: the agent hears the supervisor, the customer does not; same SIP call.
     await sup.changeMonitorMode('whisper');
     expect(events.at(-1)!.type).to.equal('cc-monitor-change');
     expect(events.at(-1)!.detail.mode).to.equal('whisper');
-    await until(() => heardShares(agentPc, ALL), (s) => s[SUPERVISOR]! > HEARD, 'agent hears the supervisor');
-    await until(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 1) < SILENT, 'customer still does not hear the supervisor');
+    await untilHeard(() => heardShares(agentPc, ALL), (s) => s[SUPERVISOR]! > HEARD, 'agent hears the supervisor');
+    await untilHeard(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 1) < SILENT, 'customer still does not hear the supervisor');
 
     // barge: everyone hears everyone.
     await sup.changeMonitorMode('barge');
-    await until(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 0) > HEARD && (t[String(AGENT)] ?? 0) > HEARD, 'customer hears supervisor and agent');
-    await until(() => heardShares(agentPc, ALL), (s) => s[SUPERVISOR]! > HEARD && s[CUSTOMER]! > HEARD, 'agent hears supervisor and customer');
-    await until(() => heardShares(supPc, ALL), (s) => s[CUSTOMER]! > HEARD && s[AGENT]! > HEARD, 'supervisor hears both');
+    await untilHeard(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 0) > HEARD && (t[String(AGENT)] ?? 0) > HEARD, 'customer hears supervisor and agent');
+    await untilHeard(() => heardShares(agentPc, ALL), (s) => s[SUPERVISOR]! > HEARD && s[CUSTOMER]! > HEARD, 'agent hears supervisor and customer');
+    await untilHeard(() => heardShares(supPc, ALL), (s) => s[CUSTOMER]! > HEARD && s[AGENT]! > HEARD, 'supervisor hears both');
     expect(probe.connections.length - before, 'one monitoring call for all three modes').to.equal(1);
 
     // intercept: the agent's leg ends (after-call work), customer and supervisor hear each other.
@@ -123,8 +110,8 @@ describe('supervisor monitoring through the CTI API (dev call center, real media
     await waitFor(() => agent.getStatusCode().code === STATUS.afterCall, 'agent in after-call work');
     expect(sup.getStatusCode().code).to.equal(STATUS.inboundTalk);
     expect(events.filter((e) => e.type === 'cc-monitor-end').map((e) => e.detail.reason)).to.deep.equal(['intercepted']);
-    await until(() => heardShares(supPc, ALL), (s) => s[CUSTOMER]! > HEARD && s[AGENT]! < SILENT, 'supervisor hears the customer only');
-    await until(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 0) > HEARD && (t[String(AGENT)] ?? 1) < SILENT, 'customer hears the supervisor only');
+    await untilHeard(() => heardShares(supPc, ALL), (s) => s[CUSTOMER]! > HEARD && s[AGENT]! < SILENT, 'supervisor hears the customer only');
+    await untilHeard(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 0) > HEARD && (t[String(AGENT)] ?? 1) < SILENT, 'customer hears the supervisor only');
     expect(live(agentPc)).to.equal(false);
     await sup.hangUp();
     await customers.until(customer.id, (c) => c.state === 'ended', 'customer call ended');

@@ -517,6 +517,9 @@ const WALK_EVENTS: Ev[] = [
   { type: 'call.consult', target: '1002', callId: 'c2' },
   { type: 'call.completeTransfer' },
   { type: 'call.cancelConsult' },
+  { type: 'call.conference' },
+  { type: 'call.swap' },
+  { type: 'call.dropParty', party: 'consult' },
   { type: 'call.transfer', target: '1003' },
   { type: 'sip.registered' },
   { type: 'sip.registration.failed', cause: 'Rejected', sipCode: 403 },
@@ -532,6 +535,8 @@ const WALK_EVENTS: Ev[] = [
   { type: 'sip.call.hold.failed', callId: 'c1', cause: 'Not Acceptable Here', sipCode: 488 },
   { type: 'sip.call.resume.failed', callId: 'c1', cause: 'Not Acceptable Here', sipCode: 488 },
   { type: 'sip.registration.lapsed' },
+  { type: 'sip.conference.started' },
+  { type: 'sip.conference.failed', cause: 'no audio' },
 ];
 
 /** A reachable state: the events that lead there from the start, and the agent's snapshot there. */
@@ -540,10 +545,11 @@ interface WalkPath {
   readonly state: AgentSnapshot;
 }
 
-/** The agent's state value, and each leg's, and whether a transfer is pending, identify a state. */
+/** The agent's state value, and each leg's, whether a transfer is pending and the conference identify a state. */
 function stateKey(s: AgentSnapshot): string {
   const leg = (ref: AgentSnapshot['context']['call']) => (ref ? [ref.getSnapshot().value, ref.getSnapshot().context.transferTarget !== null] : null);
-  return JSON.stringify([s.value, leg(s.context.call), leg(s.context.consult)]);
+  // A conference is a context flag on the same state values: it counts as a state of its own.
+  return JSON.stringify([s.value, leg(s.context.call), leg(s.context.consult), s.context.conference === true]);
 }
 
 /**
@@ -802,6 +808,8 @@ describe('agent statechart: every SIP fact has a handler', () => {
     'sip.dtmf.failed': true,
     'sip.transfer.succeeded': true,
     'sip.transfer.failed': true,
+    'sip.conference.started': true,
+    'sip.conference.failed': true,
   } as const satisfies Record<SipFact['type'], true>;
 
   it('handles each fact type the SIP adapter can send in at least one state', () => {
@@ -903,5 +911,69 @@ describe('agent statechart: recovery facts', () => {
     expect(error?.error.errorCode).to.equal(ERROR.mediaLost);
     expect(error?.error.errorMsg).to.equal('Call ended: no audio for 30 s');
     expect(h.actor.getSnapshot().context.code).to.equal(STATUS.afterCall);
+  });
+});
+
+describe('agent statechart: swap and conference (status 18, 19)', () => {
+  const resumed = (callId: string): Ev => ({ type: 'sip.call.resumed', callId });
+  const held = (callId: string): Ev => ({ type: 'sip.call.held', callId });
+
+  it('swap holds the consulted party and resumes the customer (18), and back (17); done when resumed', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.swap', id: 's1' });
+    expect(h.commands).to.deep.include({ type: 'sip.hold', callId: 'c2' });
+    expect(h.commands).to.deep.include({ type: 'sip.unhold', callId: 'c1' });
+    expect(h.emitted.some((e) => e.type === 'request.done' && e.id === 's1')).to.equal(false);
+    h.send(held('c2'), resumed('c1'));
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.consultSwitched);
+    expect(h.emitted.some((e) => e.type === 'request.done' && e.id === 's1')).to.equal(true);
+    h.send({ type: 'call.swap', id: 's2' }, held('c1'), resumed('c2'));
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.consultTalking);
+  });
+
+  it('conference resumes the held customer, then asks the adapter to mix; 19 once mixed', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.conference', id: 'k' });
+    expect(h.commands).to.deep.include({ type: 'sip.unhold', callId: 'c1' });
+    expect(h.commands.some((c) => c.type === 'sip.conference')).to.equal(false);
+    h.send(resumed('c1'));
+    expect(h.commands).to.deep.include({ type: 'sip.conference', callIds: ['c1', 'c2'] });
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.consultTalking);
+    h.send({ type: 'sip.conference.started' });
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.conference);
+    expect(h.emitted.some((e) => e.type === 'request.done' && e.id === 'k')).to.equal(true);
+    // Hold and transfer are not conference commands.
+    h.send({ type: 'call.hold', id: 'x' });
+    expect(h.emitted.find((e) => e.type === 'request.failed' && e.id === 'x')).to.not.equal(undefined);
+  });
+
+  it('dropping the consulted party stops the mix; the customer call goes on (status 9)', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.conference' }, resumed('c1'), { type: 'sip.conference.started' });
+    h.send({ type: 'call.dropParty', party: 'consult', id: 'd' });
+    expect(h.commands).to.deep.include({ type: 'sip.terminate', callId: 'c2' });
+    h.send(ended('c2', 'local'));
+    expect(h.commands).to.deep.include({ type: 'sip.conference.end' });
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.inboundTalk);
+  });
+
+  it('dropping the customer keeps the consulted party as the call; hang-up in a conference ends both', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.conference' }, resumed('c1'), { type: 'sip.conference.started' });
+    h.send({ type: 'call.dropParty', party: 'customer' }, ended('c1', 'local'));
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.outboundTalk);
+    const g = harness();
+    g.send(...CONSULT_TALKING, { type: 'call.conference' }, resumed('c1'), { type: 'sip.conference.started' }, { type: 'call.hangup' });
+    expect(g.commands).to.deep.include({ type: 'sip.terminate', callId: 'c1' });
+    expect(g.commands).to.deep.include({ type: 'sip.terminate', callId: 'c2' });
+  });
+
+  it('a mix that fails answers the conference with an error; the consultation goes on', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.conference', id: 'k' }, resumed('c1'), { type: 'sip.conference.failed', cause: 'no audio' });
+    const failed = h.emitted.find((e) => e.type === 'request.failed' && e.id === 'k');
+    expect(failed && 'error' in failed ? failed.error.errorMsg : '').to.equal('Conference failed: no audio');
+    expect(h.actor.getSnapshot().context.conference ?? false).to.equal(false);
+    expect(acceptsCommand(h.actor.getSnapshot(), 'call.completeTransfer')).to.equal(true);
   });
 });

@@ -4,7 +4,7 @@
  * analysed with Web Audio. Used by the monitoring and conference tests.
  */
 import type { MediaProbe } from './e2e.js';
-import { sleep } from './e2e.js';
+import { sleep, waitFor } from './e2e.js';
 
 let context: AudioContext | null = null;
 let nextHz = 1200;
@@ -81,3 +81,16 @@ export async function heardShares(pc: RTCPeerConnection, frequencies: readonly n
 export const HEARD = 0.08;
 /** Not heard: at most this share (codec noise, the mixer's other parties). */
 export const SILENT = 0.02;
+
+/** Waits until `check` holds for what `read` returns (mixing and jitter buffers take a moment); the failure shows the last reading. */
+export async function untilHeard<T>(read: () => Promise<T>, check: (v: T) => boolean, what: string, timeoutMs = 12_000): Promise<T> {
+  let last: T | null = null;
+  try {
+    return await waitFor(async () => {
+      last = await read();
+      return check(last) ? last : null;
+    }, what, timeoutMs, 200);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last: ${JSON.stringify(last)}`);
+  }
+}
