@@ -1,4 +1,4 @@
-// The call center under test in bench/capacity.mjs, in a process of its own (forked with IPC) so
+// The call center under test in bench/capacity.mjs and bench/supervisor.mjs, in a process of its own (forked with IPC) so
 // its CPU time (process.cpuUsage), memory and event-loop delay are its own and not the load
 // agents' or the driver's. Its simulated customers place the queue calls; their counters are
 // read here. Commands over IPC (capacity-ipc.mjs).
@@ -49,6 +49,20 @@ const commands = {
     mainLoop = performance.eventLoopUtilization();
     customersLoop = center?.customers.eventLoopUtilization?.() ?? null;
   },
+  /** Starts a listen monitor for each `{ supervisorId, agentId }` on the ACD directly (what CTI MonitorCall does after its checks). */
+  async monitor({ pairs }) {
+    const c = /** @type {NonNullable<typeof center>} */ (center);
+    return Promise.all(pairs.map((/** @type {{ supervisorId: string, agentId: string }} */ p) => c.acd.monitor({ ...p, mode: 'listen' })));
+  },
+  /** The supervisors that monitor a call now (answered legs only: those whose audio is mixed). */
+  monitoring({ supervisorIds }) {
+    return supervisorIds.filter((/** @type {string} */ id) => center?.acd.monitorOf(id)?.answered);
+  },
+  async endMonitors({ supervisorIds }) {
+    const c = /** @type {NonNullable<typeof center>} */ (center);
+    for (const supervisorId of supervisorIds) if (c.acd.monitorOf(supervisorId)) await c.acd.endMonitor({ supervisorId });
+    return true;
+  },
   /** The ACD's view of its calls (diagnosis of calls that did not connect). */
   acdCalls() {
     return /** @type {NonNullable<typeof center>} */ (center).acd.calls();
@@ -59,7 +73,7 @@ const commands = {
     const mem = process.memoryUsage();
     const customers = center?.customers.eventLoopUtilization?.() ?? null;
     return {
-      mainThreadCpuMicros: mainThreadCpuMicros(),
+      ...mainThread(),
       // busy share of each event loop since resetGaps: the call center's own, and the customers' thread
       mainLoopUtilization: performance.eventLoopUtilization(mainLoop).utilization,
       customersLoopUtilization: customers && customersLoop ? /** @type {any} */ (performance).eventLoopUtilization(customers, customersLoop).utilization : null,
@@ -87,17 +101,18 @@ const commands = {
 };
 
 /**
- * CPU time of this process's main thread alone (the call center's event loop; process.cpuUsage()
- * also counts the customers' worker and libuv's threads), from Linux's /proc; null elsewhere.
- * Times there are in clock ticks of 10 ms (CLK_TCK 100).
+ * CPU time of this process's main thread alone (the call center's event loop: the ACD's relay
+ * and mixer, the SIP proxy; process.cpuUsage() also counts the customers' worker and libuv's
+ * threads), and its time waiting for a core (others' load shows there), from Linux's
+ * /proc/.../schedstat in nanoseconds (stat's 10 ms ticks are too coarse for 1 s slices); nulls
+ * elsewhere (Node 20 has no process.threadCpuUsage()).
  */
-function mainThreadCpuMicros() {
+function mainThread() {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    const [run, wait] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return { mainThreadCpuMicros: run / 1000, mainThreadWaitMicros: wait / 1000 };
   } catch {
-    return null;
+    return { mainThreadCpuMicros: null, mainThreadWaitMicros: null };
   }
 }
 

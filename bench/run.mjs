@@ -16,6 +16,7 @@ const { chromeArgs, CHROMIUM } = await import('../scripts/chromium.mjs');
 const { serveStatic } = await import('../scripts/serve.mjs');
 const { startKamailio } = await import('../test/support/kamailio.mjs');
 const { startCallCenter } = await import('../demo/callcenter/index.mjs');
+const { measureClickToHear, measureMixingCpu } = await import('./supervisor.mjs');
 
 const build = spawnSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -162,23 +163,50 @@ async function soak({ page, customerPage, heap, calls, snapshotCounts }) {
 }
 
 // 1. Sizes of what a page downloads. Initial: dist/cc-workbench.js and the chunks it imports
-//    statically (what the first paint waits for). Everything: every ES file a page can load
-//    (the phone core after the first paint, then JsSIP).
+//    statically (what the first paint waits for). Everything: every ES file an agent's page can
+//    load (the phone core after the first paint, then JsSIP), found by following the built
+//    files' static and dynamic imports from cc-workbench.js and cc-phone.js. The supervisor
+//    module (dist/cc-supervisor.js, which the workbench imports only with `supervisor`) is an
+//    entry of its own: the agent's figure stops there, and what only it reaches is its figure.
 const read = (rel) => readFileSync(`${root}dist/${rel}`);
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
-function staticClosure(entry, seen = new Set()) {
-  if (seen.has(entry)) return seen;
-  seen.add(entry);
-  const code = read(entry).toString('utf8');
-  // Static `import ... from "./x.js"` / `import "./x.js"`; dynamic `import("...")` is not followed.
-  for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+from\s*)?["']\.\/([^"']+)["']/g)) {
-    const dir = entry.includes('/') ? entry.slice(0, entry.lastIndexOf('/') + 1) : '';
-    staticClosure(normalize(dir + m[1]), seen);
-  }
-  return seen;
+const AGENT_ENTRIES = ['cc-workbench.js', 'cc-phone.js'];
+const SUPERVISOR_ENTRY = 'cc-supervisor.js';
+/** The relative imports of a built file: `static` (import/export ... from, bare import) and `dynamic` (import()). */
+function importsOf(file) {
+  const code = read(file).toString('utf8');
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+  const resolve = (spec) => normalize(dir + spec);
+  const statics = [...code.matchAll(/(?:^|[;}\s)])(?:import|export)\s*(?:[\w$*{}\s,]+from\s*)?["'](\.\.?\/[^"']+)["']/g)].map((m) => resolve(m[1]));
+  const dynamics = [...code.matchAll(/\bimport\s*\(\s*["'](\.\.?\/[^"']+)["']\s*\)/g)].map((m) => resolve(m[1]));
+  return { static: statics, dynamic: dynamics };
 }
-const initialFiles = [...staticClosure('cc-workbench.js')];
-const allFiles = ['cc-workbench.js', 'cc-phone.js', ...readdirSync(`${root}dist/chunks`).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`)];
+/**
+ * Every built file reachable from `entries`, in the order found; `dynamic` follows import() too;
+ * files in `stop` are neither counted nor followed (another entry's graph).
+ */
+function reachable(entries, { dynamic = true, stop = [] } = {}) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || stop.includes(file)) return;
+    seen.add(file);
+    const { static: s, dynamic: d } = importsOf(file);
+    for (const next of dynamic ? [...s, ...d] : s) visit(next);
+  };
+  for (const entry of entries) visit(entry);
+  return [...seen];
+}
+const initialFiles = reachable(['cc-workbench.js'], { dynamic: false });
+const allFiles = reachable(AGENT_ENTRIES, { stop: [SUPERVISOR_ENTRY] });
+const agentSet = new Set(allFiles);
+// The supervisor module and what only it reaches (a supervisor's page also loads the agent's files).
+const supervisorFiles = reachable([SUPERVISOR_ENTRY]).filter((f) => !agentSet.has(f));
+// Built chunks neither graph reaches: the import parsing missed something.
+const unreached = readdirSync(`${root}dist/chunks`)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => `chunks/${f}`)
+  .filter((f) => !agentSet.has(f) && !supervisorFiles.includes(f));
+if (unreached.length) console.warn(`bench: built chunks no entry imports (not counted): ${unreached.join(', ')}`);
 const sum = (files, f) => files.reduce((n, file) => n + f(read(file)), 0);
 const sizes = {
   initialFiles,
@@ -188,6 +216,12 @@ const sizes = {
   totalGzipKiB: kib(sum(allFiles, gz)),
   perFileGzipKiB: Object.fromEntries(allFiles.map((f) => [f, kib(gz(read(f)))])),
   iifeGzipKiB: kib(gz(read('cc-workbench.iife.js'))),
+};
+const supervisorModule = {
+  files: supervisorFiles,
+  minKiB: kib(sum(supervisorFiles, (b) => b.length)),
+  gzipKiB: kib(sum(supervisorFiles, gz)),
+  perFileGzipKiB: Object.fromEntries(supervisorFiles.map((f) => [f, kib(gz(read(f)))])),
 };
 
 const users = JSON.parse(readFileSync(`${root}demo/users.json`, 'utf8')).users;
@@ -199,12 +233,12 @@ const { tmpdir } = await import('node:os');
 const center = await startCallCenter({ quiet: true, dataDir: mkdtempSync(`${tmpdir()}/cc-bench-`) });
 const web = await serveStatic(root, { index: '/bench/page.html', handlers: center.handlers });
 const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }), protocolTimeout: 120_000 });
-// BENCH_ONLY=soak,capacity (sections: render, calls, soak, center, capacity) runs only those and
-// merges their figures into the existing bench/results.json.
+// BENCH_ONLY=soak,capacity (sections: render, calls, soak, center, supervisor, capacity) runs only
+// those and merges their figures into the existing bench/results.json.
 const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const want = (section) => only.size === 0 || only.has(section);
 const previous = only.size ? JSON.parse(readFileSync(`${root}bench/results.json`, 'utf8')) : {};
-const results = { ...previous, date: new Date().toISOString(), sizes };
+const results = { ...previous, date: new Date().toISOString(), sizes, supervisor: { ...previous.supervisor, module: supervisorModule } };
 
 try {
   if (want('render')) {
@@ -403,12 +437,22 @@ try {
     };
     await centerContext.close();
   }
+
+  if (want('supervisor')) {
+    // 7. A supervisor's click to hearing the call: agent 1001 (CTI) talks to a simulated
+    //    customer, supervisor 1009's workbench listens through CTI MonitorCall (bench/supervisor.mjs).
+    results.supervisor.listen = await measureClickToHear({ browser, url: web.url, center, users });
+  }
 } finally {
   await browser.close();
   await web.close();
   await center.close();
   await kamailio.stop();
 }
+
+// 8. The ACD's CPU per mixed call (bench/supervisor.mjs), with the browser and the call center
+//    above gone: its call center and Node phones run in processes of their own.
+if (want('supervisor')) results.supervisor.mixingCpu = await measureMixingCpu({ counts: [1, 5], seconds: Number(process.env.BENCH_SUPERVISOR_SECONDS ?? 6) });
 
 // 6. The dev call center's capacity, stepped until it breaks (bench/capacity.mjs), once the
 //    browser, Kamailio and the call center above are gone: its processes get the machine alone.
@@ -421,6 +465,7 @@ console.log('\ncc-workbench bench (figures, not assertions)');
 line('initial module (min / gzip KiB)', `${sizes.initialMinKiB} / ${sizes.initialGzipKiB}`, 'target gzip <= 25');
 line('everything (min / gzip KiB)', `${sizes.totalMinKiB} / ${sizes.totalGzipKiB}`, 'target gzip <= 85');
 line('IIFE bundle (gzip KiB)', sizes.iifeGzipKiB, '');
+line('supervisor module (gzip KiB)', supervisorModule.gzipKiB, `supervisors only, not in the agent's figures (${supervisorModule.files.join(', ')})`);
 line('first render, median of 10 (ms)', results.firstRenderMs.median, '');
 line('register() first / warm median (ms)', `${results.registerMs.first} / ${results.registerMs.medianWarm}`, '');
 line('INVITE -> cc-call-incoming (ms)', results.inviteToIncomingMs.median, 'target <= 20 median');
@@ -444,5 +489,20 @@ line('  182 Queued -> agent rings (ms)', results.callCenter.queueToRingMs.median
 const p5 = results.callCenter.packetsIn5s;
 line('  packets in 5 s cust->agent', p5.customerToAgent, `(customer sent ${p5.customerSent})`);
 line('  packets in 5 s agent->cust', p5.agentToCustomer, `(agent sent ${p5.agentSent})`);
+const sv = results.supervisor;
+if (sv.listen || sv.mixingCpu) console.log('supervisor monitoring (CTI MonitorCall, listen):');
+if (sv.listen) {
+  const h = sv.listen.clickToHearMs;
+  line('  click -> hears the customer (ms)', h.median, `median of ${sv.listen.runs}; min ${h.min}, max ${h.max}`);
+  line('  click -> monitoring (21) (ms)', sv.listen.clickToMonitoringMs, `median; peer connection ${sv.listen.clickToPeerConnectionMs}, track ${sv.listen.clickToTrackMs}`);
+  line('  peer connections left open', sv.listen.openPeerConnections, `expected 0 (of ${sv.listen.peerConnectionsCreated} created); live microphones ${sv.listen.liveMicrophones}`);
+}
+if (sv.mixingCpu) {
+  // the ACD's thread (relay, mixer, SIP); the whole process also counts the customers' worker
+  line('ACD CPU per mixed call (% of one core)', sv.mixingCpu.perMixedCallPctOfOneCore, `${sv.mixingCpu.steps.at(-1)?.monitoredCalls ?? '-'} calls mixed at once vs unmonitored, ACD thread`);
+  for (const st of sv.mixingCpu.steps) {
+    line(`  ${st.monitoredCalls} mixed: per call (%)`, st.perMixedCallMainThreadPct, `ACD thread ${st.mainThreadCpuPct.unmonitoredBefore} -> ${st.mainThreadCpuPct.monitored} -> ${st.mainThreadCpuPct.unmonitoredAfter} % (off, on, off; median 1 s of ${sv.mixingCpu.seconds})`);
+  }
+}
 if (want('capacity')) printCapacity(results.capacity);
 console.log(`\nwritten: bench/results.json`);

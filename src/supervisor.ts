@@ -1,6 +1,6 @@
 /**
  * The supervisor module (dist/cc-supervisor.js): a phone that can monitor agents' calls, and the
- * `<cc-agent-board>`. Agents never load it: `<cc-workbench supervisor>` loads it with the phone,
+ * `<cc-agent-board>` (defined on import). Agents never load it: `<cc-workbench supervisor>` loads it with the phone,
  * and a supervisor page imports it for the board. It re-exports the phone module, with
  * `createPhone` building a `SupervisorPhone`.
  */
@@ -14,7 +14,15 @@ import { CcMonitorEvent } from './events/cc-monitor-event.js';
 import { Phone, localCallId } from './phone.js';
 import type { PhoneInternals } from './phone.js';
 
+// The workbench elements first: a supervisor's page has its own workbench, and the board shares
+// Lit with them from dist/cc-workbench.js (else rollup would move Lit out of the agent's initial file).
+import './define.js';
+// The supervisor's list of agents with its actions, defined on import.
+import '../elements/agent-board/cc-agent-board.js';
+
 export * from './phone.js';
+export { CcAgentBoard, CcBoardSnapshotEvent } from '../elements/agent-board/cc-agent-board.js';
+export type { BoardAgent, BoardCall, BoardCallMonitor, BoardMonitor, BoardPhone, BoardSnapshot } from '../elements/agent-board/cc-agent-board.js';
 export { CcMonitorEvent } from './events/cc-monitor-event.js';
 export type { CcMonitorDetail, CcMonitorEventName } from './events/cc-monitor-event.js';
 export { DEFAULT_MONITOR_CODES, MONITOR_MODES } from '../machines/monitoring.js';

@@ -28,6 +28,17 @@ export const AGENT_STATES = Object.freeze(['offline', 'ready', 'break', 'ringing
  *                                  (the ACD offers calls to the smallest value first)
  * @property {string|null} callId   the call the agent is ringing / talking on
  * @property {boolean} offlineAfterCall the binding ended during a call: 'offline' once it ends
+ * @property {PendingState|null} pending a state a supervisor set while the agent was on a call:
+ *                                  taken instead of the ACD's next state when the call ends
+ */
+
+/**
+ * @typedef {object} PendingState  a supervisor's break / log-out of an agent on a call (CTI
+ *   TakeBreak / SignOutGroup naming the agent), applied when the agent's call ends
+ * @property {'break'|'offline'} state
+ * @property {string|null} reason   the break reason (null for 'offline')
+ * @property {string} by            the supervisor
+ * @property {number} since         ms epoch it was asked for
  */
 
 /** States in which the agent has a call the directory must not disturb. */
@@ -60,6 +71,7 @@ export class AgentDirectory extends EventEmitter {
         idleSince: t,
         callId: null,
         offlineAfterCall: false,
+        pending: null,
       });
     }
     for (const q of queues.queues) {
@@ -74,7 +86,7 @@ export class AgentDirectory extends EventEmitter {
   /** @returns {AgentRecord|undefined} a copy */
   get(agentId) {
     const a = this.agents.get(agentId);
-    return a ? { ...a, skills: a.skills.map((s) => ({ ...s })) } : undefined;
+    return a ? { ...a, skills: a.skills.map((s) => ({ ...s })), pending: a.pending ? { ...a.pending } : null } : undefined;
   }
 
   has(agentId) {
@@ -114,6 +126,13 @@ export class AgentDirectory extends EventEmitter {
     const a = this.agents.get(agentId);
     if (!a) throw new Error(`unknown agent "${agentId}"`);
     if (!AGENT_STATES.includes(state)) throw new Error(`unknown agent state "${state}"`);
+    if (a.pending && ON_CALL.has(a.state) && !ON_CALL.has(state)) {
+      // The call is over: a supervisor's break / log-out asked for during it comes now, instead
+      // of after-call work or ready (reference 002 pause(agentId) / logoutAgent on a busy agent).
+      ({ state, reason } = a.pending);
+      a.pending = null;
+      viaCti = true;
+    }
     if (a.offlineAfterCall && !ON_CALL.has(state)) {
       // The call the agent was on when its binding ended is over: nothing can reach it now.
       a.offlineAfterCall = false;
@@ -129,6 +148,19 @@ export class AgentDirectory extends EventEmitter {
     // state is 'offline'), or from going ready when not on a call.
     const isBusy = state === 'ringing' || state === 'talking' || state === 'afterCall';
     if ((wasBusy && !isBusy) || (state === 'ready' && !wasBusy)) a.idleSince = a.stateSince;
+    this.#changed(a);
+  }
+
+  /**
+   * Sets (or, with null, cancels) the state `agentId` takes when its current call ends.
+   * @param {string} agentId
+   * @param {{ state: 'break'|'offline', reason?: string|null, by: string } | null} pending
+   */
+  setPending(agentId, pending) {
+    const a = this.agents.get(agentId);
+    if (!a) throw new Error(`unknown agent "${agentId}"`);
+    if (pending && !ON_CALL.has(a.state)) throw new Error(`agent "${agentId}" is not on a call; set its state instead`);
+    a.pending = pending ? { state: pending.state, reason: pending.state === 'break' ? pending.reason ?? null : null, by: pending.by, since: this.now() } : null;
     this.#changed(a);
   }
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { AgentDirectory } from './agents.mjs';
 import { startSipServer } from './sip/server.mjs';
 import { startAcd } from './acd/acd.mjs';
+import { featurePrefixes, resolveFeatureCodes } from './acd/feature-codes.mjs';
 import { startCustomerService } from './customers/service.mjs';
 import { createCustomerHandler } from './customers/http.mjs';
 import { createCtiHandler, DEFAULT_OUTBOUND_NUMBERS } from './cti/cti-server.mjs';
@@ -45,7 +46,8 @@ export const PING_INTERVAL_MS = 15_000;
  * @typedef {object} CallCenterOptions
  * @property {number} [sipPort]   WebSocket port of the SIP server on 127.0.0.1 (0 = any free one)
  * @property {string|object} [users]  users.json path or object (default demo/users.json)
- * @property {string|object} [queues] queues.json path or object (default demo/callcenter/queues.json)
+ * @property {string|object} [queues] queues.json path or object (default demo/callcenter/queues.json);
+ *   its optional `featureCodes` overrides the supervisor feature codes (acd/feature-codes.mjs)
  * @property {string} [dataDir]   where call detail records are kept (default demo/.data)
  * @property {number} [customerAnswerDelayMs] simulated customers answer outbound calls after this
  * @property {boolean} [quiet]    no per-request logging
@@ -70,6 +72,10 @@ export async function startCallCenter(options = {}) {
   const logger = quiet ? { info() {}, warn: (...a) => console.warn(...a), error: (...a) => console.error(...a), log() {} } : console;
 
   const directory = new AgentDirectory({ users, queues });
+  // Supervisor feature codes (`*2221001` ...): defaults in acd/feature-codes.mjs, overrides in
+  // queues.json `featureCodes`; the proxy routes them to the ACD, which serves them.
+  const featureCodes = resolveFeatureCodes(queues.featureCodes);
+  const featureService = queues.queues[0]?.id;
   const started = [];
   const stopAll = async () => {
     for (const stop of started.reverse()) await stop().catch((e) => console.error(`call center: stop failed: ${e.message}`));
@@ -80,6 +86,7 @@ export async function startCallCenter(options = {}) {
       users,
       maxExpires: REGISTRATION_MAX_EXPIRES_SECONDS,
       pingInterval: PING_INTERVAL_MS,
+      featureRoutes: featureService ? [{ prefixes: featurePrefixes(featureCodes), user: featureService }] : [],
       log: quiet ? false : (line) => console.error(`[sip] ${line}`),
     });
     started.push(() => sip.close());
@@ -92,7 +99,15 @@ export async function startCallCenter(options = {}) {
 
     const cdrStore = openCdrStore({ file: `${dataDir}/call-records.jsonl` });
     started.push(async () => cdrStore.close());
-    const proxyRecords = recordProxyCalls({ proxy: sip, store: cdrStore, directory, queueIds: queues.queues.map((q) => q.id), logger });
+    const proxyRecords = recordProxyCalls({
+      proxy: sip,
+      store: cdrStore,
+      directory,
+      queueIds: queues.queues.map((q) => q.id),
+      // A monitoring leg is part of the ACD's call (its record), not a call of its own.
+      skipPrefixes: featurePrefixes(featureCodes),
+      logger,
+    });
     started.push(async () => proxyRecords.detach());
 
     const account = (user) => users.users.find((u) => u.user === user);
@@ -102,6 +117,7 @@ export async function startCallCenter(options = {}) {
       users,
       queues,
       directory,
+      featureCodes,
       onRecord: (record) => {
         try {
           cdrStore.append(record);
@@ -158,6 +174,7 @@ export async function startCallCenter(options = {}) {
       sipServerUrl: sip.wsUrl,
       // "Ready" means a softphone can ring: the workbench registers before it logs in.
       requireRegistration: true,
+      featureCodes,
       logger,
       insecureDev,
       ...(auth ? { auth, tokenPath: TOKEN_PATH } : {}),
@@ -196,6 +213,8 @@ export async function startCallCenter(options = {}) {
       domain: sip.domain,
       wsUrl: sip.wsUrl,
       users,
+      /** The supervisor feature codes and mode digits in force (acd/feature-codes.mjs). */
+      featureCodes,
       /** The token store (null with insecureDev): `issue`, `check`, `revoke`, `revokeUser`. */
       auth,
       /** HTTP handlers for the demo server, tried in order before static files. */

@@ -3,13 +3,19 @@
 // again after every agent or queue change. Bursts (a call offered, answered and the agent's
 // state changing within a few ms) become one snapshot: at most one every `coalesceMs`. A comment
 // line every `heartbeatMs` keeps proxies and idle timeouts from closing a quiet stream. Also the
-// queue summary of GET /api/queues, so both show the same figures.
+// queue summary of GET /api/queues, so both show the same figures. Each agent carries what a
+// supervisor's agent board shows: its state and time in it, its current call (caller, queue,
+// direction, since when) and who monitors that call in which mode.
 import { randomUUID } from 'node:crypto';
 import { sendCtiError } from './cti/auth.mjs';
 import { errors, toCtiError } from './cti/errors.mjs';
 
-/** ACD events after which a queue's figures may have changed. */
-const QUEUE_EVENTS = Object.freeze(['queued', 'offered', 'offerFailed', 'missed', 'answered', 'transferred', 'transferFailed', 'ended']);
+/** ACD events after which a queue's figures or an agent's call may have changed. */
+const QUEUE_EVENTS = Object.freeze([
+  'queued', 'offered', 'offerFailed', 'missed', 'answered', 'transferring', 'transferred', 'transferFailed', 'agentLost', 'ended',
+  // The board shows who monitors a call and how.
+  'monitorStarted', 'monitorChanged', 'monitorEnded', 'intercepted', 'interceptFailed',
+]);
 
 /**
  * @typedef {object} QueueSummary
@@ -31,11 +37,24 @@ const QUEUE_EVENTS = Object.freeze(['queued', 'offered', 'offerFailed', 'missed'
  * @property {number} stateSince   ms epoch
  * @property {boolean} registered
  * @property {string[]} queues     queue names
- * @property {string|null} callId
+ * @property {string|null} callId   the directory's call id (the ACD's jobId) while ringing / talking
+ * @property {{ state: 'break'|'offline', breakReason: string|null, by: string, since: number }|null} pendingState
+ *   a supervisor's break / log-out that starts when the agent's call ends
+ * @property {AgentCallSummary|null} call  the call the agent is ringing for or talking on
+ *
+ * @typedef {object} AgentCallSummary
+ * @property {string} jobId
+ * @property {string} caller         the customer's number (inbound: calling, outbound: dialled)
+ * @property {string|null} queue     the queue's name, null for outbound calls
+ * @property {string|null} queueId
+ * @property {'inbound'|'outbound'} direction
+ * @property {number|null} since     ms epoch the agent started talking with the customer; null while ringing
+ * @property {{ supervisorId: string, mode: string }|null} monitor  mode: listen | whisper | barge
+ *   (intercept for the moment a `*225` leg is being answered)
  *
  * @typedef {{ time: number, agents: AgentSummary[], queues: QueueSummary[] }} Snapshot
  *
- * @typedef {Pick<import('./acd/acd.mjs').Acd, 'queues' | 'waiting' | 'on' | 'off'>} AcdView
+ * @typedef {Pick<import('./acd/acd.mjs').Acd, 'queues' | 'waiting' | 'on' | 'off'> & Partial<Pick<import('./acd/acd.mjs').Acd, 'agentCalls'>>} AcdView
  */
 
 /**
@@ -61,23 +80,39 @@ export function queueSummaries(acd) {
  * The agents (not the supervisor) as the supervisor sees them.
  * @param {import('./agents.mjs').AgentDirectory} directory
  * @param {QueueSummary[]} queues the queueSummaries of the same moment, for the queue names
+ * @param {Map<string, import('./acd/acd.mjs').AgentCall>} [calls] acd.agentCalls() of the same moment
  * @returns {AgentSummary[]}
  */
-export function agentSummaries(directory, queues) {
+export function agentSummaries(directory, queues, calls = new Map()) {
   const names = new Map(queues.map((q) => [q.id, q.name]));
   return directory
     .list()
     .filter((a) => a.role === 'agent')
-    .map((a) => ({
-      agentId: a.agentId,
-      name: a.displayName,
-      state: a.state,
-      breakReason: a.state === 'break' ? a.breakReason : null,
-      stateSince: a.stateSince,
-      registered: a.registered,
-      queues: a.skills.map((s) => names.get(s.queue) ?? s.queue),
-      callId: a.callId,
-    }));
+    .map((a) => {
+      const call = calls.get(a.agentId);
+      return {
+        agentId: a.agentId,
+        name: a.displayName,
+        state: a.state,
+        breakReason: a.state === 'break' ? a.breakReason : null,
+        stateSince: a.stateSince,
+        registered: a.registered,
+        queues: a.skills.map((s) => names.get(s.queue) ?? s.queue),
+        callId: a.callId,
+        pendingState: a.pending ? { state: a.pending.state, breakReason: a.pending.reason, by: a.pending.by, since: a.pending.since } : null,
+        call: call
+          ? {
+              jobId: call.jobId,
+              caller: call.caller,
+              queue: call.queue,
+              queueId: call.queueId,
+              direction: call.direction,
+              since: call.since,
+              monitor: call.monitor ? { supervisorId: call.monitor.supervisorId, mode: call.monitor.mode } : null,
+            }
+          : null,
+      };
+    });
 }
 
 /**
@@ -127,7 +162,8 @@ export function createEventsHandler({ directory, acd, path = '/api/events', coal
 
   const snapshot = () => {
     const queues = queueSummaries(acd);
-    return `event: snapshot\ndata: ${JSON.stringify(/** @type {Snapshot} */ ({ time: Date.now(), agents: agentSummaries(directory, queues), queues }))}\n\n`;
+    const agents = agentSummaries(directory, queues, acd.agentCalls?.());
+    return `event: snapshot\ndata: ${JSON.stringify(/** @type {Snapshot} */ ({ time: Date.now(), agents, queues }))}\n\n`;
   };
 
   const push = () => {

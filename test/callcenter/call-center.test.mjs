@@ -190,7 +190,8 @@ describe('dev call center: supervisor events (GET /api/events)', { timeout: 60_0
     assert.deepEqual(first.agents.map((/** @type {any} */ a) => a.agentId), ['1001', '1002', '1003', '1004', '1005'], 'agents only, no supervisor');
     assert.deepEqual(first.queues.map((/** @type {any} */ q) => q.id), ['sales', 'support']);
     const carol = first.agents.find((/** @type {any} */ a) => a.agentId === '1003');
-    assert.deepEqual(Object.keys(carol).sort(), ['agentId', 'breakReason', 'callId', 'name', 'queues', 'registered', 'state', 'stateSince']);
+    assert.deepEqual(Object.keys(carol).sort(), ['agentId', 'breakReason', 'call', 'callId', 'name', 'pendingState', 'queues', 'registered', 'state', 'stateSince']);
+    assert.deepEqual([carol.call, carol.pendingState], [null, null], 'no call, nothing pending');
     assert.equal(carol.registered, false);
     assert.ok(Math.abs(first.time - Date.now()) < 2000);
     assert.equal(center.directory.listenerCount('change'), baseline.directory + 1);
@@ -267,5 +268,62 @@ describe('dev call center: supervisor events (GET /api/events)', { timeout: 60_0
     assert.equal(support.calls[0].caller, '13800000003');
     call.hangUp();
     await waitFor(() => stream.snapshots().at(-1)?.queues.find((/** @type {any} */ q) => q.id === 'support').waiting === 0, { timeout: 3000, what: 'the call gone' });
+  });
+});
+
+describe("dev call center: the supervisor's agent board and feature codes", { timeout: 90_000 }, () => {
+  it("pushes an agent's call (caller, queue, direction, since) and its monitor as the supervisor dials *2221004, switches to whisper by DTMF and hangs up; a forced break waits for the call's end", async (t) => {
+    const stream = await openEvents(`${origin}${EVENTS_PATH}`);
+    t.after(() => stream.close());
+    await waitFor(() => stream.snapshots().length, { timeout: 2000, what: 'the first snapshot' });
+    /** The last snapshot's view of 1004. */
+    const dave = () => stream.snapshots().at(-1)?.agents.find((/** @type {any} */ a) => a.agentId === '1004');
+    const phone = (/** @type {string} */ user, /** @type {number} */ frequency, answer = /** @type {'auto'|'manual'} */ ('auto')) =>
+      startPhone({ wsUrl: center.wsUrl, domain: center.domain, user, password: password(user), frequency, answer });
+    const agent = await phone('1004', 1200);
+    t.after(() => agent.close());
+    const supervisorPhone = await phone('1009', 1800);
+    t.after(() => supervisorPhone.close());
+    const customerPhone = await phone('13800000004', 400, 'manual');
+    t.after(() => customerPhone.close());
+    assert.equal((await cti('ReadyForService', { UserId: '1004' })).Code, 'OK');
+
+    const call = customerPhone.call('support');
+    const leg = await agent.nextIncoming(0);
+    await waitFor(() => call.has('confirmed') && leg.answered, { what: 'customer connected to 1004' });
+    const talking = await waitFor(() => (dave()?.call?.since ? dave() : null), { timeout: 3000, what: "a snapshot with 1004's call" });
+    const jobId = agent.invites[0].jobId;
+    assert.equal(talking.state, 'talking');
+    assert.equal(talking.callId, jobId);
+    assert.deepEqual({ ...talking.call, since: 0 }, { jobId, caller: '13800000004', queue: 'Support', queueId: 'support', direction: 'inbound', since: 0, monitor: null });
+    assert.ok(Math.abs(talking.call.since - Date.now()) < 5000);
+
+    // The supervisor's softphone dials the feature code: the proxy hands it to the ACD.
+    const sup = supervisorPhone.call('*2221004');
+    const listening = await waitFor(() => (dave()?.call?.monitor ? dave() : null), { timeout: 3000, what: 'the monitor pushed' });
+    assert.deepEqual(listening.call.monitor, { supervisorId: '1009', mode: 'listen' });
+    await waitFor(() => sup.toneShare(400) > 0.2 && sup.toneShare(1200) > 0.2, { what: 'the supervisor hears customer and agent' });
+    await sup.source.sendDtmf('5');
+    await waitFor(() => dave()?.call?.monitor?.mode === 'whisper', { timeout: 3000, what: 'the mode change pushed' });
+
+    const pause = (await api({ url: `${origin}${CTI_PATH}` }, 'TakeBreak', { UserId: '1004', Code: 'coaching' }, { headers: await supervisor() })).body;
+    assert.equal(pause.Code, 'OK', JSON.stringify(pause));
+    assert.deepEqual([pause.Data.UserState, pause.Data.PendingUserState], ['TALKING', 'BREAK']);
+    const pending = await waitFor(() => dave()?.pendingState, { timeout: 3000, what: 'the pending break pushed' });
+    assert.deepEqual({ ...pending, since: 0 }, { state: 'break', breakReason: 'coaching', by: '1009', since: 0 });
+
+    sup.hangUp();
+    await waitFor(() => dave()?.call && dave().call.monitor === null, { timeout: 3000, what: 'the monitor end pushed' });
+    assert.equal(dave().state, 'talking', 'the call goes on without the supervisor');
+
+    call.hangUp();
+    const after = await waitFor(() => (dave()?.call === null && dave()?.state !== 'talking' ? dave() : null), { timeout: 3000, what: 'the call end pushed' });
+    assert.deepEqual([after.state, after.breakReason, after.pendingState], ['break', 'coaching', null], 'on break, not in after-call work');
+    // The monitoring leg is part of the ACD's record of the call, not a call record of its own.
+    await waitFor(() => center.cdrStore.list({ agentId: '1004' }).records.length === 1, { what: "the call's record" });
+    assert.deepEqual(center.cdrStore.list({ match: (r) => String(r.callee).startsWith('*') }).records, []);
+    assert.deepEqual(center.featureCodes, { listen: '*222', whisper: '*223', barge: '*224', intercept: '*225', digits: { 4: 'listen', 5: 'whisper', 6: 'barge' } });
+    const details = (await api({ url: `${origin}${CTI_PATH}` }, 'GetLoginDetails', {}, { headers: await supervisor() })).body;
+    assert.deepEqual(details.Data.FeatureCodes, { Listen: '*222', Whisper: '*223', Barge: '*224', Intercept: '*225', Digits: { 4: 'listen', 5: 'whisper', 6: 'barge' } });
   });
 });

@@ -5,97 +5,20 @@
 //   scripts/in-netns.sh node --test test/callcenter/monitor.test.mjs
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AgentDirectory } from '../../demo/callcenter/agents.mjs';
-import { startAcd } from '../../demo/callcenter/acd/acd.mjs';
-import { startCtiServer } from '../../demo/callcenter/cti/cti-server.mjs';
-import { startSipServer } from '../../demo/callcenter/sip/server.mjs';
-import { sleep, startPhone, waitFor } from './support/acd-harness.mjs';
-import { api, QUEUES as QUEUES_FILE, USERS } from './support/cti-harness.mjs';
+import { sleep, waitFor } from './support/acd-harness.mjs';
+import { AGENT, CUSTOMER, OTHER_AGENT, SUPERVISOR, connectedCall as connect, hears, startPbx } from './support/monitor-harness.mjs';
 
-const QUEUES = { ...QUEUES_FILE, ringTimeoutSeconds: 5, retryAgentSeconds: 60 };
-const password = (/** @type {string} */ user) => USERS.users.find((/** @type {any} */ u) => u.user === user).password;
-
-const AGENT = '1001';
-const OTHER_AGENT = '1002';
-const SUPERVISOR = '1009';
-const CUSTOMER = '13800000001';
-/** Tones away from the queue music's notes (494..1047 Hz) and from each other. */
-const FREQ = /** @type {Record<string, number>} */ ({ [AGENT]: 1200, [OTHER_AGENT]: 1400, [SUPERVISOR]: 1800, [CUSTOMER]: 400 });
-/** Heard alone: most of the energy. Heard in a mix of two: a fair share. Not heard: next to none. */
-const ALONE = 0.5;
-const IN_MIX = 0.2;
-const SILENT = 0.05;
-
-/** @type {{ wsUrl: string, domain: string, stop: () => Promise<void> }} */
+/** @type {Awaited<ReturnType<typeof startPbx>>} */
 let pbx;
 before(async () => {
-  const sip = await startSipServer({ users: USERS, log: false });
-  pbx = { wsUrl: sip.wsUrl, domain: sip.domain, stop: () => sip.close() };
+  pbx = await startPbx();
 });
 after(async () => {
   await pbx?.stop();
 });
 
-/**
- * An ACD with the CTI API, agents 1001 (ready through CTI) and 1002 (idle), supervisor 1009,
- * and customer 13800000001 connected to 1001 through the `sales` queue.
- * @param {import('node:test').TestContext} t
- */
-async function connectedCall(t) {
-  const directory = new AgentDirectory({ users: USERS, queues: QUEUES });
-  const acd = await startAcd({ wsUrl: pbx.wsUrl, domain: pbx.domain, users: USERS, queues: QUEUES, directory });
-  /** @type {Array<{ event: string, data: any }>} */
-  const events = [];
-  for (const name of ['monitorStarted', 'monitorChanged', 'monitorEnded', 'intercepted', 'ended']) acd.on(name, (data) => events.push({ event: name, data }));
-  /** @type {Record<string, Awaited<ReturnType<typeof startPhone>>>} */
-  const phones = {};
-  const cti = await startCtiServer({ directory, users: USERS, queues: QUEUES, callControl: acd, logger: {} });
-  t.after(async () => {
-    await Promise.all(Object.values(phones).map((p) => p.close()).concat(acd.close()));
-    await cti.close();
-  });
-  for (const user of [AGENT, OTHER_AGENT, SUPERVISOR, CUSTOMER]) {
-    phones[user] = await startPhone({ wsUrl: pbx.wsUrl, domain: pbx.domain, user, password: password(user), frequency: FREQ[user], answer: user === CUSTOMER ? 'manual' : 'auto' });
-  }
-  directory.setState(AGENT, 'ready', { viaCti: true });
-  directory.setState(OTHER_AGENT, 'offline', { viaCti: true });
-  for (const user of [AGENT, OTHER_AGENT, SUPERVISOR]) directory.setRegistered(user, true);
-  const customer = phones[CUSTOMER].call('sales');
-  const agent = await phones[AGENT].nextIncoming(0);
-  await waitFor(() => customer.has('confirmed') && customer.toneShare(FREQ[AGENT]) > ALONE && agent.toneShare(FREQ[CUSTOMER]) > ALONE, { what: 'customer and agent connected' });
-  const jobId = /** @type {string} */ (phones[AGENT].invites[0].jobId);
-  return {
-    acd,
-    directory,
-    events,
-    phones,
-    customer,
-    agent,
-    jobId,
-    /** @param {string} action @param {Record<string, unknown>} params @param {string} [as] */
-    async cti(action, params, as = SUPERVISOR) {
-      return (await api(cti, action, { UserId: as, ...params })).body;
-    },
-  };
-}
-
-/**
- * Waits until `call` hears exactly `heard` (each alone or in a mix) and none of the others.
- * @param {import('./support/acd-harness.mjs').TestCall} call
- * @param {string[]} heard users whose tone must be there
- * @param {string[]} notHeard users whose tone must not
- * @param {string} what
- */
-async function hears(call, heard, notHeard, what) {
-  const share = heard.length > 1 ? IN_MIX : ALONE;
-  await waitFor(() => heard.every((u) => call.toneShare(FREQ[u]) > share) && notHeard.every((u) => call.toneShare(FREQ[u]) < SILENT), {
-    what,
-    timeout: 6000,
-  }).catch((e) => {
-    const got = Object.fromEntries(Object.entries(FREQ).map(([u, f]) => [u, call.toneShare(f)]));
-    throw new Error(`${e.message}; tone shares: ${JSON.stringify(got)}`);
-  });
-}
+/** @param {import('node:test').TestContext} t */
+const connectedCall = (t) => connect(t, pbx);
 
 describe('supervisor monitoring (ACD + CTI)', { timeout: 120_000 }, () => {
   it('listen, then whisper, then barge on one supervisor leg; the customer hanging up ends it with a BYE', async (t) => {

@@ -542,3 +542,55 @@ describe('robustness', () => {
     assert.equal((await pending).status, 200);
   });
 });
+
+describe('feature-code routes (supervisor monitoring codes to the ACD)', () => {
+  /** @type {import('../../demo/callcenter/sip/server.mjs').SipServer} */
+  let routed;
+  before(async () => {
+    routed = await startSipServer({ users: USERS, log: false, featureRoutes: [{ prefixes: ['*222', '*225'], user: 'sales' }] });
+  });
+  after(async () => {
+    await routed?.close();
+  });
+  /** @param {string} user */
+  const rawOn = async (user) => {
+    const c = await connectRaw(routed.wsUrl, { user, password: ACCOUNTS[user][0], domain: DOMAIN });
+    cleanups.push(() => c.close());
+    return c;
+  };
+
+  test('answers 480 while the route\'s user is not registered', async () => {
+    const sup = await rawOn('1009');
+    const res = await sup.request('INVITE', `sip:*2221001@${DOMAIN}`);
+    assert.equal(res.status, 480);
+  });
+
+  test("hands the INVITE to the route's user with the authenticated caller asserted and the dialled code, the To kept", async () => {
+    const acd = await rawOn('sales');
+    assert.equal((await acd.register(600)).status, 200);
+    const sup = await rawOn('pstn'); // the trunk, claiming to be the supervisor
+    const forged = [['P-Asserted-Identity', `<sip:1009@${DOMAIN}>`], ['P-Preferred-Identity', `<sip:1009@${DOMAIN}>`], ['X-CC-Dialed', '*2251001']];
+    const answered = sup.request('INVITE', `sip:*2221001@${DOMAIN}`, { extra: /** @type {[string, string][]} */ (forged) });
+    const invite = await acd.next((m) => m.method === 'INVITE');
+    assert.equal(invite.uri, acd.contact.slice(1, acd.contact.indexOf('>')), 'Request-URI: the registered contact');
+    assert.equal(invite.header('to'), `<sip:*2221001@${DOMAIN}>`);
+    assert.deepEqual(invite.headersOf('p-asserted-identity'), [`<sip:pstn@${DOMAIN}>`], 'the proxy asserts whom it authenticated');
+    assert.deepEqual(invite.headersOf('p-preferred-identity'), []);
+    assert.deepEqual(invite.headersOf('x-cc-dialed'), ['*2221001'], "only the proxy's X-CC-Dialed");
+    acd.send(buildResponse(invite, 403, 'Forbidden - Supervisors Only', { toTag: token() }));
+    const res = await answered;
+    assert.equal(res.status, 403);
+    assert.equal(res.startLine, 'SIP/2.0 403 Forbidden - Supervisors Only', 'the reason phrase reaches the caller as sent');
+  });
+
+  test('strips X-CC-Dialed from every other request', async () => {
+    const acd = await rawOn('sales');
+    assert.equal((await acd.register(600)).status, 200);
+    const agent = await rawOn('1001');
+    const answered = agent.request('INVITE', `sip:sales@${DOMAIN}`, { extra: [['X-CC-Dialed', '*2221002']] });
+    const invite = await acd.next((m) => m.method === 'INVITE');
+    assert.deepEqual(invite.headersOf('x-cc-dialed'), []);
+    acd.send(buildResponse(invite, 486, 'Busy Here', { toTag: token() }));
+    assert.equal((await answered).status, 486);
+  });
+});

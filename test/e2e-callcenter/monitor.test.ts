@@ -34,15 +34,18 @@ async function agentOnCall(from: string): Promise<{ agent: CcWorkbench; customer
   return { agent, customer, agentPc };
 }
 
-/** The supervisor's workbench: registered, not logged in to any queue; `supervisor` loads monitoring. */
-async function supervisor(user = '1009', attrs: Record<string, string> = {}): Promise<CcWorkbench> {
+/**
+ * The supervisor's workbench: registered, not logged in to any queue; `supervisor` loads
+ * monitoring. `viaCti` false: no CTI API, so it monitors by the default feature codes.
+ */
+async function supervisor(user = '1009', viaCti = true): Promise<CcWorkbench> {
   setTone(SUPERVISOR);
   const account = centerUser(user);
   const el = document.createElement('cc-workbench') as CcWorkbench;
   for (const type of ['cc-monitor-start', 'cc-monitor-change', 'cc-monitor-end', 'cc-error']) el.addEventListener(type, (e) => events.push(e as CustomEvent));
   el.password = account.password;
-  el.ctiHeaders = await ctiHeaders(user);
-  const all: Record<string, string> = { lang: 'en', supervisor: '', cti: centerEnv().cti, server: centerEnv().wsUrl, 'sip-uri': account.uri, ...attrs };
+  if (viaCti) el.ctiHeaders = await ctiHeaders(user);
+  const all: Record<string, string> = { lang: 'en', supervisor: '', ...(viaCti ? { cti: centerEnv().cti } : {}), server: centerEnv().wsUrl, 'sip-uri': account.uri };
   for (const [k, v] of Object.entries(all)) el.setAttribute(k, v);
   document.body.append(el);
   mounted.push(el);
@@ -59,22 +62,23 @@ async function customerHears(id: string): Promise<Record<string, number>> {
 
 const live = (pc: RTCPeerConnection) => pc.connectionState !== 'closed';
 
+// Every test: tone microphones; afterwards no call, no live microphone, no open peer connection.
+beforeEach(() => {
+  probe = new MediaProbe().install();
+  installToneMicrophone(probe);
+  events.length = 0;
+});
+
+afterEach(async () => {
+  await customers.hangUpAll();
+  for (const el of mounted.splice(0)) el.remove();
+  await sleep(600);
+  expect(probe.liveTracks().length, 'microphone tracks left live').to.equal(0);
+  expect(probe.connections.filter(live).length, 'peer connections left open').to.equal(0);
+  probe.uninstall();
+});
+
 describe('supervisor monitoring through the CTI API (dev call center, real media)', () => {
-  beforeEach(() => {
-    probe = new MediaProbe().install();
-    installToneMicrophone(probe);
-    events.length = 0;
-  });
-
-  afterEach(async () => {
-    await customers.hangUpAll();
-    for (const el of mounted.splice(0)) el.remove();
-    await sleep(600);
-    expect(probe.liveTracks().length, 'microphone tracks left live').to.equal(0);
-    expect(probe.connections.filter(live).length, 'peer connections left open').to.equal(0);
-    probe.uninstall();
-  });
-
   it('listen, whisper, barge on one call, then intercept: each party hears exactly what the mode allows', async () => {
     const { agent, customer, agentPc } = await agentOnCall('13800000021');
     const sup = await supervisor();
@@ -154,6 +158,47 @@ describe('supervisor monitoring through the CTI API (dev call center, real media
     expect(forbidden.apiCode).to.match(/Forbidden/);
     await sleep(1500);
     expect(probe.connections.length - before, 'only the agent call has a peer connection').to.equal(1);
+    expect(intruder.getStatusCode().code).to.equal(STATUS.offline);
+  });
+});
+
+describe('supervisor monitoring by SIP feature codes (dev call center, real media)', () => {
+
+  it('*222 + extension listens; DTMF 6 barges on the same call; *225 intercepts', async () => {
+    const { agent, customer, agentPc } = await agentOnCall('13800000024');
+    const sup = await supervisor('1009', false);
+    const before = probe.connections.length;
+    const info = await sup.monitor('1001', 'listen');
+    expect(info).to.include({ agent: '1001', mode: 'listen', via: 'codes' });
+    const supPc = probe.connections[before] as RTCPeerConnection;
+    await untilHeard(() => heardShares(supPc, ALL), (s) => s[CUSTOMER]! > HEARD && s[AGENT]! > HEARD, 'supervisor hears customer and agent');
+    await untilHeard(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 1) < SILENT, 'customer does not hear the supervisor');
+    await sup.changeMonitorMode('whisper');
+    await untilHeard(() => heardShares(agentPc, ALL), (s) => s[SUPERVISOR]! > HEARD, 'agent hears the whisper');
+    await untilHeard(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 1) < SILENT, 'customer does not hear the whisper');
+    await sup.changeMonitorMode('barge');
+    await untilHeard(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 0) > HEARD, 'customer hears the barging supervisor');
+    expect(probe.connections.length - before, 'one call for the three modes').to.equal(1);
+    await sup.intercept();
+    await waitFor(() => agent.getStatusCode().code === STATUS.afterCall, 'agent in after-call work');
+    expect(sup.getStatusCode().code).to.equal(STATUS.outboundTalk);
+    const interceptPc = probe.connections.at(-1) as RTCPeerConnection;
+    await untilHeard(() => heardShares(interceptPc, ALL), (s) => s[CUSTOMER]! > HEARD && s[AGENT]! < SILENT, 'supervisor talks with the customer');
+    await untilHeard(() => customerHears(customer.id), (t) => (t[String(SUPERVISOR)] ?? 0) > HEARD && (t[String(AGENT)] ?? 1) < SILENT, 'customer hears the supervisor only');
+    await sup.hangUp();
+    await customers.until(customer.id, (c) => c.state === 'ended', 'customer call ended');
+  });
+
+  it('an agent dialling a monitor code gets 403 and hears nothing', async () => {
+    await agentOnCall('13800000025');
+    const intruder = await supervisor('1002', false);
+    const before = probe.connections.length;
+    const refused = (await intruder.monitor('1001', 'listen').catch((e: CcError) => e)) as CcError;
+    expect(refused.errorCode).to.equal(ERROR.monitorFailed);
+    expect(refused.sipCode).to.equal(403);
+    const pc = probe.connections[before];
+    // The INVITE had an offer (one peer connection) but no answer: no audio ever arrived.
+    expect(pc?.remoteDescription ?? null).to.equal(null);
     expect(intruder.getStatusCode().code).to.equal(STATUS.offline);
   });
 });

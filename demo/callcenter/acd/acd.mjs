@@ -24,11 +24,13 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { loadNodeJsSIP, stopUa } from '../media/node-jssip.mjs';
-import { telephoneEventPayloadTypes } from '../media/dtmf.mjs';
+import { createDtmfReceiver, telephoneEventPayloadTypes } from '../media/dtmf.mjs';
 import { createAudioSource } from '../media/audio.mjs';
 import { RtpOut } from './rtp-out.mjs';
 import { holdBackRinging, answerEarly, answerWithPeer } from './early-media.mjs';
 import { MONITOR_MODES, MonitorMixer } from './mixer.mjs';
+import { parseFeatureCode, resolveFeatureCodes } from './feature-codes.mjs';
+import { DIALED_HEADER } from '../sip/server.mjs';
 
 const REGISTER_TIMEOUT_MS = 10_000;
 /**
@@ -62,6 +64,8 @@ const DEFAULT_LOST_AGENT_HOLD_SECONDS = 60;
  * @property {import('../agents.mjs').AgentDirectory} directory
  * @property {(record: CdrRecord) => void} [onRecord] one call detail record per finished call
  * @property {{ info?: Function, warn?: Function, debug?: Function }} [log]
+ * @property {Readonly<import('./feature-codes.mjs').FeatureCodes>} [featureCodes] supervisor feature codes
+ *   and mode digits; default resolveFeatureCodes(queues.featureCodes) (feature-codes.mjs)
  */
 
 /**
@@ -130,6 +134,13 @@ class Leg {
      * this leg's audio goes to the mixer instead of being relayed to its peer
      */
     this.mix = null;
+    /** ms epoch this leg was answered (the 2xx sent or received). */
+    this.answeredAt = /** @type {number|null} */ (null);
+    /**
+     * @type {ReturnType<typeof createDtmfReceiver>|null} monitor legs only: RFC 4733 digits the
+     * supervisor sends (mode switches, feature-codes.mjs `digits`)
+     */
+    this.dtmf = null;
   }
 
   /**
@@ -178,12 +189,26 @@ class Leg {
  */
 
 /**
+ * @typedef {object} AgentCall  acd.agentCalls(): an agent's current call, for the supervisor's board
+ * @property {string} jobId
+ * @property {string} caller        the customer's number
+ * @property {string|null} queue    the queue's name (queues.json), null for outbound calls
+ * @property {string|null} queueId
+ * @property {'inbound'|'outbound'} direction
+ * @property {number|null} since    ms epoch the agent started talking with the customer; null while ringing
+ * @property {{ supervisorId: string, mode: string }|null} monitor  listen | whisper | barge (intercept while a `*225` leg is being answered)
+ */
+
+/**
  * @typedef {object} Monitor
  * @property {string} supervisorId
  * @property {string} agentId       the monitored agent
  * @property {Leg} leg              the ACD's call to the supervisor's softphone
  * @property {import('./mixer.mjs').MonitorMode} mode
  * @property {MonitorMixer} mixer
+ * @property {'cti'|'sip'} via      CTI MonitorCall & co. (the ACD called the supervisor) or a feature code the supervisor dialled
+ * @property {boolean} intercept     a `*225` leg: it takes the customer over once answered, no mixing
+ * @property {boolean} announced     monitorStarted was emitted (monitorEnded follows it)
  */
 
 /**
@@ -214,10 +239,14 @@ export async function startAcd(options) {
  *  - 'transferring' { jobId, from, to, via: 'refer'|'cti', replaces }
  *  - 'transferred'  { jobId, from, to }  / 'transferFailed' { jobId, from, to, reason }
  *  - 'ended'        { jobId, record }                           the CDR
+ *  - monitoring: 'monitorStarted' / 'monitorChanged' { jobId, supervisorId, agentId, mode },
+ *    'monitorEnded' { jobId, supervisorId, agentId, reason }, 'intercepted' { jobId, from, to },
+ *    'interceptFailed' { jobId, supervisorId, agentId, reason } (a `*225` leg gone before it took over),
+ *    'featureCodeRefused' { supervisorId, dialled, status, reason }
  */
 export class Acd extends EventEmitter {
   /** @param {AcdOptions} o */
-  constructor({ wsUrl, domain, users, queues, directory, onRecord, log }) {
+  constructor({ wsUrl, domain, users, queues, directory, onRecord, log, featureCodes }) {
     super();
     this.wsUrl = wsUrl;
     this.domain = domain;
@@ -246,6 +275,8 @@ export class Acd extends EventEmitter {
     this.missedTimers = new Set();
     this.lostAgentHoldMs = (queues.lostAgentHoldSeconds ?? DEFAULT_LOST_AGENT_HOLD_SECONDS) * 1000;
     this.onDirectoryChange = () => this.#scheduleDispatch();
+    /** The supervisor feature codes and mode digits in force (feature-codes.mjs). */
+    this.featureCodes = featureCodes ?? resolveFeatureCodes(queues.featureCodes);
   }
 
   /** Registers the queue UAs; called by startAcd(). */
@@ -356,7 +387,46 @@ export class Acd extends EventEmitter {
         fromAgent: c.agent?.received.audio ?? 0,
         toAgent: c.agent?.out.audioPackets ?? 0,
       },
+      monitor: this.#monitorView(c),
     }));
+  }
+
+  /**
+   * The call each agent is on now (ringing for it, or talking on it), by agent id: what a
+   * supervisor's board shows next to the agent. `caller` is the customer's number (the caller of
+   * an inbound call, the dialled number of an outbound one); `since` is when the agent started
+   * talking with the customer (its leg answered and the customer connected), null while ringing;
+   * `monitor` is the supervisor monitoring this agent's leg, if any.
+   * @returns {Map<string, AgentCall>}
+   */
+  agentCalls() {
+    /** @type {Map<string, AgentCall>} */
+    const out = new Map();
+    for (const call of this.jobs.values()) {
+      if (call.state === 'ended') continue;
+      for (const leg of [call.agent, call.offer, call.transfer?.leg, call.consult?.leg]) {
+        if (!leg?.agentId || leg.ended || out.has(leg.agentId)) continue;
+        out.set(leg.agentId, {
+          jobId: call.jobId,
+          caller: call.direction === 'inbound' ? call.caller : call.callee,
+          queue: call.queue ? this.#queueName(call.queue) : null,
+          queueId: call.queue || null,
+          direction: call.direction,
+          since: leg.answeredAt && call.establishedTime ? Math.max(leg.answeredAt, call.establishedTime) : null,
+          monitor: leg === call.agent ? this.#monitorView(call) : null,
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * @param {Call} call
+   * @returns {{ supervisorId: string, mode: import('./mixer.mjs').MonitorMode | 'intercept' } | null}
+   */
+  #monitorView(call) {
+    const m = call.monitor;
+    return m ? { supervisorId: m.supervisorId, mode: m.intercept ? 'intercept' : m.mode } : null;
   }
 
   /**
@@ -378,6 +448,12 @@ export class Acd extends EventEmitter {
     }
     if (this.closed) {
       session.terminate({ status_code: 480, reason_phrase: 'Temporarily Unavailable' });
+      return;
+    }
+    // Only the proxy writes X-CC-Dialed (sip/server.mjs FeatureRoute): a supervisor's feature code.
+    const dialled = request.getHeader(DIALED_HEADER);
+    if (dialled) {
+      this.#onFeatureCode(session, request, String(dialled));
       return;
     }
     if (!request.body) {
@@ -629,6 +705,7 @@ export class Acd extends EventEmitter {
     });
     session.on('accepted', (/** @type {any} */ e) => {
       leg.answered = true;
+      leg.answeredAt = Date.now();
       if (leg.timer) clearTimeout(leg.timer);
       leg.timer = null;
       leg.referProgress?.notify(e.response?.status_code ?? 200, e.response?.reason_phrase);
@@ -774,8 +851,11 @@ export class Acd extends EventEmitter {
       track.onReceiveRtp.subscribe((/** @type {any} */ rtp) => {
         if (leg.ended) return;
         const isEvent = leg.telephoneEventTypes().includes(rtp.header.payloadType);
-        if (isEvent) leg.received.events++;
-        else leg.received.audio++;
+        if (isEvent) {
+          leg.received.events++;
+          // A supervisor's digits switch the monitor's mode; they reach nobody else.
+          leg.dtmf?.handle(rtp);
+        } else leg.received.audio++;
         // Monitored call: audio goes to the mixer (mixer.mjs); unmonitored calls pay one check.
         if (leg.mix && !isEvent) {
           leg.mix(rtp.payload);
@@ -1294,10 +1374,13 @@ export class Acd extends EventEmitter {
 
   // ---------------------------------------------------------------------------- monitoring
   // A supervisor listens to, coaches (whisper) or joins (barge) a connected call, or takes it
-  // over (intercept). The ACD calls the supervisor's softphone with auto-answer and, while the
-  // monitor lasts, routes the three legs' audio through a MonitorMixer (mixer.mjs) instead of the
-  // packet relay; when the monitor ends the relay carries on as before. The mode changes in
-  // place: the supervisor's leg stays up.
+  // over (intercept). Two ways in, one media path: the CTI actions make the ACD call the
+  // supervisor's softphone with auto-answer (monitor()), or the supervisor's softphone dials a
+  // feature code such as `*2221001` and the ACD answers that INVITE (#onFeatureCode). Either
+  // way the leg becomes the call's Monitor and, once answered, the three legs' audio goes
+  // through a MonitorMixer (mixer.mjs) instead of the packet relay; when the monitor ends the
+  // relay carries on as before. The mode changes in place (CTI, or the digits of
+  // featureCodes.digits sent on the monitor leg): the supervisor's leg stays up.
 
   /** @param {string} supervisorId @returns {Call|undefined} */
   #monitoredBy(supervisorId) {
@@ -1328,7 +1411,7 @@ export class Acd extends EventEmitter {
       if (!call) throw ccError('NotExists.JobId', 404, `The call "${jobId}" does not exist.`);
       if (agentId && call.agent?.agentId !== agentId) throw ccError('Parameter.Invalid', 400, `The call "${jobId}" is not agent ${agentId}'s call.`);
     } else {
-      if (!agentId || !this.directory.get(agentId)) throw ccError('NotExists.UserId', 404, `The agent "${agentId}" does not exist.`);
+      if (!agentId || this.directory.get(agentId)?.role !== 'agent') throw ccError('NotExists.UserId', 404, `The agent "${agentId}" does not exist.`);
       call = [...this.jobs.values()].find((c) => c.agent?.agentId === agentId && c.state === 'talking');
     }
     const agent = call?.agent;
@@ -1340,8 +1423,41 @@ export class Acd extends EventEmitter {
 
   /** @param {unknown} mode */
   #checkMode(mode) {
-    if (!MONITOR_MODES.includes(/** @type {any} */ (mode))) throw ccError('Parameter.Invalid', 400, `The monitor mode "${mode}" is not one of ${MONITOR_MODES.join(', ')}.`);
+    if (!/** @type {readonly unknown[]} */ (MONITOR_MODES).includes(mode)) throw ccError('Parameter.Invalid', 400, `The monitor mode "${mode}" is not one of ${MONITOR_MODES.join(', ')}.`);
     return /** @type {import('./mixer.mjs').MonitorMode} */ (mode);
+  }
+
+  /**
+   * The checks both ways in share, after the caller's role and the target: the call is not
+   * monitored by someone else, the supervisor monitors no other call, no transfer is under way.
+   * @param {Call} call @param {string} supervisorId
+   */
+  #checkMonitorable(call, supervisorId) {
+    const current = this.#monitoredBy(supervisorId);
+    if (current && current !== call) throw ccError('CurrentStateIsBusy', 409, `Supervisor ${supervisorId} already monitors ${current.jobId}; end that first.`);
+    if (call.monitor && call.monitor.supervisorId !== supervisorId) {
+      throw ccError('InvalidState.Monitored', 409, `The call "${call.jobId}" is already monitored by ${call.monitor.supervisorId}.`);
+    }
+    if (call.transfer || call.consult) throw ccError('InvalidState.Call', 409, `The call "${call.jobId}" is being transferred.`);
+  }
+
+  /**
+   * The Monitor of a new supervisor leg (not wired yet).
+   * @param {Call} call
+   * @param {{ supervisorId: string, mode: import('./mixer.mjs').MonitorMode, via: 'cti'|'sip', intercept?: boolean }} o
+   * @returns {Monitor}
+   */
+  #newMonitor(call, { supervisorId, mode, via, intercept = false }) {
+    const leg = new Leg({ id: `${call.jobId}/monitor-${++this.seq}`, role: 'monitor', party: supervisorId });
+    const mixer = new MonitorMixer({ mode, send: (listener, payload) => this.#sendMixed(call, listener, payload) });
+    return { supervisorId, agentId: /** @type {string} */ (call.agent?.agentId), leg, mode, mixer, via, intercept, announced: false };
+  }
+
+  /** @param {Call} call @param {Monitor} m */
+  #announceMonitor(call, m) {
+    m.announced = true;
+    this.log.info(`ACD: ${m.supervisorId} monitors ${call.jobId} (${m.agentId}, ${m.mode}, ${m.via === 'sip' ? 'feature code' : 'CTI'})`);
+    this.emit('monitorStarted', { jobId: call.jobId, supervisorId: m.supervisorId, agentId: m.agentId, mode: m.mode });
   }
 
   /**
@@ -1357,21 +1473,17 @@ export class Acd extends EventEmitter {
     const sup = this.directory.get(supervisorId);
     if (!sup) throw ccError('NotExists.UserId', 404, `The user "${supervisorId}" does not exist.`);
     const call = this.#talkingCall({ agentId, jobId });
-    const current = this.#monitoredBy(supervisorId);
-    if (current === call) return { ...(await this.changeMonitorMode({ supervisorId, jobId: call.jobId, mode })), changed: true };
-    if (current) throw ccError('CurrentStateIsBusy', 409, `Supervisor ${supervisorId} already monitors ${current.jobId}; end that first.`);
+    if (call.monitor?.supervisorId === supervisorId) return { ...(await this.changeMonitorMode({ supervisorId, jobId: call.jobId, mode })), changed: true };
+    this.#checkMonitorable(call, supervisorId);
     if (!sup.registered) throw ccError('AgentNotRegistered', 409, `Supervisor ${supervisorId} has no registered softphone.`);
-    if (call.monitor) throw ccError('InvalidState.Monitored', 409, `The call "${call.jobId}" is already monitored by ${call.monitor.supervisorId}.`);
-    if (call.transfer || call.consult) throw ccError('InvalidState.Call', 409, `The call "${call.jobId}" is being transferred.`);
-    const target = /** @type {string} */ (call.agent?.agentId);
-    const leg = new Leg({ id: `${call.jobId}/monitor-${++this.seq}`, role: 'monitor', party: supervisorId });
-    const mixer = new MonitorMixer({ mode, send: (listener, payload) => this.#sendMixed(call, listener, payload) });
-    call.monitor = { supervisorId, agentId: target, leg, mode, mixer };
+    const m = this.#newMonitor(call, { supervisorId, mode, via: 'cti' });
+    const { leg } = m;
+    call.monitor = m;
     const headers = [
       `Call-Info: <sip:${this.domain}>;answer-after=0`,
       `P-Asserted-Identity: <sip:${call.caller}@${this.domain}>`,
       `X-CC-Job-Id: ${call.jobId}`,
-      `X-CC-Monitor: ${mode};job=${call.jobId};agent=${target}`,
+      `X-CC-Monitor: ${mode};job=${call.jobId};agent=${m.agentId}`,
     ];
     try {
       const session = this.#uaOf(call).call(`sip:${supervisorId}@${this.domain}`, {
@@ -1389,9 +1501,59 @@ export class Acd extends EventEmitter {
     leg.timer = setTimeout(() => {
       if (!leg.answered) this.#terminate(leg);
     }, this.#ringTimeoutMs(call.queue));
-    this.log.info(`ACD: ${supervisorId} monitors ${call.jobId} (${target}, ${mode})`);
-    this.emit('monitorStarted', { jobId: call.jobId, supervisorId, agentId: target, mode });
-    return { jobId: call.jobId, agentId: target, mode, callId: leg.callId };
+    this.#announceMonitor(call, m);
+    return { jobId: call.jobId, agentId: m.agentId, mode, callId: leg.callId };
+  }
+
+  /**
+   * An INVITE the proxy routed here for a dialled feature code (`X-CC-Dialed`, the caller in
+   * the proxy's `P-Asserted-Identity`). Called synchronously from 'newRTCSession', so a refusal
+   * goes out before JsSIP's automatic 180 and no media is ever set up for it. Accepted: the ACD
+   * answers (200 with its SDP, PCMU) and that leg is the monitor leg, as a CTI-placed one would be.
+   * @param {any} session incoming JsSIP RTCSession
+   * @param {any} request its INVITE
+   * @param {string} dialled e.g. `*2221001`
+   */
+  #onFeatureCode(session, request, dialled) {
+    const asserted = request.getHeader('P-Asserted-Identity');
+    const supervisorId = /^\s*<?sips?:([^@>;\s]+)@/i.exec(String(asserted ?? ''))?.[1] ?? '';
+    const code = parseFeatureCode(dialled, this.featureCodes);
+    /** @type {Call} */
+    let call;
+    try {
+      if (this.directory.get(supervisorId)?.role !== 'supervisor') {
+        throw ccError('Forbidden.NotAuthorized', 403, `${supervisorId || 'The caller'} is not a supervisor: monitoring codes are for supervisors only.`);
+      }
+      if (!code) throw ccError('NotExists.UserId', 404, `"${dialled}" names no agent extension after a monitoring code.`);
+      call = this.#talkingCall({ agentId: code.extension });
+      this.#checkMonitorable(call, supervisorId);
+      if (!request.body) throw ccError('Parameter.Invalid', 488, 'A monitoring call needs an SDP offer.');
+      if (!offersPcmu(request.body)) throw ccError('Parameter.Invalid', 488, 'A monitoring call must offer PCMU (the mixer speaks G.711 mu-law).');
+    } catch (e) {
+      const [status, phrase] = featureRefusal(/** @type {{ code?: string, httpStatus?: number }} */ (e));
+      const text = String(/** @type {Error} */ (e).message).replace(/["\\\r\n]/g, "'");
+      this.log.info(`ACD: ${supervisorId || '?'} dialled ${dialled}: ${status} ${phrase} (${text})`);
+      this.emit('featureCodeRefused', { supervisorId, dialled, status, reason: phrase });
+      session.terminate({ status_code: status, reason_phrase: phrase, extraHeaders: [`Reason: SIP;cause=${status};text="${text}"`] });
+      return;
+    }
+    const action = /** @type {NonNullable<typeof code>} */ (code).action;
+    // The supervisor's own monitor of this call (e.g. a CTI one) makes way for the new leg.
+    if (call.monitor) this.#endMonitor(call, 'replaced');
+    const intercept = action === 'intercept';
+    const m = this.#newMonitor(call, { supervisorId, mode: intercept ? 'listen' : action, via: 'sip', intercept });
+    m.leg.callId = request.call_id;
+    call.monitor = m;
+    this.#wireMonitorLeg(call, m.leg, session);
+    try {
+      session.answer({ mediaStream: m.leg.out.stream, pcConfig: { iceServers: [] } });
+    } catch (e) {
+      this.log.warn(`ACD: answering ${supervisorId}'s ${dialled} failed: ${/** @type {Error} */ (e).message}`);
+      this.#endMonitor(call, 'failed: answer');
+      return;
+    }
+    if (!intercept) this.#announceMonitor(call, m);
+    else this.log.info(`ACD: ${supervisorId} intercepts ${call.jobId} from ${m.agentId} (feature code)`);
   }
 
   /**
@@ -1402,11 +1564,25 @@ export class Acd extends EventEmitter {
     this.#checkMode(mode);
     const call = this.#monitoring(supervisorId, jobId);
     const m = /** @type {Monitor} */ (call.monitor);
+    if (m.intercept) throw ccError('InvalidState.Call', 409, `Supervisor ${supervisorId} is taking the call "${call.jobId}" over.`);
     m.mode = mode;
     m.mixer.mode = mode;
     this.log.info(`ACD: ${supervisorId} on ${call.jobId}: ${mode}`);
     this.emit('monitorChanged', { jobId: call.jobId, supervisorId, agentId: m.agentId, mode });
     return { jobId: call.jobId, agentId: m.agentId, mode, callId: m.leg.callId };
+  }
+
+  /**
+   * A digit the supervisor sent on its monitor leg (RFC 4733 or SIP INFO): one of
+   * featureCodes.digits switches the mode (ChanSpy's `d`: 4 listen, 5 whisper, 6 barge); any
+   * other digit, or one on a leg that is no longer the monitor leg, does nothing.
+   * @param {Call} call @param {Leg} leg @param {string} digit
+   */
+  #monitorDigit(call, leg, digit) {
+    const m = call.monitor;
+    const mode = this.featureCodes.digits[digit];
+    if (!m || m.leg !== leg || m.intercept || !mode || !leg.answered || mode === m.mode) return;
+    this.changeMonitorMode({ supervisorId: m.supervisorId, jobId: call.jobId, mode }).catch((e) => this.log.warn(`ACD: digit ${digit}: ${e.message}`));
   }
 
   /**
@@ -1418,8 +1594,20 @@ export class Acd extends EventEmitter {
     const call = this.#monitoring(supervisorId, jobId, agentId);
     const m = /** @type {Monitor} */ (call.monitor);
     if (!m.leg.answered || m.leg.ended) throw ccError('InvalidState.Call', 409, `Supervisor ${supervisorId} has not answered the monitoring call yet.`);
+    this.#takeOver(call, m);
+    return { jobId: call.jobId, agentId: m.agentId };
+  }
+
+  /**
+   * The supervisor's (answered) monitor leg takes the customer over: shared by CTI InterceptCall
+   * and the `*225` feature code.
+   * @param {Call} call @param {Monitor} m
+   */
+  #takeOver(call, m) {
     call.monitor = null;
     this.#stopMixing(call, m);
+    if (m.leg.timer) clearTimeout(m.leg.timer);
+    m.leg.timer = null;
     const old = call.agent;
     call.agent = m.leg;
     call.ctiHold = false;
@@ -1432,10 +1620,9 @@ export class Acd extends EventEmitter {
       this.#terminate(old);
     }
     this.#refresh(call);
-    this.log.info(`ACD: ${supervisorId} intercepted ${call.jobId} from ${m.agentId}`);
-    this.emit('monitorEnded', { jobId: call.jobId, supervisorId, agentId: m.agentId, reason: 'intercepted' });
-    this.emit('intercepted', { jobId: call.jobId, from: m.agentId, to: supervisorId });
-    return { jobId: call.jobId, agentId: m.agentId };
+    this.log.info(`ACD: ${m.supervisorId} intercepted ${call.jobId} from ${m.agentId}`);
+    if (m.announced) this.emit('monitorEnded', { jobId: call.jobId, supervisorId: m.supervisorId, agentId: m.agentId, reason: 'intercepted' });
+    this.emit('intercepted', { jobId: call.jobId, from: m.agentId, to: m.supervisorId });
   }
 
   /**
@@ -1461,18 +1648,31 @@ export class Acd extends EventEmitter {
     return call;
   }
 
-  /** @param {Call} call @param {Leg} leg @param {any} session */
+  /**
+   * Wires a supervisor leg, outgoing (CTI) or incoming (feature code): the mixer starts when it
+   * is answered (or, for `*225`, the leg takes the customer over), digits on it switch the mode,
+   * and its end ends the monitor (or, after an intercept, the call).
+   * @param {Call} call @param {Leg} leg @param {any} session
+   */
   #wireMonitorLeg(call, leg, session) {
     leg.session = session;
-    leg.callId = this.callIds.get(session) ?? '';
+    leg.callId ||= this.callIds.get(session) ?? '';
+    leg.dtmf = createDtmfReceiver({
+      payloadTypes: () => leg.telephoneEventTypes(),
+      maxDigits: 32,
+      onDigit: (d) => this.#monitorDigit(call, leg, d.digit),
+    });
     if (session.connection) this.#receive(leg, session.connection);
     session.on('peerconnection', (/** @type {any} */ e) => this.#receive(leg, e.peerconnection));
     session.on('accepted', () => {
       leg.answered = true;
+      leg.answeredAt = Date.now();
       if (leg.timer) clearTimeout(leg.timer);
       leg.timer = null;
-      if (call.monitor?.leg === leg && call.state !== 'ended') this.#startMixing(call, call.monitor);
-      else this.#terminate(leg);
+      const m = call.monitor;
+      if (m?.leg !== leg || call.state === 'ended') this.#terminate(leg);
+      else if (m.intercept) this.#takeOver(call, m);
+      else this.#startMixing(call, m);
     });
     session.on('failed', (/** @type {any} */ e) => {
       leg.ended = true;
@@ -1485,6 +1685,16 @@ export class Acd extends EventEmitter {
       // After an intercept this leg is the call's agent leg: the supervisor hanging up ends the call.
       if (call.agent === leg) this.#endCall(call, e.originator === 'remote' ? 'agent' : 'system', 'answered', 'supervisor leg ended');
       else if (call.monitor?.leg === leg) this.#endMonitor(call, e.originator === 'remote' ? 'supervisorHungUp' : 'ended');
+    });
+    session.on('newDTMF', (/** @type {any} */ e) => {
+      if (e.originator !== 'remote') return;
+      if (call.monitor?.leg === leg) {
+        this.#monitorDigit(call, leg, e.dtmf.tone);
+      } else if (call.agent === leg && !call.customer.ended) {
+        // After an intercept the supervisor is the call's agent: its SIP INFO digits go on, as an agent's do.
+        call.customer.out.sendDtmf(e.dtmf.tone, { durationMs: Math.max(100, Math.min(500, Number(e.dtmf.duration) || 160)) });
+        this.emit('dtmf', { jobId: call.jobId, from: 'agent', digit: e.dtmf.tone });
+      }
     });
     session.on('replaces', (/** @type {any} */ e) => e.reject());
   }
@@ -1532,7 +1742,9 @@ export class Acd extends EventEmitter {
     this.#terminate(m.leg);
     m.leg.out.close();
     this.log.info(`ACD: ${m.supervisorId} stopped monitoring ${call.jobId} (${reason})`);
-    this.emit('monitorEnded', { jobId: call.jobId, supervisorId: m.supervisorId, agentId: m.agentId, reason });
+    if (m.announced) this.emit('monitorEnded', { jobId: call.jobId, supervisorId: m.supervisorId, agentId: m.agentId, reason });
+    // A `*225` leg that ended before it took the call over.
+    else this.emit('interceptFailed', { jobId: call.jobId, supervisorId: m.supervisorId, agentId: m.agentId, reason });
   }
 
   // ---------------------------------------------------------------------------------- close
@@ -1638,4 +1850,40 @@ function isDialable(/** @type {unknown} */ v) {
  */
 function ccError(code, httpStatus, message) {
   return Object.assign(new Error(message), { code, httpStatus });
+}
+
+/**
+ * Whether an SDP offer can carry PCMU (static payload type 0, or an rtpmap naming it): the
+ * monitor mixer decodes and encodes G.711 mu-law only.
+ * @param {string} sdp
+ */
+function offersPcmu(sdp) {
+  const audio = /^m=audio \S+ \S+ ([0-9 ]+)$/m.exec(String(sdp));
+  if (!audio) return false;
+  const types = audio[1].trim().split(/\s+/);
+  return types.includes('0') || types.some((t) => new RegExp(`^a=rtpmap:${t} PCMU/8000`, 'mi').test(sdp));
+}
+
+/**
+ * The SIP answer to a refused feature code (the CTI code of the same refusal -> status, phrase).
+ * The phrases keep RFC 3261's words and add why, so a softphone that shows the reason phrase
+ * tells the supervisor what happened; the `Reason` header carries the full sentence.
+ * @type {Readonly<Record<string, [number, string]>>}
+ */
+const FEATURE_REFUSALS = Object.freeze({
+  'Forbidden.NotAuthorized': [403, 'Forbidden - Supervisors Only'],
+  'NotExists.UserId': [404, 'Not Found - No Such Agent'],
+  'InvalidState.AgentNotTalking': [480, 'Temporarily Unavailable - Agent Not In A Connected Call'],
+  'InvalidState.Call': [480, 'Temporarily Unavailable - Call Being Transferred'],
+  'InvalidState.Monitored': [486, 'Busy Here - Call Already Monitored'],
+  'CurrentStateIsBusy': [486, 'Busy Here - Already Monitoring Another Call'],
+  'Parameter.Invalid': [488, 'Not Acceptable Here - PCMU Offer Required'],
+});
+
+/**
+ * @param {{ code?: string, httpStatus?: number }} e a call-control rejection (ccError) or a bug
+ * @returns {[number, string]}
+ */
+function featureRefusal(e) {
+  return FEATURE_REFUSALS[e.code ?? ''] ?? [500, 'Server Internal Error'];
 }

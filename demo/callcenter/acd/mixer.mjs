@@ -12,9 +12,9 @@ const FRAME_MS = 20;
 const MAX_QUEUED_FRAMES = 4;
 
 /** @typedef {'customer'|'agent'|'supervisor'} Party */
-/** @typedef {'listen'|'whisper'|'barge'} MonitorMode */
+/** @typedef {import('./monitor-modes.mjs').MonitorMode} MonitorMode */
 
-export const MONITOR_MODES = /** @type {readonly MonitorMode[]} */ (Object.freeze(['listen', 'whisper', 'barge']));
+export { MONITOR_MODES } from './monitor-modes.mjs';
 
 /** Who hears whom in each mode: listener -> speakers. The one table the mixer and the README follow. */
 export const HEARS = /** @type {Readonly<Record<MonitorMode, Readonly<Record<Party, readonly Party[]>>>>} */ (Object.freeze({

@@ -76,11 +76,14 @@ const CRITERIA_KEYS = new Set(['phoneNumber', 'callingNumber', 'calledNumber']);
  * @property {OutboundNumber[]} outboundNumbers
  * @property {string} sipServerUrl
  * @property {boolean} requireRegistration
+ * @property {Readonly<import('../acd/feature-codes.mjs').FeatureCodes>} featureCodes
  *
  * @typedef {object} ActionCall
  * @property {string} action
  * @property {Record<string, unknown>} params
- * @property {AgentRecord} user   the caller (agent or supervisor), fresh from the directory
+ * @property {AgentRecord} user   the caller (agent or supervisor), fresh from the directory; for a
+ *   supervisor acting on another agent (`supervisorMayTarget` actions), that agent
+ * @property {AgentRecord} [by]    the supervisor acting on `user`, when it is not `user` itself
  * @property {CtiContext} ctx
  * @property {'en'|'zh'} [lang]  the caller's language (its Accept-Language): data with names in both gives those
  */
@@ -126,6 +129,8 @@ export function userContext(agentId, ctx) {
     OutboundScenario: false,
     Mobile: '',
     SignedSkillGroupIdList: a.state === 'offline' ? [] : skillGroupIds(a, ctx),
+    // Not the vendor's: a supervisor's break / log-out waiting for the agent's call to end.
+    PendingUserState: a.pending ? USER_STATE[a.pending.state] : '',
   };
 }
 
@@ -315,8 +320,10 @@ function cdrItem(r, ctx) {
 }
 
 /**
- * The action table. `agentOnly` actions change an agent or its calls: supervisors are refused.
- * @type {Record<string, { agentOnly: boolean, run: (call: ActionCall) => unknown }>}
+ * The action table. `agentOnly` actions change an agent or its calls: supervisors are refused,
+ * except that `supervisorMayTarget` actions let a supervisor name another agent in UserId and
+ * act on that agent (`by` set; cti-server.mjs identify()).
+ * @type {Record<string, { agentOnly: boolean, supervisorMayTarget?: boolean, run: (call: ActionCall) => unknown }>}
  */
 export const ACTIONS = {
   GetLoginDetails: {
@@ -332,6 +339,18 @@ export const ACTIONS = {
       WorkMode: 'ON_SITE',
       SipServerUrl: ctx.sipServerUrl,
       InstanceId: ctx.instanceId,
+      // A supervisor's softphone dials these and sends these digits on any monitor leg (CTI-placed too).
+      ...(user.role === 'supervisor'
+        ? {
+            FeatureCodes: {
+              Listen: ctx.featureCodes.listen,
+              Whisper: ctx.featureCodes.whisper,
+              Barge: ctx.featureCodes.barge,
+              Intercept: ctx.featureCodes.intercept,
+              Digits: { ...ctx.featureCodes.digits },
+            },
+          }
+        : {}),
     }),
   },
 
@@ -356,7 +375,13 @@ export const ACTIONS = {
 
   ReadyForService: {
     agentOnly: true,
-    run: ({ user, ctx, action }) => {
+    supervisorMayTarget: true,
+    run: ({ user, by, ctx, action }) => {
+      if (by && user.pending && BUSY.has(user.state)) {
+        // restore(agentId) on an agent still on its call: the break / log-out waiting for its end is called off.
+        ctx.directory.setPending(user.agentId, null);
+        return userContext(user.agentId, ctx);
+      }
       refuseBusy(user, action);
       if (ctx.requireRegistration && !user.registered) throw errors.notRegistered(user.agentId);
       // Re-announcing "ready" must not reset the agent's idle time (its place in the ACD's order).
@@ -367,10 +392,16 @@ export const ACTIONS = {
 
   TakeBreak: {
     agentOnly: true,
-    run: ({ user, params, ctx, action }) => {
+    supervisorMayTarget: true,
+    run: ({ user, by, params, ctx, action }) => {
       // The vendor's API names it Code; its UserContext calls it BreakCode. Accept both.
       const reason = { max: 64, pattern: BREAK_CODE, why: 'letters, digits, space and _ . : ( ) / - only' };
       const code = str(params, 'Code', reason) ?? str(params, 'BreakCode', reason) ?? 'default';
+      if (by && user.state === 'talking') {
+        // A supervisor's pause(agentId) never cuts a call: the break starts when it ends.
+        ctx.directory.setPending(user.agentId, { state: 'break', reason: code, by: by.agentId });
+        return userContext(user.agentId, ctx);
+      }
       // A ringing agent may go on break: the workbench does so when a call rings unanswered
       // (reference: 30 s of ringing -> break). The ACD then treats the offer as refused and
       // leaves the break in place (it restores an agent only while still ringing for its call).
@@ -383,7 +414,13 @@ export const ACTIONS = {
 
   SignOutGroup: {
     agentOnly: true,
-    run: ({ user, ctx, action }) => {
+    supervisorMayTarget: true,
+    run: ({ user, by, ctx, action }) => {
+      if (by && BUSY.has(user.state)) {
+        // A supervisor's logoutAgent never cuts a call (nor a ringing one): the agent is signed out when it ends.
+        ctx.directory.setPending(user.agentId, { state: 'offline', by: by.agentId });
+        return userContext(user.agentId, ctx);
+      }
       refuseBusy(user, action);
       if (!(user.state === 'offline' && user.ctiManaged)) ctx.directory.setState(user.agentId, 'offline', { viaCti: true });
       return userContext(user.agentId, ctx);

@@ -35,14 +35,18 @@ function ms(v, fallback) {
  *   store: { append(record: object): unknown },
  *   directory: { has(agentId: string): boolean },
  *   queueIds?: Iterable<string>,
+ *   skipPrefixes?: Iterable<string>,
  *   logger?: Pick<Console, 'warn'>,
  *   now?: () => number,
  *   maxPending?: number,
- * }} opts  directory: who is staff (agents and supervisors); queueIds: users whose calls the ACD records
+ * }} opts  directory: who is staff (agents and supervisors); queueIds: users whose calls the ACD records;
+ *   skipPrefixes: dialled feature codes (e.g. `*222`) whose calls are not recorded (a supervisor's
+ *   monitoring leg belongs to the ACD's record of the monitored call)
  * @returns {{ detach(): void, readonly pendingCount: number }}
  */
-export function recordProxyCalls({ proxy, store, directory, queueIds = ['sales', 'support'], logger = console, now = Date.now, maxPending = 1000 }) {
+export function recordProxyCalls({ proxy, store, directory, queueIds = ['sales', 'support'], skipPrefixes = [], logger = console, now = Date.now, maxPending = 1000 }) {
   const queues = new Set(queueIds);
+  const skipped = [...skipPrefixes].filter((p) => typeof p === 'string' && p !== '');
   /** @type {Map<string, {callId: string, from: string, to: string, startTime: number, establishedTime?: number}>} */
   const pending = new Map();
   const isStaff = (user) => directory.has(user);
@@ -56,7 +60,7 @@ export function recordProxyCalls({ proxy, store, directory, queueIds = ['sales',
       logger.warn?.(`[cdr] call-start without callId/fromUser/toUser ignored`);
       return;
     }
-    if (pending.has(callId) || queues.has(from) || queues.has(to)) return;
+    if (pending.has(callId) || queues.has(from) || queues.has(to) || skipped.some((p) => to.startsWith(p))) return;
     if (!isStaff(from) && !isStaff(to)) return;
     // Bounded: a proxy that never reports call-end must not grow this map forever.
     if (pending.size >= maxPending) pending.delete(pending.keys().next().value);

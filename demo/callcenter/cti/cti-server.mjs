@@ -6,6 +6,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ACTIONS, localPart, USER_ID } from './actions.mjs';
+import { DEFAULT_FEATURE_CODES } from '../acd/feature-codes.mjs';
 import { challenge, createAuth } from './auth.mjs';
 import { CtiError, errors, show, toCtiError } from './errors.mjs';
 import { checkParams, readBody, readRequest, str } from './request.mjs';
@@ -27,6 +28,8 @@ export const DEFAULT_OUTBOUND_NUMBERS = JSON.parse(fs.readFileSync(new URL('./ou
  * @property {string} [instanceId]    accepted InstanceId, default users.domain
  * @property {string} [sipServerUrl]  returned by GetLoginDetails, default ""
  * @property {boolean} [requireRegistration]  ReadyForService needs a registered softphone, default false
+ * @property {Readonly<import('../acd/feature-codes.mjs').FeatureCodes>} [featureCodes]  the supervisor feature codes and
+ *   mode digits GetLoginDetails tells a supervisor (the call center's, `center.featureCodes`); default the defaults
  * @property {number} [maxBodyBytes]  default 16384
  * @property {number} [maxQueryBytes] longest query string (after `?`), default 8192
  * @property {import('./auth.mjs').Auth} [auth]  the token store (shared with the other APIs); default: one of its own over `users`
@@ -86,6 +89,7 @@ export function createCtiHandler({
   instanceId,
   sipServerUrl = '',
   requireRegistration = false,
+  featureCodes = DEFAULT_FEATURE_CODES,
   maxBodyBytes = 16 * 1024,
   maxQueryBytes = 8 * 1024,
   auth,
@@ -111,20 +115,27 @@ export function createCtiHandler({
     outboundNumbers: outboundList(outboundNumbers),
     sipServerUrl,
     requireRegistration,
+    featureCodes,
   };
   const tokens = insecureDev ? null : auth ?? createAuth({ users });
   const tokenRoute = tokenPath ?? `${path}/token`;
   const write = typeof logger?.info === 'function' ? logger.info.bind(logger) : typeof logger?.log === 'function' ? logger.log.bind(logger) : () => {};
 
   /**
-   * Resolves who is calling. Authenticated (the default): the token's user; UserId and X-CC-Agent
-   * are optional and, when given, must name that same user (403 otherwise: an agent acts only for
-   * itself). With `insecureDev`: UserId, or the X-CC-Agent header; both must agree.
+   * Resolves who is calling and for whom. Authenticated (the default): the token's user; UserId
+   * and X-CC-Agent are optional and, when given, must name that same user (403 otherwise: an
+   * agent acts only for itself). With `insecureDev`: UserId, or the X-CC-Agent header; both must
+   * agree. One exception, for the actions that allow it (`supervisorMayTarget`): a supervisor's
+   * UserId may name another user, who is then the one acted on (`user`), the supervisor being
+   * `by` (reference 002 pause(agentId) / restore(agentId) / logoutAgent); with `insecureDev` the
+   * supervisor is the X-CC-Agent. An unknown user named so is 404.
    * @param {Record<string, unknown>} params
    * @param {import('node:http').IncomingMessage} req
    * @param {import('./auth.mjs').TokenRecord | null} token
+   * @param {boolean} mayTarget
+   * @returns {{ user: import('./actions.mjs').AgentRecord, by?: import('./actions.mjs').AgentRecord }}
    */
-  function identify(params, req, token) {
+  function identify(params, req, token, mayTarget) {
     const header = req.headers['x-cc-agent'];
     const headerId = typeof header === 'string' && header.trim() ? header.trim() : undefined;
     const named = str(params, 'UserId', { max: 128 });
@@ -134,19 +145,34 @@ export function createCtiHandler({
       if (id !== null && !USER_ID.test(id)) throw errors.invalid(what, raw, 'not a user id');
       return id;
     };
+    /** @param {string} raw @param {import('./actions.mjs').AgentRecord} by */
+    const onBehalf = (raw, by) => {
+      const id = userOf(raw, 'UserId');
+      const user = id === null ? undefined : directory.get(id);
+      if (!user) throw errors.userNotFound(raw);
+      return { user: /** @type {import('./actions.mjs').AgentRecord} */ (user), by };
+    };
     if (token) {
+      const caller = /** @type {import('./actions.mjs').AgentRecord | undefined} */ (directory.get(token.userId));
+      if (!caller) throw errors.userNotFound(token.userId);
+      /** @type {string | undefined} */
+      let other;
       for (const [raw, what] of /** @type {[string|undefined, string][]} */ ([[named, 'UserId'], [headerId, 'X-CC-Agent']])) {
-        if (raw === undefined) continue;
-        if (userOf(raw, what) !== token.userId) {
-          throw errors.forbidden(`The token of ${token.userId} cannot act for ${what} "${show(raw)}": an agent acts only for itself.`, [what, show(raw)]);
+        if (raw === undefined || userOf(raw, what) === token.userId) continue;
+        if (what === 'UserId' && mayTarget && caller.role === 'supervisor') {
+          other = raw;
+          continue;
         }
+        throw errors.forbidden(`The token of ${token.userId} cannot act for ${what} "${show(raw)}": an agent acts only for itself.`, [what, show(raw)]);
       }
-      const user = directory.get(token.userId);
-      if (!user) throw errors.userNotFound(token.userId);
-      return /** @type {import('./actions.mjs').AgentRecord} */ (user);
+      return other === undefined ? { user: caller } : onBehalf(other, caller);
     }
     const raw = named ?? headerId;
     if (raw === undefined) throw errors.blank('UserId');
+    if (headerId !== undefined && named !== undefined && localPart(headerId, ctx) !== userOf(named, 'UserId')) {
+      const supervisor = directory.get(localPart(headerId, ctx) ?? '');
+      if (mayTarget && supervisor?.role === 'supervisor') return onBehalf(named, /** @type {import('./actions.mjs').AgentRecord} */ (supervisor));
+    }
     const id = userOf(raw, named !== undefined ? 'UserId' : 'X-CC-Agent');
     if (id === null || !directory.has(id)) throw errors.userNotFound(raw);
     if (headerId !== undefined) {
@@ -155,7 +181,7 @@ export function createCtiHandler({
         throw errors.forbidden(`Agent "${show(headerId)}" (X-CC-Agent) cannot act as UserId "${show(raw)}".`, ['UserId', show(raw)]);
       }
     }
-    return /** @type {import('./actions.mjs').AgentRecord} */ (directory.get(id));
+    return { user: /** @type {import('./actions.mjs').AgentRecord} */ (directory.get(id)) };
   }
 
   /**
@@ -229,12 +255,12 @@ export function createCtiHandler({
     checkParams(params);
     const instance = str(params, 'InstanceId', { max: 128 });
     if (instance !== undefined && instance !== ctx.instanceId) throw errors.instanceNotFound(instance);
-    const user = identify(params, req, record);
-    seen.userId = user.agentId;
+    const { user, by } = identify(params, req, record, entry.supervisorMayTarget === true);
+    seen.userId = by ? `${by.agentId} for ${user.agentId}` : user.agentId;
     if (entry.agentOnly && user.role !== 'agent') {
       throw errors.forbidden(`${user.agentId} is a ${user.role}, not an agent; it cannot ${action}.`, ['UserId', user.agentId]);
     }
-    return entry.run({ action, params, user, ctx, lang: prefersChinese(req.headers['accept-language']) ? 'zh' : 'en' });
+    return entry.run({ action, params, user, ...(by ? { by } : {}), ctx, lang: prefersChinese(req.headers['accept-language']) ? 'zh' : 'en' });
   }
 
   return function ctiHandler(req, res) {

@@ -50,9 +50,20 @@ import { Registrar } from './registrar.mjs';
  * @property {{ conn: Conn, tag: string, header: string, contact?: string, cseq: number, user: string }} caller
  * @property {{ conn?: Conn, tag?: string, header?: string, contact?: string, cseq: number, user?: string }} callee
  * @property {string} [goneUser]  set when a party's socket closed before the call ended
+ * @typedef {object} FeatureRoute  where dialled feature codes go (the dev call center: its ACD)
+ * @property {string[]} prefixes  Request-URI user prefixes, e.g. ['*222', '*223', '*224', '*225']
+ * @property {string} user        the registered user that serves them; the INVITE keeps its To and
+ *   gets its Request-URI rewritten to that user's Contact, `P-Asserted-Identity:
+ *   <sip:<authenticated user>@domain>` in place of anything the caller sent (RFC 3325: this
+ *   server is the one that authenticated the caller) and `X-CC-Dialed: <the dialled user part>`
  */
 
 const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
+/**
+ * The dialled feature code on an INVITE this server routed by a FeatureRoute. Only this server
+ * writes it: it is removed from every request a client sends, so its presence proves the route.
+ */
+export const DIALED_HEADER = 'X-CC-Dialed';
 /**
  * A party of a confirmed call whose socket closed has this long to come back on a new connection
  * (same Contact: a WebSocket client reconnecting after a network blip or a server-side close; its
@@ -104,15 +115,24 @@ export class SipServer extends EventEmitter {
  * @param {number} [options.maxHeaderLines] more header lines are answered 513 (default 200)
  * @param {number} [options.vanishedGraceMs] how long a party of a call whose socket closed may come
  *   back with the same Contact before the other party gets a BYE for it (default 20000)
+ * @param {FeatureRoute[]} [options.featureRoutes] INVITEs whose Request-URI user starts with one of
+ *   `prefixes` (feature codes such as `*2221001`) go to the registration of `user` (the ACD) with
+ *   the caller asserted (see FeatureRoute); default none
  * @returns {Promise<SipServer>}
  */
 export async function startSipServer({
   host = '127.0.0.1', port = 0, users = new URL('../../users.json', import.meta.url), log,
   minExpires = 30, maxExpires = 3600, transactionTimeout = 32_000, pingInterval = 30_000,
   maxMessageBytes = 64 * 1024, maxHeaderBytes = 16 * 1024, maxHeaderLines = 200, vanishedGraceMs = VANISHED_GRACE_MS,
+  featureRoutes = [],
 } = {}) {
   if (!LOOPBACK.has(host)) throw new Error(`startSipServer: host must be a loopback address (127.0.0.1, ::1, localhost), got "${host}"`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startSipServer: bad port ${port}`);
+  for (const r of featureRoutes) {
+    if (!r || typeof r.user !== 'string' || !Array.isArray(r.prefixes) || !r.prefixes.every((p) => typeof p === 'string' && p !== '')) {
+      throw new Error('startSipServer: every featureRoutes entry needs { prefixes: string[], user: string }');
+    }
+  }
   const directory = loadUsers(users);
   const { domain } = directory;
   const digest = createDigestAuth(domain, directory.users);
@@ -433,6 +453,8 @@ export async function startSipServer({
     }
     const toTag = parseNameAddr(/** @type {string} */ (get(req, 'to'))).params.tag;
     if (method === 'REGISTER') return onRegister(st);
+    // Only this server may say which feature code was dialled (FeatureRoute).
+    set(req, DIALED_HEADER.toLowerCase(), undefined);
     if (toTag) return inDialog(st);
     return initial(st);
   }
@@ -543,6 +565,19 @@ export async function startSipServer({
       st.dialog = dialog;
       dialogs.set(callId, dialog);
       server.emit('call-start', { callId, fromUser: dialog.fromUser, toUser: dialog.toUser, time: Date.now() });
+    }
+    const route = method === 'INVITE' && isMe(ruri) ? featureRoutes.find((r) => r.prefixes.some((p) => (ruri.user ?? '').startsWith(p))) : undefined;
+    if (route) {
+      const b = registrar.lookup(route.user);
+      const conn = b && conns.get(b.connectionId);
+      if (!b || !conn) {
+        say(`${method} ${from.uri.user} -> ${ruri.user}: feature codes are not served now (${route.user} not registered), 480`);
+        return reply(st, 480, 'Temporarily Unavailable');
+      }
+      set(req, 'p-preferred-identity', undefined);
+      set(req, 'p-asserted-identity', `<sip:${auth.user.user}@${domain}>`);
+      set(req, DIALED_HEADER.toLowerCase(), /** @type {string} */ (ruri.user));
+      return forward(st, conn, b.contact, true);
     }
     const target = locate(ruri);
     if ('status' in target) {

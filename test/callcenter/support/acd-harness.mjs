@@ -85,7 +85,10 @@ export class TestCall {
       for (const n of names) this.times[n] ??= Date.now();
       return push(...names);
     };
-    /** @type {any} 'failed' / 'ended' event data */
+    /**
+     * @type {{ name: string, originator: string, cause: string, status: number|null, reason: string|null, reasonHeader: string|null } | null}
+     * 'failed' / 'ended' event data; `reason` is the final response's reason phrase, `reasonHeader` its Reason header
+     */
     this.end = null;
     /** Audio packets received before the call was answered (early media). */
     this.earlyPackets = 0;
@@ -125,7 +128,14 @@ export class TestCall {
     for (const name of /** @type {const} */ (['failed', 'ended'])) {
       session.on(name, (/** @type {any} */ e) => {
         this.events.push(name);
-        this.end = { name, originator: e.originator, cause: e.cause, status: e.message?.status_code ?? null };
+        this.end = {
+          name,
+          originator: e.originator,
+          cause: e.cause,
+          status: e.message?.status_code ?? null,
+          reason: e.message?.reason_phrase ?? null,
+          reasonHeader: e.message?.getHeader?.('Reason') ?? null,
+        };
         this.source.stop();
       });
     }
@@ -162,16 +172,19 @@ export class TestCall {
 /**
  * A registered JsSIP phone.
  * @param {{ wsUrl: string, domain: string, user: string, password: string, frequency: number,
- *           answer?: 'auto' | 'manual' | number }} o
- *   answer: 'auto' answers every call, a number rejects with that status, 'manual' leaves it ringing
+ *           answer?: 'auto' | 'manual' | number, authorizationUser?: string }} o
+ *   answer: 'auto' answers every call, a number rejects with that status, 'manual' leaves it ringing;
+ *   authorizationUser: digest credentials of another user (a trunk calling as `user`): the phone
+ *   then does not register, it only places calls
  */
-export async function startPhone({ wsUrl, domain, user, password, frequency, answer = 'auto' }) {
+export async function startPhone({ wsUrl, domain, user, password, frequency, answer = 'auto', authorizationUser }) {
   const socket = new RecordingSocket(wsUrl);
   const ua = new JsSIP.UA({
     sockets: [socket],
     uri: `sip:${user}@${domain}`,
     password,
-    register: true,
+    register: authorizationUser === undefined,
+    ...(authorizationUser === undefined ? {} : { authorization_user: authorizationUser }),
   });
   /** @type {TestCall[]} */
   const incoming = [];
@@ -214,7 +227,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
   });
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${user} did not register`)), 8000);
-    ua.once('registered', () => {
+    ua.once(authorizationUser === undefined ? 'registered' : 'connected', () => {
       clearTimeout(timer);
       resolve(undefined);
     });
