@@ -4,7 +4,7 @@
  * Pure: the SIP side is the invoked `sip` actor, a no-op here, which `src/phone.ts` replaces with
  * the JsSIP adapter through `.provide()`.
  */
-import { AGENT_CHANGES, NO_TIMERS, agentSetup, throughCti } from './agent-setup.js';
+import { AGENT_CHANGES, FORCED, NO_TIMERS, agentSetup, throughCti } from './agent-setup.js';
 import { AGENT_COMMANDS, ERROR, STATUS } from './agent-types.js';
 import type { CtiChange } from './agent-types.js';
 import { onCall } from './call-states.js';
@@ -122,6 +122,7 @@ export const agentConfig = {
           entry: ['clearBreakReason', { type: 'setStatus', params: { code: STATUS.offline } }],
           on: {
             'agent.login': [throughCti('login', 'loggedOut'), { target: 'ready', actions: 'done' }],
+            'sip.agent.state': FORCED,
             'sip.call.incoming': {
               actions: { type: 'sipReject', params: { code: 480, reason: 'Temporarily Unavailable' } },
             },
@@ -135,6 +136,7 @@ export const agentConfig = {
             'agent.ready': [throughCti('ready', 'onBreak'), { target: 'ready', actions: 'done' }],
             'agent.logout': [throughCti('logout', 'onBreak'), { target: 'loggedOut', actions: 'done' }],
             'agent.break': { actions: ['setBreakReason', { type: 'setStatus', params: { code: STATUS.break, force: true } }, 'done'] },
+            'sip.agent.state': FORCED,
           },
         },
         ready: {
@@ -146,13 +148,14 @@ export const agentConfig = {
             'call.dial': { target: 'onCall', actions: { type: 'spawnDial', params: { origin: 'ready' } } },
             'sip.call.incoming': { target: 'onCall', actions: ['spawnIncoming', 'emitIncoming'] },
             'sip.registration.lapsed': 'lapsed',
+            'sip.agent.state': FORCED,
           },
         },
         // Ready on a registration that expired while the page slept: no calls can reach the
         // agent, so the status says registering (0) until the adapter's new REGISTER went through.
         lapsed: {
           entry: { type: 'setStatus', params: { code: STATUS.registering } },
-          on: { 'sip.registered': { target: 'ready', actions: 'emitRegistered' } },
+          on: { 'sip.registered': { target: 'ready', actions: 'emitRegistered' }, 'sip.agent.state': FORCED },
         },
         afterCall: {
           entry: ['startAfterCall', { type: 'setStatus', params: { code: STATUS.afterCall } }],
@@ -172,6 +175,7 @@ export const agentConfig = {
             'agent.break': [throughCti('break', 'afterCall'), { target: 'onBreak', actions: ['setBreakReason', 'done'] }],
             'agent.logout': [throughCti('logout', 'afterCall'), { target: 'loggedOut', actions: 'done' }],
             'call.dial': { target: 'onCall', actions: { type: 'spawnDial', params: { origin: 'afterCall' } } },
+            'sip.agent.state': FORCED,
           },
         },
         /**

@@ -147,6 +147,7 @@ export const agentSetup = setup({
     isConsultHold: ({ context, event }) =>
       event.type === 'leg.request.failed' && context.consult !== null && event.id === consultHoldId(legInfo(context.consult)?.callId ?? ''),
     inConference: ({ context }) => context.conference === true,
+    isForcedTo: ({ event }, params: { state: 'ready' | 'break' | 'offline' }) => event.type === 'sip.agent.state' && event.state === params.state,
     /** Customer and consulted party both connected and steady, the consultation not being transferred. */
     canJoin: ({ context }) => !context.conference && steady(context.call) && steady(context.consult),
     isConferenceResume: ({ event }) => (event.type === 'leg.request.done' || event.type === 'leg.request.failed') && event.id === CONFERENCE_ID,
@@ -269,7 +270,9 @@ export const agentSetup = setup({
       }
     }),
     setBreakReason: assign(({ event }, params?: { reason: string }) => ({
-      breakReason: params?.reason ?? (event.type === 'agent.break' && event.reason ? event.reason : 'default'),
+      breakReason:
+        params?.reason ??
+        (event.type === 'agent.break' && event.reason ? event.reason : event.type === 'sip.agent.state' && event.reason ? event.reason : 'default'),
     })),
     clearBreakReason: assign({ breakReason: null }),
     startCtiChange: assign(({ context, event }, params: { op: CtiOp; from: CtiChange['from']; reason?: string }) => ({
@@ -293,6 +296,11 @@ export const agentSetup = setup({
     emitWarning: emit(({ event }) => {
       const e = event as Extract<SipFact, { type: 'sip.warning' }>;
       return { type: 'warning' as const, warning: { code: e.code, message: e.cause, ...(e.callId ? { callId: e.callId } : {}) } };
+    }),
+    /** The call center changed the agent's state: the host and the agent hear who did it. */
+    emitForced: emit(({ event }) => {
+      const e = event as Extract<SipFact, { type: 'sip.agent.state' }>;
+      return { type: 'warning' as const, warning: { code: 'state-forced' as const, message: `${e.by || 'The call center'} set the status to ${e.state}` } };
     }),
     emitUnregistered: emit({ type: 'unregistered' } as const),
     emitRegistrationFailed: emit(({ event }) => ({
@@ -451,6 +459,16 @@ export const agentSetup = setup({
  * The first branch of every service-state command: with a CTI backend, ask it first
  * (`ctiPending`); the next branch is the plain transition.
  */
+/**
+ * What a supervisor's change at the call center does to an agent not on a call and not waiting
+ * for the CTI API (`sip.agent.state`): the status follows, with a `state-forced` warning.
+ */
+export const FORCED = [
+  { guard: { type: 'isForcedTo', params: { state: 'break' } }, target: 'onBreak', actions: ['setBreakReason', 'emitForced'] },
+  { guard: { type: 'isForcedTo', params: { state: 'ready' } }, target: 'ready', actions: 'emitForced' },
+  { guard: { type: 'isForcedTo', params: { state: 'offline' } }, target: 'loggedOut', actions: 'emitForced' },
+] as const;
+
 export function throughCti(op: CtiOp, from: CtiChange['from']) {
   return {
     guard: 'usesCti',

@@ -120,9 +120,10 @@ export type ErrorCode = (typeof ERROR)[keyof typeof ERROR];
  * handles them. `media-interrupted`: no audio arrives on the call (network change, ICE failure);
  * the workbench restarts ICE. `media-restored`: audio arrives again. `page-frozen`: the page's
  * timers stopped or were heavily throttled (a frozen or background tab); the registration is
- * renewed at once.
+ * renewed at once. `state-forced`: a supervisor changed the agent's status at the call center
+ * (break, ready or log-out); the status follows.
  */
-export type WarningCode = 'media-interrupted' | 'media-restored' | 'page-frozen';
+export type WarningCode = 'media-interrupted' | 'media-restored' | 'page-frozen' | 'state-forced';
 
 export interface CcWarningInfo {
   readonly code: WarningCode;
@@ -249,6 +250,8 @@ export type SipFact =
   | { type: 'sip.dtmf.failed'; callId: string; tone: string; cause: string }
   | { type: 'sip.transfer.succeeded'; callId: string }
   | { type: 'sip.transfer.failed'; callId: string; cause: string; sipCode?: number }
+  /** The call center changed the agent's state (a supervisor's break, ready or log-out). */
+  | { type: 'sip.agent.state'; state: 'ready' | 'break' | 'offline'; reason: string; by: string }
   /** The two calls' audio is mixed (each remote hears the agent and the other remote). */
   | { type: 'sip.conference.started' }
   | { type: 'sip.conference.failed'; cause: string };

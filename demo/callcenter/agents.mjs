@@ -120,9 +120,10 @@ export class AgentDirectory extends EventEmitter {
    * Sets the service or call state.
    * @param {string} agentId
    * @param {AgentRecord['state']} state
-   * @param {{ reason?: string|null, callId?: string|null, viaCti?: boolean }} [opts]
+   * @param {{ reason?: string|null, callId?: string|null, viaCti?: boolean, by?: string|null }} [opts]
+   *   `by`: the supervisor who set it (emits 'forced', which the SIP server tells the agent's softphone)
    */
-  setState(agentId, state, { reason = null, callId = null, viaCti = false } = {}) {
+  setState(agentId, state, { reason = null, callId = null, viaCti = false, by = null } = {}) {
     const a = this.agents.get(agentId);
     if (!a) throw new Error(`unknown agent "${agentId}"`);
     if (!AGENT_STATES.includes(state)) throw new Error(`unknown agent state "${state}"`);
@@ -130,6 +131,7 @@ export class AgentDirectory extends EventEmitter {
       // The call is over: a supervisor's break / log-out asked for during it comes now, instead
       // of after-call work or ready (reference 002 pause(agentId) / logoutAgent on a busy agent).
       ({ state, reason } = a.pending);
+      by = a.pending.by;
       a.pending = null;
       viaCti = true;
     }
@@ -149,6 +151,7 @@ export class AgentDirectory extends EventEmitter {
     const isBusy = state === 'ringing' || state === 'talking' || state === 'afterCall';
     if ((wasBusy && !isBusy) || (state === 'ready' && !wasBusy)) a.idleSince = a.stateSince;
     this.#changed(a);
+    if (by) this.emit('forced', { agentId, state, reason: a.breakReason, by });
   }
 
   /**

@@ -96,6 +96,9 @@ export async function startCallCenter(options = {}) {
     sip.on('unregistered', ({ user }) => {
       if (directory.has(user) && !sip.registrar.lookup(user)) directory.setRegistered(user, false);
     });
+    // A supervisor's break / ready / log-out of an agent: the agent's softphone hears it at once
+    // (unsolicited NOTIFY), so its status is never stale.
+    directory.on('forced', ({ agentId, state, reason, by }) => sip.notifyUser(agentId, 'x-cc-agent-state', { state, reason, by }));
 
     const cdrStore = openCdrStore({ file: `${dataDir}/call-records.jsonl` });
     started.push(async () => cdrStore.close());

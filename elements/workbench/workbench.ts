@@ -104,7 +104,7 @@ function fire(host: EventTarget, event: Event): void {
  * @event {CcCallReleasedEvent} cc-call-released - A call leg ended; `detail.cause` (reference `onCallRelease`).
  * @event {CcCallHangupEvent} cc-call-hangup - The customer call ended; `detail.type` is ringing, dialing, inbound or outbound (reference `onHangUp`).
  * @event {CcErrorEvent} cc-error - Something failed; `detail.errorCode`, `detail.errorMsg` (reference `onErrorNotify`).
- * @event {CcWarningEvent} cc-warning - Something the agent should know while the workbench handles it; `detail.code` is media-interrupted, media-restored or page-frozen, `detail.message`, `detail.callId`.
+ * @event {CcWarningEvent} cc-warning - Something the agent should know while the workbench handles it; `detail.code` is media-interrupted, media-restored, page-frozen or state-forced, `detail.message`, `detail.callId`.
  * @event {CcMonitorEvent} cc-monitor-start - Supervisors: the monitoring call is connected; `detail.agent`, `detail.mode` (listen, whisper, barge), `detail.jobId`, `detail.via` (cti or codes).
  * @event {CcMonitorEvent} cc-monitor-change - Supervisors: the monitor mode changed on the same call; `detail.mode`.
  * @event {CcMonitorEvent} cc-monitor-end - Supervisors: monitoring ended; `detail.reason` is `intercepted` or the call's end cause.
@@ -320,7 +320,7 @@ export class CcWorkbench extends LitElement {
     const warning = this.messages.warning;
     if (!error && warning) {
       return html`<div part="notice" class="alert info" role="status">
-        ${icon(ICON.alert)}<span class="alert-body">${warning === 'page-frozen' ? t.message.pageFrozen : t.message.mediaInterrupted}</span>
+        ${icon(ICON.alert)}<span class="alert-body">${warning === 'page-frozen' ? t.message.pageFrozen : warning === 'state-forced' ? t.message.stateForced : t.message.mediaInterrupted}</span>
       </div>`;
     }
     if (!error) {

@@ -17,7 +17,7 @@ const CONNECTION_ERRORS: ReadonlySet<number> = new Set([ERROR.connectionLost, ER
 export class CcMessagesController implements ReactiveController {
   error: CcErrorInfo | null = null;
   reconnected = false;
-  /** The warning shown: no audio on the call (until it is back or the call ends), or a tab that slept (a few seconds). */
+  /** The warning shown: no audio on the call (until it is back or the call ends), or a tab that slept or a supervisor's change of status (a few seconds). */
   warning: WarningCode | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private frozenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,10 +65,10 @@ export class CcMessagesController implements ReactiveController {
   private warn(code: WarningCode | null): void {
     this.warning = code;
     // The tab's sleep is news for a while; missing audio lasts until it is back or the call ends.
-    if (code === 'page-frozen') {
+    if (code === 'page-frozen' || code === 'state-forced') {
       clearTimeout(this.frozenTimer);
       this.frozenTimer = setTimeout(() => {
-        if (this.warning === 'page-frozen') this.warn(null);
+        if (this.warning === code) this.warn(null);
       }, NOTICE_MS * 2);
     }
     this.host.requestUpdate();

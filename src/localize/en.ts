@@ -73,6 +73,8 @@ export interface CcTranslation {
     readonly mediaInterrupted: string;
     /** The page was frozen or throttled; the registration was renewed. */
     readonly pageFrozen: string;
+    /** A supervisor changed the agent's status at the call center. */
+    readonly stateForced: string;
     readonly invalidNumber: string;
     readonly missedCall: (party: string, time: string) => string;
     readonly transferredBy: (agent: string) => string;
@@ -206,6 +208,7 @@ export const en: CcTranslation = {
     reconnected: 'Connection restored.',
     mediaInterrupted: 'No audio from the other party. Reconnecting the call…',
     pageFrozen: 'This tab was asleep. The phone signed in again; check that you are still ready.',
+    stateForced: 'Your supervisor changed your status.',
     invalidNumber: 'Enter a valid number',
     missedCall: (party, time) => `Missed call from ${party} at ${time}`,
     transferredBy: (agent) => `Transferred by ${agent}`,

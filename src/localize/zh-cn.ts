@@ -91,6 +91,7 @@ export const zhCn: CcTranslation = {
     reconnected: '连接已恢复。',
     mediaInterrupted: '听不到对方声音，正在重新连接通话…',
     pageFrozen: '此标签页曾处于休眠，电话已重新注册；请确认您仍为空闲状态。',
+    stateForced: '主管已更改您的状态。',
     invalidNumber: '请输入有效的号码',
     missedCall: (party, time) => `${time} 未接来电：${party}`,
     transferredBy: (agent) => `由 ${agent} 转接`,

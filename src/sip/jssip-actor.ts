@@ -126,6 +126,16 @@ export function createSipActor(settings: SipSettings) {
         }
         send({ type: 'sip.registration.failed', cause, ...(sipCode === undefined ? {} : { sipCode }) });
       });
+      // A supervisor changed this agent's state at the call center (unsolicited NOTIFY).
+      agent.on('sipEvent', ({ event, request }) => {
+        if ((event as { event?: string } | undefined)?.event !== 'x-cc-agent-state') return;
+        try {
+          const { state, reason, by } = JSON.parse(request.body ?? '') as Record<string, unknown>;
+          if (state === 'ready' || state === 'break' || state === 'offline') send({ type: 'sip.agent.state', state, reason: String(reason ?? ''), by: String(by ?? '') });
+        } catch {
+          // Not ours to act on: a body that is not JSON changes nothing.
+        }
+      });
       agent.on('newRTCSession', (e: RTCSessionEvent) => {
         if (e.originator === 'remote') legs.incoming(e.session, e.request as IncomingRequest);
       });

@@ -276,6 +276,23 @@ describe('routing between JsSIP clients', () => {
     r.send(buildResponse(msg, 200, 'OK', { toTag: token() }));
   });
 
+  test('notifyUser: an unsolicited NOTIFY x-cc-agent-state reaches the softphone; a client forging one gets 403', async () => {
+    const a = await startUA('1001');
+    const got = waitFor(a, 'sipEvent', (e) => e.event?.event === 'x-cc-agent-state');
+    assert.equal(server.notifyUser('1001', 'x-cc-agent-state', { state: 'break', reason: 'supervisor', by: '1009' }), 1);
+    const e = await got;
+    assert.deepEqual(JSON.parse(e.request.body), { state: 'break', reason: 'supervisor', by: '1009' });
+    assert.equal(server.notifyUser('1003', 'x-cc-agent-state', { state: 'ready' }), 0, 'nobody registered as 1003');
+    // 1002 pretends to be the call center: refused, 1001 hears nothing.
+    const r = await raw('1002');
+    assert.equal((await r.register()).status, 200);
+    const forged = await r.request('NOTIFY', `sip:1001@${DOMAIN}`, {
+      extra: [['Event', 'x-cc-agent-state'], ['Subscription-State', 'terminated'], ['Content-Type', 'application/json']],
+      body: '{"state":"offline"}',
+    });
+    assert.equal(forged.status, 403);
+  });
+
   test('OPTIONS to a user is relayed; OPTIONS to the server itself is answered 200 without auth', async () => {
     const a = await startUA('1001');
     await startUA('1002');

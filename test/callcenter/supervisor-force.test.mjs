@@ -27,6 +27,9 @@ describe('CTI: a supervisor forces an agent state (TakeBreak / ReadyForService /
   it('pauses, restores and signs out an idle agent; the answer is the agent\'s UserContext', async (t) => {
     const cti = await startCti(t);
     cti.directory.setRegistered('1001', true);
+    /** @type {unknown[]} what the SIP server tells the agent's softphone (index.mjs: NOTIFY x-cc-agent-state) */
+    const forced = [];
+    cti.directory.on('forced', (e) => forced.push(e));
 
     const ready = await actAs(cti, SUPERVISOR, 'ReadyForService', { UserId: '1001' });
     assert.equal(ready.Code, 'OK', JSON.stringify(ready));
@@ -48,6 +51,15 @@ describe('CTI: a supervisor forces an agent state (TakeBreak / ReadyForService /
     assert.deepEqual([out.Data.UserState, out.Data.SignedSkillGroupIdList], ['OFFLINE', []]);
     assert.equal(cti.directory.get('1001')?.state, 'offline');
     assert.match(cti.lines.at(-1) ?? '', /SignOutGroup UserId=1009 for 1001 OK \d+ms$/, 'the log says who acted for whom');
+    assert.deepEqual(forced, [
+      { agentId: '1001', state: 'ready', reason: null, by: '1009' },
+      { agentId: '1001', state: 'break', reason: 'meeting', by: '1009' },
+      { agentId: '1001', state: 'ready', reason: null, by: '1009' },
+      { agentId: '1001', state: 'offline', reason: null, by: '1009' },
+    ]);
+    // The agent's own changes are no news to its softphone.
+    await actAs(cti, '1001', 'ReadyForService', { UserId: '1001' });
+    assert.equal(forced.length, 4);
   });
 
   it('refuses an agent naming another agent (403, nothing changes), an unknown user (404), and other actions for someone else (403)', async (t) => {
@@ -105,10 +117,15 @@ describe('CTI: a supervisor forces an agent state (TakeBreak / ReadyForService /
     assert.deepEqual([busy.Code, busy.HttpStatusCode], ['CurrentStateIsBusy', 409], 'nothing pending: a talking agent cannot be made ready');
 
     assert.equal((await actAs(cti, SUPERVISOR, 'TakeBreak', { UserId: '1001', Code: 'coaching' })).Data.PendingUserState, 'BREAK');
-    // The ACD ends the call: after-call work would come next, the supervisor's break comes instead.
+    // The ACD ends the call: after-call work would come next, the supervisor's break comes instead,
+    // and the softphone is told then (not while the call lasted).
+    /** @type {unknown[]} */
+    const forced = [];
+    directory.on('forced', (e) => forced.push(e));
     directory.setState('1001', 'afterCall');
     const after = directory.get('1001');
     assert.deepEqual([after?.state, after?.breakReason, after?.pending], ['break', 'coaching', null]);
+    assert.deepEqual(forced, [{ agentId: '1001', state: 'break', reason: 'coaching', by: SUPERVISOR }]);
     const ctx = await actAs(cti, '1001', 'GetLoginDetails', {});
     assert.equal(ctx.Data.UserState, 'BREAK');
   });

@@ -11,6 +11,10 @@ import type { CcError } from '../../src/errors.js';
 import { MediaProbe, sleep, waitFor } from '../support/e2e.js';
 import { centerEnv, centerUser, cti, ctiHeaders, customers, mountCtiAgent } from '../support/center.js';
 import type { CustomerView } from '../support/center.js';
+import '../../src/supervisor.js';
+import type { SupervisorPhone } from '../../src/supervisor.js';
+import type { CcAgentBoard } from '../../elements/agent-board/agent-board.js';
+import { button } from '../elements/helpers.js';
 import { HEARD, SILENT, heardShares, installToneMicrophone, setTone, untilHeard } from '../support/tones.js';
 
 const CUSTOMER = 440;
@@ -200,5 +204,49 @@ describe('supervisor monitoring by SIP feature codes (dev call center, real medi
     // The INVITE had an offer (one peer connection) but no answer: no audio ever arrived.
     expect(pc?.remoteDescription ?? null).to.equal(null);
     expect(intruder.getStatusCode().code).to.equal(STATUS.offline);
+  });
+});
+
+/** Clicks the board's button once it is there and not busy (a request of the same kind still running disables it). */
+async function press(board: HTMLElement, name: string): Promise<void> {
+  const ready = await waitFor(() => {
+    try {
+      const b = button(board, name);
+      return b.getAttribute('aria-disabled') === 'true' ? null : b;
+    } catch {
+      return null;
+    }
+  }, `the board's "${name}" button`, 10_000);
+  ready.click();
+}
+
+describe('the supervisor board drives the floor (dev call center, pushed events)', () => {
+  it('Listen from the board monitors; Force break / Make ready reach the agent at once (NOTIFY), with a notice', async () => {
+    const { agent, customer } = await agentOnCall('13800000026');
+    const warnings: CustomEvent[] = [];
+    agent.addEventListener('cc-warning', (e) => warnings.push(e as CustomEvent));
+    const sup = await supervisor();
+    const board = document.createElement('cc-agent-board') as CcAgentBoard;
+    board.setAttribute('lang', 'en');
+    board.eventsHeaders = await ctiHeaders('1009');
+    board.setAttribute('events', '/api/events');
+    // The `supervisor` attribute made it a SupervisorPhone.
+    board.phone = sup.phone as SupervisorPhone | null;
+    document.body.append(board);
+    mounted.push(board);
+    await press(board, 'Listen to Alice (1001)');
+    await waitFor(() => sup.getStatusCode().code === STATUS.monitoring, 'supervisor monitoring');
+    await waitFor(() => button(board, 'Whisper to Alice (1001)').getAttribute('aria-pressed') === 'false' && button(board, 'Listen to Alice (1001)').getAttribute('aria-pressed') === 'true', 'Listen pressed');
+    await press(board, 'Stop monitoring Alice (1001)');
+    await waitFor(() => sup.getStatusCode().code === STATUS.offline, 'monitoring stopped');
+    await customers.hangUp(customer.id);
+    await waitFor(() => agent.getStatusCode().code === STATUS.afterCall, 'agent in after-call work');
+    await agent.ready();
+    await press(board, 'Force break for Alice (1001)');
+    await waitFor(() => agent.getStatusCode().code === STATUS.break, "the agent's workbench on break", 10_000);
+    expect(warnings.at(-1)?.detail.code).to.equal('state-forced');
+    expect(agent.shadowRoot?.textContent ?? '').to.include('Your supervisor changed your status.');
+    await press(board, 'Make Alice (1001) ready');
+    await waitFor(() => agent.getStatusCode().code === STATUS.ready, "the agent's workbench ready again", 10_000);
   });
 });

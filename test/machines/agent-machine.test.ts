@@ -537,6 +537,7 @@ const WALK_EVENTS: Ev[] = [
   { type: 'sip.registration.lapsed' },
   { type: 'sip.conference.started' },
   { type: 'sip.conference.failed', cause: 'no audio' },
+  { type: 'sip.agent.state', state: 'break', reason: 'supervisor', by: '1009' },
 ];
 
 /** A reachable state: the events that lead there from the start, and the agent's snapshot there. */
@@ -810,6 +811,7 @@ describe('agent statechart: every SIP fact has a handler', () => {
     'sip.transfer.failed': true,
     'sip.conference.started': true,
     'sip.conference.failed': true,
+    'sip.agent.state': true,
   } as const satisfies Record<SipFact['type'], true>;
 
   it('handles each fact type the SIP adapter can send in at least one state', () => {
@@ -975,5 +977,34 @@ describe('agent statechart: swap and conference (status 18, 19)', () => {
     expect(failed && 'error' in failed ? failed.error.errorMsg : '').to.equal('Conference failed: no audio');
     expect(h.actor.getSnapshot().context.conference ?? false).to.equal(false);
     expect(acceptsCommand(h.actor.getSnapshot(), 'call.completeTransfer')).to.equal(true);
+  });
+});
+
+describe('agent statechart: a supervisor changes the agent at the call center (sip.agent.state)', () => {
+  const forced = (state: 'ready' | 'break' | 'offline', reason = ''): Ev => ({ type: 'sip.agent.state', state, reason, by: '1009' });
+
+  it('ready -> break with the reason, -> ready, -> logged out; each with a state-forced warning', () => {
+    const h = harness();
+    h.send(...READY, forced('break', 'supervisor'));
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.break);
+    expect(h.actor.getSnapshot().context.breakReason).to.equal('supervisor');
+    h.send(forced('ready'));
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+    h.send(forced('offline'));
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.offline);
+    expect(h.emitted.filter((e) => e.type === 'warning').map((e) => (e.type === 'warning' ? e.warning.code : ''))).to.deep.equal([
+      'state-forced',
+      'state-forced',
+      'state-forced',
+    ]);
+  });
+
+  it('never touches a call, nor a change waiting for the CTI API', () => {
+    const h = harness();
+    h.send(...TALKING_IN, forced('break'));
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.inboundTalk);
+    const c = harness({ cti: true }, undefined, true);
+    c.send(...REGISTERED, { type: 'agent.login', id: 'l' }, forced('offline'));
+    expect(c.actor.getSnapshot().hasTag('ctiPending')).to.equal(true);
   });
 });

@@ -385,7 +385,7 @@ export const ACTIONS = {
       refuseBusy(user, action);
       if (ctx.requireRegistration && !user.registered) throw errors.notRegistered(user.agentId);
       // Re-announcing "ready" must not reset the agent's idle time (its place in the ACD's order).
-      if (!(user.state === 'ready' && user.ctiManaged)) ctx.directory.setState(user.agentId, 'ready', { viaCti: true });
+      if (!(user.state === 'ready' && user.ctiManaged)) ctx.directory.setState(user.agentId, 'ready', { viaCti: true, by: by?.agentId ?? null });
       return userContext(user.agentId, ctx);
     },
   },
@@ -407,7 +407,7 @@ export const ACTIONS = {
       // leaves the break in place (it restores an agent only while still ringing for its call).
       if (user.state !== 'ringing') refuseBusy(user, action);
       if (user.state === 'offline') throw errors.state('AgentOffline', user.agentId, user.state, action);
-      ctx.directory.setState(user.agentId, 'break', { reason: code, viaCti: true });
+      ctx.directory.setState(user.agentId, 'break', { reason: code, viaCti: true, by: by?.agentId ?? null });
       return userContext(user.agentId, ctx);
     },
   },
@@ -422,7 +422,7 @@ export const ACTIONS = {
         return userContext(user.agentId, ctx);
       }
       refuseBusy(user, action);
-      if (!(user.state === 'offline' && user.ctiManaged)) ctx.directory.setState(user.agentId, 'offline', { viaCti: true });
+      if (!(user.state === 'offline' && user.ctiManaged)) ctx.directory.setState(user.agentId, 'offline', { viaCti: true, by: by?.agentId ?? null });
       return userContext(user.agentId, ctx);
     },
   },

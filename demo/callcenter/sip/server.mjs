@@ -566,6 +566,11 @@ export async function startSipServer({
       dialogs.set(callId, dialog);
       server.emit('call-start', { callId, fromUser: dialog.fromUser, toUser: dialog.toUser, time: Date.now() });
     }
+    // The agent-state NOTIFY is the call center's word to a softphone: no client may forge it.
+    if (method === 'NOTIFY' && /^\s*x-cc-agent-state\b/i.test(get(req, 'event') ?? '')) {
+      say(`NOTIFY x-cc-agent-state from ${from.uri.user}: 403, only the call center sends it`);
+      return reply(st, 403, 'Forbidden');
+    }
     const route = method === 'INVITE' && isMe(ruri) ? featureRoutes.find((r) => r.prefixes.some((p) => (ruri.user ?? '').startsWith(p))) : undefined;
     if (route) {
       const b = registrar.lookup(route.user);
@@ -826,6 +831,37 @@ export async function startSipServer({
     ct.timer = later(() => closeClient(ct, 408), transactionTimeout);
     send(peer.conn, bye);
   }
+
+  /**
+   * An unsolicited NOTIFY (no subscription) to every registered contact of `user`: how the call
+   * center tells an agent's softphone what a supervisor changed (`Event: x-cc-agent-state`, a JSON
+   * body). Only the server sends these: clients' ones are refused (initial()).
+   * @param {string} user @param {string} event @param {unknown} json
+   * @returns {number} how many contacts it went to
+   */
+  server.notifyUser = (user, event, json) => {
+    let sent = 0;
+    for (const b of registrar.list(user)) {
+      const conn = conns.get(b.connectionId);
+      if (!conn || conn.closed) continue;
+      const branch = `z9hG4bK${token}.notify.${(++nextBranch).toString(36)}`;
+      /** @type {SipMessage} */
+      const req = { method: 'NOTIFY', uri: b.contact, headers: [], body: Buffer.from(JSON.stringify(json)) };
+      req.headers.push(
+        { name: 'via', value: `SIP/2.0/WS ${hostPort};branch=${branch}` }, { name: 'max-forwards', value: '70' },
+        { name: 'to', value: `<sip:${user}@${domain}>` }, { name: 'from', value: `<sip:callcenter@${domain}>;tag=${randomToken(6)}` },
+        { name: 'call-id', value: `${randomToken(10)}@${domain}` }, { name: 'cseq', value: '1 NOTIFY' },
+        { name: 'event', value: event }, { name: 'subscription-state', value: 'terminated;reason=noresource' },
+        { name: 'content-type', value: 'application/json' },
+      );
+      /** @type {ClientTxn} */
+      const ct = { branch, conn, req, provisional: false, final: 0, cancelSent: false, cancelReason: false, local: (res) => say(`NOTIFY ${event} to ${user}: ${res.status}`) };
+      clientTxns.set(branch, ct);
+      ct.timer = later(() => closeClient(ct, 408), transactionTimeout);
+      if (send(conn, req)) sent++;
+    }
+    return sent;
+  };
 
   /** @param {Conn} conn */
   function onClose(conn) {
