@@ -5,7 +5,7 @@
 // docs/workbench-in-call-zh.png, the widget at its minimum width in both languages
 // (docs/workbench-min-en.png, docs/workbench-min-zh.png; it fails when anything in the card
 // overflows there) plus docs/demo-customers.png and docs/demo-supervisor.png taken during that
-// call. Doubles as a smoke test of `npm start`.
+// call, and docs/demo-supervisor-monitoring.png after the board's Listen. Doubles as a smoke test of `npm start`.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +142,21 @@ try {
     await new Promise((r) => setTimeout(r, 2500)); // a few polls of the live tables
     await other.screenshot({ path: `${root}docs/demo-${name}.png` });
     console.log(`saved docs/demo-${name}.png`);
+    if (name === 'supervisor') {
+      // The supervisor listens from the board: its own workbench goes to monitoring (21).
+      await other.waitForFunction(() => document.querySelector('cc-workbench')?.getStatusCode().code === 1, { timeout: 20_000 });
+      await other.evaluate(() => {
+        const board = document.querySelector('cc-agent-board');
+        const listen = [...(board?.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.getAttribute('aria-label') === 'Listen to Alice (1001)');
+        if (!listen) throw new Error('the board shows no "Listen to Alice (1001)" button');
+        listen.click();
+      });
+      await other.waitForFunction(() => document.querySelector('cc-workbench')?.getStatusCode().code === 21, { timeout: 15_000 });
+      await new Promise((r) => setTimeout(r, 2000));
+      await other.screenshot({ path: `${root}docs/demo-supervisor-monitoring.png` });
+      console.log('saved docs/demo-supervisor-monitoring.png (the supervisor listens, status 21)');
+      await other.evaluate(() => document.querySelector('cc-workbench').hangUp());
+    }
     await other.close();
   }
   const heard = await page.evaluate(async (id) => (await fetch(`/api/customers/${id}?lastMs=2000`)).json(), customer.id);
