@@ -43,14 +43,15 @@ export function installToneMicrophone(probe: MediaProbe): void {
 }
 
 /**
- * The share (0..1) of each frequency (±25 Hz) in what `pc` receives, over `ms` of audio: a tone
- * that is heard has a large share, one that is not stays near 0.
+ * The share (0..1) of each frequency (±25 Hz) in what `pc` receives (or in a stream, e.g. what an
+ * audio element plays), over `ms` of audio: a tone that is heard has a large share, one that is
+ * not stays near 0.
  */
-export async function heardShares(pc: RTCPeerConnection, frequencies: readonly number[], ms = 1200): Promise<Record<number, number>> {
+export async function heardShares(from: RTCPeerConnection | MediaStream, frequencies: readonly number[], ms = 1200): Promise<Record<number, number>> {
   context ??= new AudioContext();
   const ctx = context;
-  const track = pc.getReceivers().find((r) => r.track.kind === 'audio')?.track;
-  if (!track) throw new Error('the peer connection receives no audio track');
+  const track = from instanceof MediaStream ? from.getAudioTracks()[0] : from.getReceivers().find((r) => r.track.kind === 'audio')?.track;
+  if (!track) throw new Error('no audio track to analyse');
   const source = ctx.createMediaStreamSource(new MediaStream([track]));
   const analyser = ctx.createAnalyser();
   analyser.fftSize = 8192;
