@@ -2,7 +2,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import terser from '@rollup/plugin-terser';
-import { jssipLiteRollup, privateNamesRollup } from './scripts/jssip-lite.mjs';
+import { jssipLiteRollup, privateNamesRollup, xstateLiteRollup } from './scripts/jssip-lite.mjs';
 import { minifyCssLiterals, minifyHtmlLiterals } from './scripts/minify-literals.mjs';
 
 // Rollup bundles the JavaScript that `tsc -p tsconfig.build.json` emitted into dist/esm
@@ -16,9 +16,11 @@ const esInput = { 'cc-workbench': 'dist/esm/src/define.js', 'cc-phone': 'dist/es
 const iifeInput = 'dist/esm/src/bundle.js';
 
 // JsSIP's `debug`, `events`, package.json and unused MESSAGE/OPTIONS/SUBSCRIBE classes are
-// swapped for small stand-ins (scripts/jssip-lite.mjs), which the tests bundle the same way.
+// swapped for small stand-ins, and what the workbench never runs of JsSIP and XState is left out
+// (scripts/jssip-lite.mjs); the tests bundle JsSIP the same way.
 const plugins = () => [
   jssipLiteRollup,
+  xstateLiteRollup(),
   minifyCssLiterals(),
   minifyHtmlLiterals(),
   nodeResolve({ browser: true, preferBuiltins: false }),

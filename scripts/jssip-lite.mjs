@@ -1,8 +1,11 @@
 // The production bundle and the test bundle of JsSIP both swap a few of its modules for smaller
-// stand-ins (src/sip/lite/: debug, events, sdp-transform, its PEG.js grammar, package.json), so
-// the tests exercise exactly the JsSIP that ships. test/sip/*.test.mjs compare the grammar and
-// sdp-transform stand-ins with the originals.
+// stand-ins (src/sip/lite/: debug, events, sdp-transform, its PEG.js grammar, package.json), and
+// trim, fold and inline the rest the same way, so the tests exercise exactly the JsSIP that ships.
+// test/sip/*.test.mjs compare the grammar and sdp-transform stand-ins with the originals,
+// test/scripts/jssip-lite-trims.test.mjs the trimmed JsSIP with JsSIP on the wire. The rollup builds
+// also trim XState (XSTATE_DROPPED; test/scripts/xstate-lite.test.mjs).
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MagicString from 'magic-string';
@@ -79,7 +82,8 @@ const REASON_TABLE = /REASON_PHRASE:\s*\{([^}]*)\}/;
  * Members of JsSIP modules that nothing in the workbench uses, left out of the bundle:
  * RTCSession's own hold / unhold (which end the call when the re-INVITE is refused;
  * src/sip/reinvite-hold.ts is used instead), renegotiate and sendInfo; the UA's MESSAGE, OPTIONS
- * and SUBSCRIBE senders (their classes are stand-ins already) and its get(parameter); the state
+ * and SUBSCRIBE senders (their classes are stand-ins already), its get(parameter), registrator()
+ * and terminateSessions(); the state
  * queries nobody asks (isInProgress, isMuted, isOnHold, isRegistered), the registrator's extra
  * header / contact setters and the URI / name-address editors (deleteParam, deleteHeader, toAor);
  * three helpers of Utils nothing calls (hasMethods, hostType, getRandomTestNetIP); and the checks of UA options the
@@ -96,13 +100,19 @@ export const REPLACED_MEMBERS = { 'Utils.js': { calculateMD5: 'md5.cjs' } };
  * Members whose body is emptied: RTCSession's session-timer handling, which returns at once when
  * session timers are off (the UA is always created with `session_timers: false`,
  * src/sip/jssip-actor.ts), so its refresh (`_runSessionTimer`) and the UPDATE it sends
- * (`_sendUpdate`, otherwise sent only by the dropped hold / unhold / renegotiate) go too.
+ * (`_sendUpdate`, otherwise sent only by the dropped hold / unhold / renegotiate) go too; and the
+ * callbacks only JsSIP's MESSAGE, OPTIONS and INFO classes call, which are stand-ins here
+ * (src/sip/lite/unsupported.cjs, info.cjs): UA's newMessage / newOptions / destroyMessage and
+ * RTCSession's newInfo.
  */
-export const EMPTIED_MEMBERS = { 'RTCSession.js': ['_handleSessionTimersInIncomingRequest', '_handleSessionTimersInIncomingResponse'] };
+export const EMPTIED_MEMBERS = {
+  'RTCSession.js': ['_handleSessionTimersInIncomingRequest', '_handleSessionTimersInIncomingResponse', 'newInfo'],
+  'UA.js': ['newMessage', 'newOptions', 'destroyMessage'],
+};
 
 export const DROPPED_MEMBERS = {
   'RTCSession.js': ['hold', 'unhold', 'renegotiate', 'sendInfo', 'isInProgress', 'isMuted', 'isOnHold', '_sendUpdate', '_runSessionTimer'],
-  'UA.js': ['sendMessage', 'subscribe', 'notify', 'sendOptions', 'get', 'isRegistered'],
+  'UA.js': ['sendMessage', 'subscribe', 'notify', 'sendOptions', 'get', 'isRegistered', 'registrator', 'terminateSessions'],
   'Registrator.js': ['setExtraHeaders', 'setExtraContactParams'],
   'URI.js': ['deleteParam', 'deleteHeader', 'toAor'],
   'NameAddrHeader.js': ['deleteParam'],
@@ -131,33 +141,216 @@ const memberPattern = (name) =>
   new RegExp(`\\n(?:( {4}| {8})${name}\\([^)]*\\) \\{\\n[\\s\\S]*?\\n\\1\\},?|exports\\.${name} = [^\\n]*\\{\\n[\\s\\S]*?\\n\\};)(?=\\n)`);
 
 /**
- * `code` of a JsSIP module without its debug and warning lines (but Transport.js's) (and, in Constants.js, the reason
- * phrases nobody sends; elsewhere, the DROPPED_MEMBERS), with a source map.
+ * Reads of a JsSIP setting or state that is one value in this product, folded into that value so
+ * that the minifier drops the branches behind it. Each holds because of how src/sip/ uses JsSIP
+ * (test/scripts/jssip-lite-trims.test.mjs checks every reason against src/ and JsSIP's source):
+ * - session timers are off (`session_timers: false`), and nothing starts one (the handlers are
+ *   emptied), so none is ever enabled or running;
+ * - UA options the workbench never passes keep JsSIP's defaults (their checks are dropped, see
+ *   DROPPED_MEMBERS['Config.js'], and UA.set() is only called by JsSIP for `realm` and `ha1`);
+ * - calls are never placed with the `anonymous`, `fromUserName` or `fromDisplayName` options;
+ * - nobody listens for the UA's newOptions / newMessage / newSubscribe or registrationExpiring
+ *   events, so JsSIP answers such requests itself and re-registers by itself.
  */
+export const FOLDED = {
+  'RTCSession.js': {
+    'this._sessionTimers.enabled': 'false',
+    'this._sessionTimers.running': 'false',
+    'options.anonymous': 'false',
+    'options.fromUserName': 'undefined',
+    'options.fromDisplayName': 'undefined',
+  },
+  'SIPMessage.js': {
+    'this.ua.configuration.session_timers': 'false',
+    'this.ua.configuration.extra_headers': 'null',
+    'ua.configuration.use_preloaded_route': 'false',
+  },
+  'RequestSender.js': { 'this._ua._configuration.authorization_jwt': 'null' },
+  'Registrator.js': {
+    'this._ua.configuration.register_from_tag_trail': "''",
+    "this._ua.listeners('registrationExpiring').length === 0": 'true',
+  },
+  'UA.js': {
+    'options.anonymous': 'null',
+    "this.listeners('newOptions').length === 0": 'true',
+    "this.listeners('newMessage').length === 0": 'true',
+    "this.listeners('newSubscribe').length === 0": 'true',
+  },
+};
+
+/**
+ * Code nothing runs, cut out (each pattern must match as often as its count says, once by
+ * default): the `C` getters and exports of RTCSession, UA, Dialog, the transactions and DTMF, whose
+ * only readers now read the values (INLINED_CONSTANTS), so that the tables go as well; UA's answer
+ * to a SUBSCRIBE that somebody listens for (nobody does, see FOLDED); and what remains of UA's
+ * configuration dump once its debug lines are gone. (Accepting a REFER and reading an incoming DTMF
+ * INFO stay: the browser tests' JsSIP peers, test/support/peer.ts, bundle this same JsSIP and use
+ * both.)
+ */
+const C_GETTER = /\n {4}(?:static )?get C\(\) \{\n {8}return C;\n {4}\}(?=\n)/;
+export const CUT = {
+  'RTCSession.js': [[C_GETTER, '', 2]],
+  'Dialog.js': [[C_GETTER, '']],
+  'Transactions.js': [
+    [C_GETTER, '', 5],
+    [/\nmodule\.exports = \{\n {4}C,\n/, '\nmodule.exports = {\n'],
+  ],
+  'RTCSession/DTMF.js': [[/\nmodule\.exports\.C = C;(?=\n)/, '']],
+  'UA.js': [
+    [C_GETTER, '', 2],
+    [/\n {16}case JsSIP_C\.SUBSCRIBE: \{\n {20}Notifier\.init_incoming\([\s\S]*?\n {20}break;\n {16}\}(?=\n)/, ''],
+    [/\n {8}logger\.debug\('configuration parameters after validation:'\);\n {8}for \(const parameter in this\._configuration\) \{\n[\s\S]*?\n {8}\}(?=\n {8}return;\n {4}\}\n)/, ''],
+  ],
+};
+
+/**
+ * JsSIP's constant tables read where they are used: `C.STATUS_CONFIRMED` becomes `9`. The keys
+ * are how a module names a table, the values the module whose `const C = {...}` it is, or
+ * Timers.js (what it exports: the SIP timer durations). Constants.js is inlined as `JsSIP_C` (with
+ * its `causes` and `DTMF_TRANSPORT`) in every module that requires it. Only entries with a
+ * primitive value are inlined; a table that is still read as a whole stays.
+ */
+export const INLINED_CONSTANTS = {
+  'Dialog.js': { C: 'Dialog.js', 'Transactions.C': 'Transactions.js' },
+  'Dialog/RequestSender.js': { 'Transactions.C': 'Transactions.js' },
+  'RTCSession.js': { C: 'RTCSession.js', 'Transactions.C': 'Transactions.js', 'RTCSession_DTMF.C': 'RTCSession/DTMF.js', 'Dialog.C': 'Dialog.js', Timers: 'Timers.js' },
+  'RequestSender.js': { 'ua.C': 'UA.js' },
+  'Transactions.js': { C: 'Transactions.js', Timers: 'Timers.js' },
+  'Transport.js': { C: 'Transport.js' },
+  'UA.js': { C: 'UA.js' },
+  'RTCSession/DTMF.js': { C: 'RTCSession/DTMF.js', 'this._session.C': 'RTCSession.js' },
+  'RTCSession/ReferNotifier.js': { C: 'RTCSession/ReferNotifier.js' },
+};
+/**
+ * The entries of JsSIP's Constants.js (JsSIP.C) still there once the others are inlined: the ones
+ * JsSIP reads by key (REASON_PHRASE[code], SIP_ERROR_CAUSES, causes[cause]) and src/sip reads
+ * (`C.causes.CONNECTION_ERROR`).
+ */
+export const KEPT_CONSTANTS = ['causes', 'SIP_ERROR_CAUSES', 'REASON_PHRASE'];
+const CONSTANTS_REQUIRE = /\nconst JsSIP_C = require\('\.\.?\/Constants'\);\n/;
+
+const jssipLib = fileURLToPath(new URL('../node_modules/jssip/lib/', import.meta.url));
+const requireJssip = createRequire(jssipLib);
+const tableCache = new Map();
+/**
+ * The primitive entries of a constant table: `file`'s `const C = {...}`, what Timers.js exports, or
+ * Constants.js' `path` ('' | 'causes' | 'DTMF_TRANSPORT').
+ */
+export function constantTable(file, path = '') {
+  const key = `${file}#${path}`;
+  if (!tableCache.has(key)) {
+    const constants = requireJssip('./Constants.js');
+    let table;
+    if (file === 'Constants.js') table = path ? constants[path] : constants;
+    else if (file === 'Timers.js') table = requireJssip('./Timers.js');
+    else {
+      const source = readFileSync(jssipLib + file, 'utf8');
+      const m = /\nconst C = (\{\n[\s\S]*?\n\});\n/.exec(source);
+      if (!m) throw new Error(`jssip-lite: no constant table in ${file}: JsSIP changed, update INLINED_CONSTANTS`);
+      table = new Function('JsSIP_C', `return ${m[1]};`)(constants);
+    }
+    tableCache.set(key, Object.fromEntries(Object.entries(table).filter(([, v]) => v === null || typeof v !== 'object')));
+  }
+  return tableCache.get(key);
+}
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Text right after an expression that writes to it (`=`, `+=`, `++`, ...), not a comparison. */
+const WRITES = /^\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)|^\s*(?:\+\+|--)/;
+
+/**
+ * The edits of one module as [start, end, text], from the widest rule to the narrowest: an edit
+ * inside one already made is skipped (a log line inside a dropped member), a partial overlap throws.
+ */
+class Edits {
+  constructor(code, id) {
+    this.s = new MagicString(code);
+    this.id = id;
+    this.taken = [];
+  }
+  /** True when [start, end) lies in an earlier edit. */
+  covered(start, end) {
+    for (const [a, b] of this.taken) {
+      if (start >= a && end <= b) return true;
+      if (start < b && end > a) throw new Error(`jssip-lite: overlapping edits at ${start} in ${this.id}`);
+    }
+    return false;
+  }
+  put(start, end, text) {
+    if (this.covered(start, end)) return false;
+    if (text === '') this.s.remove(start, end);
+    else this.s.overwrite(start, end, text);
+    this.taken.push([start, end]);
+    return true;
+  }
+}
+
+/** `code` of a JsSIP module as the bundle has it (see the tables above), with a source map. */
 export function liteJssipModule(code, id = '') {
-  const s = new MagicString(code);
+  const e = new Edits(code, id);
+  const s = e.s;
+  const rel = /[\\/]jssip[\\/]lib[\\/](.+)$/.exec(id)?.[1].replaceAll('\\', '/') ?? '';
+  const need = (m, what, table) => {
+    if (!m) throw new Error(`jssip-lite: ${what} not found in ${id}: JsSIP changed, update ${table}`);
+    return m;
+  };
+  if (rel && !rel.includes('/')) {
+    for (const name of DROPPED_MEMBERS[rel] ?? []) {
+      const m = need(memberPattern(name).exec(code), name, 'DROPPED_MEMBERS');
+      e.put(m.index, m.index + m[0].length, '');
+    }
+    for (const name of EMPTIED_MEMBERS[rel] ?? []) {
+      const m = need(memberPattern(name).exec(code), name, 'EMPTIED_MEMBERS');
+      e.put(m.index, m.index + m[0].length, `\n    ${name}() {\n    }`);
+    }
+    for (const [name, file] of Object.entries(REPLACED_MEMBERS[rel] ?? {})) {
+      const m = need(memberPattern(name).exec(code), name, 'REPLACED_MEMBERS');
+      const from = relative(dirname(id), lite(file)).replaceAll('\\', '/');
+      e.put(m.index, m.index + m[0].length, `\nexports.${name} = require(${JSON.stringify(from.startsWith('.') ? from : `./${from}`)});`);
+    }
+  }
+  for (const [pattern, text, count = 1] of CUT[rel] ?? []) {
+    const all = [...code.matchAll(new RegExp(pattern.source, 'g'))];
+    if (all.length !== count) throw new Error(`jssip-lite: ${pattern} matches ${all.length} times in ${id}: JsSIP changed, update CUT`);
+    for (const m of all) if (!e.put(m.index, m.index + m[0].length, text)) throw new Error(`jssip-lite: ${pattern} lies in another edit in ${id}`);
+  }
   if (!KEEPS_LOGS.test(id)) {
-    for (const [start, end] of logCalls(code)) s.overwrite(start, end, 'void 0;');
+    for (const [start, end] of logCalls(code)) e.put(start, end, 'void 0;');
     // The module's Logger, now unused unless it logs errors: marked pure, so the minifier drops it.
     for (const m of code.matchAll(/= new Logger\(/g)) s.appendLeft(m.index + 2, '/*#__PURE__*/ ');
   }
-  const dropped = DROPPED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? [];
-  if (/[\\/]jssip[\\/]lib[\\/][^\\/]+$/.test(id)) {
-    for (const name of dropped) {
-      const m = memberPattern(name).exec(code);
-      if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update DROPPED_MEMBERS`);
-      s.remove(m.index, m.index + m[0].length);
+  for (const [expression, value] of Object.entries(FOLDED[rel] ?? {})) {
+    let folded = 0;
+    for (const m of code.matchAll(new RegExp(`(?<![\\w$.])${escapeRegExp(expression)}(?![\\w$])`, 'g'))) {
+      const end = m.index + m[0].length;
+      if (e.covered(m.index, end)) continue;
+      if (WRITES.test(code.slice(end, end + 5))) throw new Error(`jssip-lite: ${expression} is written in ${id}: it is no constant, update FOLDED`);
+      e.put(m.index, end, value);
+      folded++;
     }
-    for (const name of EMPTIED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? []) {
-      const m = memberPattern(name).exec(code);
-      if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update EMPTIED_MEMBERS`);
-      s.overwrite(m.index, m.index + m[0].length, `\n    ${name}() {\n    }`);
+    if (!folded) throw new Error(`jssip-lite: ${expression} not read in ${id}: JsSIP changed, update FOLDED`);
+  }
+  const tables = Object.entries(INLINED_CONSTANTS[rel] ?? {}).map(([name, file]) => [name, constantTable(file)]);
+  if (rel && /\bJsSIP_C\./.test(code)) {
+    if (!CONSTANTS_REQUIRE.test(code)) throw new Error(`jssip-lite: ${id} reads JsSIP_C without requiring Constants: update INLINED_CONSTANTS`);
+    tables.push(['JsSIP_C.causes', constantTable('Constants.js', 'causes')], ['JsSIP_C.DTMF_TRANSPORT', constantTable('Constants.js', 'DTMF_TRANSPORT')], ['JsSIP_C', constantTable('Constants.js')]);
+  }
+  for (const [name, table] of tables) {
+    let inlined = 0;
+    for (const m of code.matchAll(new RegExp(`(?<![\\w$.])${escapeRegExp(name)}\\.([A-Za-z_$][\\w$]*)(?![\\w$])`, 'g'))) {
+      const end = m.index + m[0].length;
+      if (!Object.hasOwn(table, m[1]) || /^\s*[.[(]/.test(code.slice(end, end + 2)) || e.covered(m.index, end)) continue;
+      if (WRITES.test(code.slice(end, end + 5))) throw new Error(`jssip-lite: ${m[0]} is written in ${id}: update INLINED_CONSTANTS`);
+      e.put(m.index, end, JSON.stringify(table[m[1]]) ?? 'undefined');
+      inlined++;
     }
-    for (const [name, file] of Object.entries(REPLACED_MEMBERS[id.split(/[\\/]/).at(-1)] ?? {})) {
-      const m = memberPattern(name).exec(code);
-      if (!m) throw new Error(`jssip-lite: ${name} not found in ${id}: JsSIP changed, update REPLACED_MEMBERS`);
-      const from = relative(dirname(id), lite(file)).replaceAll('\\', '/');
-      s.overwrite(m.index, m.index + m[0].length, `\nexports.${name} = require(${JSON.stringify(from.startsWith('.') ? from : `./${from}`)});`);
+    if (!inlined && name !== 'JsSIP_C.causes' && name !== 'JsSIP_C.DTMF_TRANSPORT' && name !== 'JsSIP_C')
+      throw new Error(`jssip-lite: ${name} not read in ${id}: JsSIP changed, update INLINED_CONSTANTS`);
+  }
+  if (rel === 'Constants.js') {
+    // Every other entry is read where it is used (above), so the table keeps only those read by key.
+    for (const m of code.matchAll(/\n {4}([A-Za-z_]+): (?:\{\n[\s\S]*?\n {4}\}|[^\n]*),(?=\n)/g)) {
+      if (!KEPT_CONSTANTS.includes(m[1])) e.put(m.index, m.index + m[0].length, '');
     }
   }
   const table = /[\\/]Constants\.js$/.test(id) ? REASON_TABLE.exec(code) : null;
@@ -167,9 +360,113 @@ export function liteJssipModule(code, id = '') {
       // An entry may follow a comment line (`// RFC 3261`): its code starts a line and ends with a colon.
       .filter((entry) => KEPT_REASON_PHRASES.includes(Number(/(?:^|\n)\s*(\d{3})\s*:/.exec(entry)?.[1])));
     const start = table.index + table[0].indexOf('{') + 1;
-    s.overwrite(start, start + table[1].length, kept.join(','));
+    e.put(start, start + table[1].length, kept.join(','));
   }
   return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+}
+
+/**
+ * XState's introspection, inspection and persistence, which the workbench never uses, left out of
+ * the bundle (rollup keeps them: they are class members, or reached from code that stays): the
+ * state nodes' and machine's `definition`, `toJSON()`, `on`, `events` and `ownEvents` (a
+ * serialisable view of the statechart for tools; the machine computed `events` eagerly), the
+ * transitions' and invokes' `toJSON()`, getPersistedSnapshot() / restoreSnapshot() (no actor is
+ * created from a persisted snapshot, none is persisted), the devtools adapter (no actor is created
+ * with `devTools`) and the inspection events (no actor is created with `inspect`, nothing calls
+ * `system.inspect()`, which is gone too).
+ * Each entry names the module (`file`, its name before the hash) and either a class `member` (2
+ * spaces) by its first lines, dropped up to its closing brace (or swapped for `replace`), or a
+ * snippet to `cut`; `count` is how often it occurs (once by default), else the build fails.
+ * test/scripts/xstate-lite.test.mjs runs statecharts on this XState and on the original one.
+ */
+export const XSTATE_DROPPED = [
+  { file: 'StateMachine', member: '  get definition() {\n    return {\n' },
+  { file: 'StateMachine', member: '  get definition() {\n    return this.root.definition;\n' },
+  { file: 'StateMachine', member: '  toJSON() {\n    return this.definition;\n', count: 2 },
+  { file: 'StateMachine', member: '  get on() {\n' },
+  { file: 'StateMachine', member: '  get events() {\n' },
+  { file: 'StateMachine', member: '  get ownEvents() {\n' },
+  { file: 'StateMachine', member: '  getPersistedSnapshot(snapshot, options) {\n' },
+  { file: 'StateMachine', member: '  restoreSnapshot(snapshot, _actorScope) {\n' },
+  { file: 'StateMachine', cut: '    this.getPersistedSnapshot = this.getPersistedSnapshot.bind(this);\n    this.restoreSnapshot = this.restoreSnapshot.bind(this);\n' },
+  { file: 'StateMachine', cut: '    this.events = this.root.events;\n' },
+  {
+    file: 'StateMachine',
+    cut: ',\n        toJSON() {\n          const {\n            onDone,\n            onError,\n            ...invokeDefValues\n          } = invokeConfig;\n          return {\n            ...invokeDefValues,\n            type: \'xstate.invoke\',\n            src: sourceName,\n            id: resolvedId\n          };\n        }',
+  },
+  { file: 'raise', member: '  getPersistedSnapshot(options) {\n' },
+  { file: 'raise', member: '  attachDevTools() {\n', replace: '  attachDevTools() {}' },
+  { file: 'raise', cut: ',\n    toJSON: () => ({\n      ...transition,\n      source: `#${stateNode.id}`,\n      target: target ? target.map(t => `#${t.id}`) : undefined\n    })' },
+  { file: 'raise', cut: ',\n    toJSON: () => ({\n      ...transition,\n      source: `#${stateNode.id}`,\n      target: resolvedTarget ? [`#${resolvedTarget.id}`] : []\n    })' },
+  { file: 'raise', cut: "      system._sendInspectionEvent({\n        type: '@xstate.event',\n        sourceRef: source,\n        actorRef: target,\n        event\n      });\n" },
+  { file: 'raise', cut: "          this._actorScope.system._sendInspectionEvent({\n            type: '@xstate.action',\n            actorRef: this,\n            action: {\n              type: action.type,\n              params: action.params\n            }\n          });\n" },
+  { file: 'raise', cut: "    this.system._sendInspectionEvent({\n      type: '@xstate.actor',\n      actorRef: this\n    });\n" },
+  { file: 'raise', cut: "    this.system._sendInspectionEvent({\n      type: '@xstate.snapshot',\n      actorRef: this,\n      event,\n      snapshot\n    });\n" },
+  { file: 'raise', cut: "    this.system._sendInspectionEvent({\n      type: '@xstate.event',\n      sourceRef: this._parent,\n      actorRef: this,\n      event: initEvent\n    });\n" },
+  { file: 'raise', cut: "    actorScope.system._sendInspectionEvent({\n      type: '@xstate.microstep',\n      actorRef: actorScope.self,\n      event,\n      snapshot: step[0],\n      _transitions: transitions\n    });\n" },
+  { file: 'raise', cut: "    if (inspect && !parent) {\n      // Always inspect at the system-level\n      this.system.inspect(toObserver(inspect));\n    }\n" },
+  { file: 'raise', cut: "    inspect: observerOrFn => {\n      const observer = toObserver(observerOrFn);\n      inspectionObservers.add(observer);\n      return {\n        unsubscribe() {\n          inspectionObservers.delete(observer);\n        }\n      };\n    },\n    _sendInspectionEvent: sendInspectionEvent,\n" },
+  { file: 'raise', cut: "  const sendInspectionEvent = event => {\n    if (!inspectionObservers.size) {\n      return;\n    }\n    const resolvedInspectionEvent = {\n      ...event,\n      rootId: rootActor.sessionId\n    };\n    inspectionObservers.forEach(observer => observer.next?.(resolvedInspectionEvent));\n  };\n" },
+  { file: 'raise', cut: "  const inspectionObservers = new Set();\n" },
+];
+/** XState's production ES modules (not the development ones), by the name before their hash. */
+const XSTATE_DIST = /[\\/]node_modules[\\/]xstate[\\/]dist[\\/]([A-Za-z]+)-[0-9a-f]{8}\.esm\.js$/;
+
+/** Where `entry` is in `code`: [start, end) of each occurrence. */
+function xstateRanges(code, entry) {
+  const text = entry.member ?? entry.cut;
+  const found = [];
+  for (let at = code.indexOf(text); at !== -1; at = code.indexOf(text, at + text.length)) {
+    if (entry.cut !== undefined) {
+      found.push([at, at + text.length]);
+      continue;
+    }
+    // A member starts a line and ends with the next `}` at its own indentation.
+    const close = code.indexOf('\n  }\n', at);
+    if (code[at - 1] !== '\n' || close === -1) throw new Error(`xstate-lite: no member at ${JSON.stringify(text)}`);
+    found.push([at, close + 4]);
+  }
+  return found;
+}
+
+/** `code` of an XState module without XSTATE_DROPPED, with a source map; null when it has none. */
+export function liteXstateModule(code, id = '') {
+  const file = XSTATE_DIST.exec(id)?.[1];
+  const entries = XSTATE_DROPPED.filter((entry) => entry.file === file);
+  if (!entries.length) return null;
+  const s = new MagicString(code);
+  for (const entry of entries) {
+    const ranges = xstateRanges(code, entry);
+    if (ranges.length !== (entry.count ?? 1))
+      throw new Error(`xstate-lite: ${JSON.stringify(entry.member ?? entry.cut)} found ${ranges.length} times in ${id}: XState changed, update XSTATE_DROPPED`);
+    for (const [start, end] of ranges) {
+      if (entry.replace) s.overwrite(start, end, entry.replace);
+      else s.remove(start, end);
+    }
+  }
+  return { code: s.toString(), map: s.generateMap({ hires: true }) };
+}
+
+/** Rollup plugin: XState without XSTATE_DROPPED; the build fails when an entry was not applied. */
+export function xstateLiteRollup() {
+  const seen = new Set();
+  return {
+    name: 'xstate-lite',
+    buildStart() {
+      seen.clear();
+    },
+    transform(code, id) {
+      const out = liteXstateModule(code, id);
+      if (out) seen.add(XSTATE_DIST.exec(id)[1]);
+      return out;
+    },
+    buildEnd(error) {
+      if (error || !this.getModuleIds) return;
+      const loaded = [...this.getModuleIds()].some((moduleId) => XSTATE_DIST.test(moduleId));
+      const missing = [...new Set(XSTATE_DROPPED.map((entry) => entry.file))].filter((file) => !seen.has(file));
+      if (loaded && missing.length) this.error(`xstate-lite: ${missing.join(', ')} of XState was not trimmed: XState changed, update XSTATE_DROPPED`);
+    },
+  };
 }
 
 /**
@@ -181,7 +478,62 @@ export function liteJssipModule(code, id = '') {
  * test/e2e/dist-bundle.test.ts calls through the built bundle.
  */
 export const KEPT_PRIVATE_MEMBERS = ['_localHold', '_onhold', '_onunhold', '_sendReinvite'];
-const PRIVATE_MEMBER = /^_[A-Za-z]/;
+/**
+ * JsSIP's internal members without the `_`, renamed too: the callbacks its transactions, request
+ * senders and sessions hand each other, the transactions', dialogs' and transport's own state, and
+ * the helpers, message classes and exceptions its modules take from each other. None is
+ * an event name, an option, or read by a string (only the method `newTransaction` and the event
+ * 'newTransaction', and the method `stateChanged` and the event 'stateChanged', share a name, and
+ * events are strings); test/scripts/jssip-lite-trims.test.mjs fails when src/, machines/,
+ * elements/ or the tests' JsSIP peers start to use one.
+ */
+export const INTERNAL_MEMBERS = [
+  'onTransportError',
+  'onRequestTimeout',
+  'onReceiveResponse',
+  'onAuthenticated',
+  'onSuccessResponse',
+  'onErrorResponse',
+  'onDialogError',
+  'server_transaction',
+  'clientTransaction',
+  'resendProvisionalTimer',
+  'newTransaction',
+  'destroyTransaction',
+  'receiveResponse',
+  'stateChanged',
+  'last_response',
+  'recover_attempts',
+  'recovery_timer',
+  'receiveRequest',
+  'sendRequest',
+  'parseHeader',
+  'newDialog',
+  'destroyDialog',
+  'destroyRTCSession',
+  'uac_pending_reply',
+  'uas_pending_reply',
+  'local_seqnum',
+  'OutgoingRequest',
+  'InitialOutgoingInviteRequest',
+  'IncomingResponse',
+  'InvalidStateError',
+  'ConfigurationError',
+  'NotSupportedError',
+  'cloneArray',
+  'cloneObject',
+  'headerize',
+  'createRandomToken',
+  'newUUID',
+  'str_utf8_length',
+  'isDecimal',
+  'isEmpty',
+  'sipErrorCause',
+  'closeMediaStream',
+  'calculateMD5',
+  ...['B', 'D', 'F', 'H', 'I', 'J', 'K', 'L', 'M'].map((timer) => `timer_${timer}`),
+];
+const PRIVATE_MEMBER = new RegExp(`^(?:_[A-Za-z]|(?:${INTERNAL_MEMBERS.join('|')})$)`);
 
 /** Chunks whose private members get short names; each is mangled on its own, with the same reserved names. */
 const SHORT_PRIVATE_NAMES_IN = ['cc-phone'];

@@ -13,6 +13,8 @@ import type {
   StatusCode,
 } from '../machines/agent-types.js';
 import { CtiClient } from './cti/cti-client.js';
+import { bindHostEvents } from './events/host-events.js';
+import type { HostEventHooks } from './events/host-events.js';
 import { DEFAULTS, policyOf, validateConfig } from './config.js';
 import type { PhoneConfig } from './config.js';
 import { CcError } from './errors.js';
@@ -331,6 +333,15 @@ export class Phone {
     this.actor.stop();
     const error: CcErrorInfo = { errorCode: ERROR.agentNotRegistered, errorMsg: 'The phone was destroyed', command: 'destroy' };
     for (const reject of [...this.waiting.values()]) reject(error);
+  }
+
+  /**
+   * Dispatches this phone's facts as `cc-*` DOM events on `host` (what `<cc-workbench>` does with
+   * its phone); returns what undoes it. Lives with the phone, so the event classes load with the
+   * phone core, not with the elements' first paint.
+   */
+  bindHost(host: HTMLElement, hooks?: HostEventHooks): () => void {
+    return bindHostEvents(host, this, hooks);
   }
 
   /** Binds the DOM events a kind of phone adds (supervisor phones: `cc-monitor-*`); returns what unbinds them. */

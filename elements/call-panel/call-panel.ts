@@ -1,11 +1,12 @@
 import { html, nothing } from 'lit';
 import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import { can, partyOf } from '../../machines/agent-selectors.js';
-import type { AgentView } from '../../machines/agent-selectors.js';
+import type { AgentView, UiCommand } from '../../machines/agent-selectors.js';
 import { STATUS } from '../../machines/agent-types.js';
 import type { CallInfo } from '../../machines/agent-types.js';
 import { CcClockController } from '../../src/controllers/clock-controller.js';
 import type { CcTranslation } from '../../src/localize/en.js';
+import type { Phone } from '../../src/phone.js';
 import { controlsStyles } from '../controls.styles.js';
 import { loadCtiElements } from '../cti/load-cti-elements.js';
 import { formatDuration, initials } from '../format.js';
@@ -13,6 +14,16 @@ import { ICON, icon } from '../icons.js';
 import { CcPhoneElement } from '../phone-element.js';
 import { themeStyles } from '../theme.styles.js';
 import { callPanelStyles } from './call-panel.styles.js';
+
+/** The consultation's buttons, each shown while the state accepts its command: command, label, what it runs. */
+const CONSULT_ACTIONS: readonly (readonly [UiCommand, keyof CcTranslation['action'], (phone: Phone) => Promise<unknown>])[] = [
+  ['call.completeTransfer', 'completeTransfer', (p) => p.completeTransfer()],
+  ['call.cancelConsult', 'cancelConsult', (p) => p.cancelConsult()],
+  ['call.swap', 'swap', (p) => p.swap()],
+  ['call.conference', 'conference', (p) => p.conference()],
+  ['call.dropParty', 'dropCustomer', (p) => p.dropParty('customer')],
+  ['call.dropParty', 'dropConsult', (p) => p.dropParty('consult')],
+];
 
 /**
  * @summary The current call: the other party, a running timer, Answer and Hang up, and once
@@ -174,16 +185,9 @@ export class CcCallPanel extends CcPhoneElement {
           <span class="consult-time">${formatDuration(view.now() - (consult.answeredAt ?? consult.startedAt))}</span>
         </div>
         <div class="consult-actions">
-          ${can(view, 'call.completeTransfer')
-            ? html`<button class="btn primary" @click=${this.onCompleteTransfer}>${t.action.completeTransfer}</button>`
-            : nothing}
-          ${can(view, 'call.cancelConsult') ? html`<button class="btn" @click=${this.onCancelConsult}>${t.action.cancelConsult}</button>` : nothing}
-          ${can(view, 'call.swap') ? html`<button class="btn" @click=${this.onSwap}>${t.action.swap}</button>` : nothing}
-          ${can(view, 'call.conference') ? html`<button class="btn" @click=${this.onConference}>${t.action.conference}</button>` : nothing}
-          ${can(view, 'call.dropParty')
-            ? html`<button class="btn" @click=${this.onDropCustomer}>${t.action.dropCustomer}</button>
-                <button class="btn" @click=${this.onDropConsult}>${t.action.dropConsult}</button>`
-            : nothing}
+          ${CONSULT_ACTIONS.map(([command, label, run], i) =>
+            can(view, command) ? html`<button class="btn ${i ? '' : 'primary'}" @click=${() => this.run(run)}>${t.action[label]}</button>` : nothing,
+          )}
         </div>
       </div>
     `;
@@ -195,12 +199,6 @@ export class CcCallPanel extends CcPhoneElement {
   private readonly onRetrieve = (): void => this.run((p) => p.retrieve());
   private readonly onMute = (): void => this.run((p) => p.mute());
   private readonly onUnmute = (): void => this.run((p) => p.unmute());
-  private readonly onCompleteTransfer = (): void => this.run((p) => p.completeTransfer());
-  private readonly onCancelConsult = (): void => this.run((p) => p.cancelConsult());
-  private readonly onSwap = (): void => this.run((p) => p.swap());
-  private readonly onConference = (): void => this.run((p) => p.conference());
-  private readonly onDropCustomer = (): void => this.run((p) => p.dropParty('customer'));
-  private readonly onDropConsult = (): void => this.run((p) => p.dropParty('consult'));
   private readonly onTransfer = (): void => {
     const target = this.target.trim();
     this.run((p) => p.transfer(target).then(() => (this.target = '')));

@@ -16,7 +16,6 @@ import { CcPhoneHostController } from '../../src/controllers/phone-host-controll
 import { CcSelectController } from '../../src/controllers/select-controller.js';
 import { CcErrorEvent } from '../../src/events/cc-error-event.js';
 import type { CcNumberPickEvent } from '../../src/events/cc-number-pick-event.js';
-import { bindHostEvents } from '../../src/events/host-events.js';
 import type { CcTranslation } from '../../src/localize/en.js';
 import { errorDetail, errorLabel } from '../../src/localize/localize.js';
 import type { AgentActor, Phone } from '../../src/phone.js';
@@ -254,7 +253,7 @@ export class CcWorkbench extends LitElement {
       this.alerts ??= new CcAlertController(this, this.alertSource);
       this.requestUpdate();
     });
-    const unbind = bindHostEvents(this, phone, {
+    const unbind = phone.bindHost(this, {
       error: (error) => this.messages.report(error),
       incoming: (call) => {
         this.announcement = this.localize.t.message.incomingCall(partyText(call));
