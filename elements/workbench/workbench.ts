@@ -131,7 +131,7 @@ function fire(host: EventTarget, event: Event): void {
  *
  * @cssstate unconfigured - No phone: `server` or `sip-uri` is missing.
  * @cssstate config-error - A configuration value is invalid.
- * @cssstate unregistered - Status -1; likewise registering (0), offline (1), break (2), ready (3), after-call (5), ringing (6), dialing (8), talking (9, 10, 11), held (12), consult-dialing (16), consulting (17), monitoring (21).
+ * @cssstate unregistered - Status -1; likewise registering (0), offline (1), break (2), ready (3), after-call (5), ringing (6), dialing (8), talking (9, 10, 11), held (12), consult-dialing (16), consulting (17), consult-switched (18), conference (19), monitoring (21).
  * @cssstate on-call - A call leg exists (ringing, dialing, connected).
  * @cssstate muted - The microphone is muted.
  * @cssstate consult - A consultation leg exists.
