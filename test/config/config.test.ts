@@ -195,6 +195,9 @@ const CASES: Readonly<Record<keyof ElementConfig, FieldCase>> = {
   },
 };
 
+/** The boolean attributes (present = true). */
+const BOOLEANS: ReadonlySet<keyof ElementConfig> = new Set(['acceptAutoAnswer', 'supervisor']);
+
 const read = (field: keyof ElementConfig, value: unknown) => readElementConfig({ ...BASE, [field]: value } as ElementConfig);
 
 describe('config schema', () => {
@@ -210,7 +213,7 @@ describe('config schema', () => {
       it(c.attribute ? `is the attribute ${c.attribute}` : 'is a property only (attribute: false)', () => {
         const declaration = configProperties[field];
         expect(declaration.attribute).to.equal(c.attribute ?? false);
-        expect(declaration.type).to.equal(field === 'acceptAutoAnswer' ? Boolean : undefined);
+        expect(declaration.type === Boolean, 'a boolean attribute').to.equal(BOOLEANS.has(field));
         if (c.attribute) expect(c.attribute).to.equal(field.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`));
       });
 
@@ -237,7 +240,7 @@ describe('config schema', () => {
       }
 
       it(c.fallback === undefined ? 'is left out when absent' : `defaults to ${JSON.stringify(c.fallback)} when absent`, () => {
-        const absent = field === 'acceptAutoAnswer' ? [false] : c.attribute ? [null, '', '   '] : [null];
+        const absent = BOOLEANS.has(field) ? [false] : c.attribute ? [null, '', '   '] : [null];
         for (const value of absent) {
           const { config, issues } = read(field, value);
           if (field === 'server' || field === 'sipUri') {
@@ -290,6 +293,7 @@ describe('config schema', () => {
         jobIdHeader: 'X-CC-Job-Id',
         ctiMethod: 'post',
         ctiActionParam: 'action',
+        supervisor: false,
       });
       expect(config).to.not.have.property('credentials');
       expect(config).to.not.have.property('audioElement');
@@ -381,6 +385,8 @@ describe('config schema', () => {
       ctiUserId: 'u1',
       ctiTimeoutMs: 5000,
       ctiWithCredentials: true,
+      supervisor: true,
+      monitorCodes: { listen: '*555' },
     };
     for (const [field, value] of Object.entries(changes)) {
       it(`changes when ${field} changes`, () => {

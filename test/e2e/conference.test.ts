@@ -84,4 +84,35 @@ describe('conference mixed in the agent browser, through Kamailio', () => {
     await agent.el.hangUp();
     await waitFor(() => caller.code() !== STATUS.internalTalk, 'caller call ended');
   });
+
+  it('dropping the caller leaves the agent with the colleague', async () => {
+    const pcs = probe!.connections;
+    setTone(AGENT);
+    const agent = await readyAgent('1001');
+    setTone(COLLEAGUE);
+    const colleague = await readyAgent('1002');
+    setTone(CALLER);
+    const caller = await mountAgent('1003');
+    await caller.el.register();
+    await caller.el.logIn();
+    const dialled = caller.el.call('1001');
+    await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
+    setTone(AGENT);
+    await agent.el.answer();
+    await dialled;
+    const consulted = agent.el.consult('1002');
+    await waitFor(() => colleague.code() === STATUS.ringing, 'colleague ringing');
+    setTone(COLLEAGUE);
+    await colleague.el.answer();
+    await consulted;
+    const colleaguePc = pcs[3]!;
+    await agent.el.conference();
+    await untilHeard(() => heardShares(colleaguePc, ALL), (s) => s[AGENT]! > HEARD && s[CALLER]! > HEARD, 'colleague hears agent and caller');
+    await agent.el.dropParty('customer');
+    await waitFor(() => caller.code() !== STATUS.internalTalk, 'caller call ended');
+    // The consultation becomes the call (an outgoing one: status 10, as when the customer leaves a consultation).
+    await waitFor(() => agent.code() === STATUS.outboundTalk, 'agent talks with the colleague');
+    await untilHeard(() => heardShares(colleaguePc, ALL), (s) => s[AGENT]! > HEARD && s[CALLER]! < SILENT, 'colleague hears the agent only');
+    await agent.el.hangUp();
+  });
 });
