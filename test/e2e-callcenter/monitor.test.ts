@@ -141,6 +141,17 @@ describe('supervisor monitoring through the CTI API (dev call center, real media
     expect(String(direct)).to.match(/InvalidState|NotExists|AgentNotTalking/);
   });
 
+  it('the agent hanging up ends the monitoring cleanly, the supervisor back where it started', async () => {
+    const { agent, customer } = await agentOnCall('13800000027');
+    const sup = await supervisor();
+    await sup.monitor('1001', 'whisper');
+    await agent.hangUp();
+    await waitFor(() => sup.getStatusCode().code === STATUS.offline, 'supervisor back to offline (1)');
+    expect(events.filter((e) => e.type === 'cc-monitor-end')).to.have.length(1);
+    expect(agent.getStatusCode().code).to.equal(STATUS.afterCall);
+    await customers.until(customer.id, (c) => c.state === 'ended', 'customer call ended');
+  });
+
   it('refuses: monitoring an agent who is not in a call, and an agent without the supervisor role (hears nothing)', async () => {
     setTone(AGENT);
     await mountCtiAgent('1001', {}, (el) => mounted.push(el));
