@@ -85,18 +85,18 @@ function callCode(context: Ctx): StatusCode | null {
 }
 
 /** Pending requests for these commands. */
-function matching(context: Ctx, commands: readonly CommandType[]): PendingRequest[] {
+export function matching(context: Ctx, commands: readonly CommandType[]): PendingRequest[] {
   return context.requests.filter((r) => commands.includes(r.command));
 }
 
 /** The part of `enqueueActions`' helper the request bookkeeping uses. */
-interface Enqueue {
+export interface Enqueue {
   assign(values: Partial<Ctx>): void;
   emit(event: AgentEmitted): void;
 }
 
 /** Reports an error to the host and fails the pending requests it answers. */
-function raise(enqueue: Enqueue, context: Ctx, error: CcErrorInfo, answered: readonly PendingRequest[], id?: string): void {
+export function raise(enqueue: Enqueue, context: Ctx, error: CcErrorInfo, answered: readonly PendingRequest[], id?: string): void {
   enqueue.assign({ lastError: error, requests: context.requests.filter((r) => !answered.includes(r)) });
   enqueue.emit({ type: 'error', error });
   for (const request of answered) enqueue.emit({ type: 'request.failed', id: request.id, error });

@@ -14,9 +14,9 @@
  */
 import { fromPromise, stopChild } from 'xstate';
 import { agentConfig } from './agent-machine.js';
-import { agentSetup, legInfo } from './agent-setup.js';
+import { agentSetup, legInfo, matching, raise } from './agent-setup.js';
 import { ERROR, STATUS } from './agent-types.js';
-import type { AgentContext, AgentEvent, CcErrorInfo, LegCommand, LegOutput, MonitorInfo, MonitorMode, PendingRequest } from './agent-types.js';
+import type { AgentContext, AgentEvent, CcErrorInfo, LegCommand, MonitorInfo, MonitorMode, PendingRequest } from './agent-types.js';
 import { incomingCall, newCall } from './call-info.js';
 
 // Typed by the agent's setup (context, events, emitted).
@@ -83,20 +83,13 @@ export function parseMonitorHeader(value: string): { mode: MonitorMode; jobId: s
 export function createMonitoringMachine(deps: MonitoringDeps) {
   const via: MonitorInfo['via'] = deps.codes ? 'codes' : 'cti';
   const monitorOf = (context: AgentContext): MonitorInfo => context.monitor as MonitorInfo;
-  const requestsFor = (context: AgentContext, command: PendingRequest['command']) => context.requests.filter((r) => r.command === command);
-  /** Fails the pending requests of `command` and tells the host. */
+  /** Fails the pending requests of `command` and tells the host (the agent statechart's `raise`). */
   const failWith = (command: PendingRequest['command'], error: (context: AgentContext, event: AgentEvent) => CcErrorInfo) =>
-    enqueueActions(({ context, event, enqueue }) => {
-      const info = error(context, event);
-      const answered = requestsFor(context, command);
-      enqueue.assign({ lastError: info, requests: context.requests.filter((r) => !answered.includes(r)) });
-      enqueue.emit({ type: 'error', error: info });
-      for (const r of answered) enqueue.emit({ type: 'request.failed', id: r.id, error: info });
-    });
+    enqueueActions(({ context, event, enqueue }) => raise(enqueue, context, error(context, event), matching(context, [command])));
   /** Completes the pending requests of `command`; monitor and intercept answer with the call. */
   const completeAll = (command: PendingRequest['command']) =>
     enqueueActions(({ context, enqueue }) => {
-      const done = requestsFor(context, command);
+      const done = matching(context, [command]);
       const call = command === 'call.monitorMode' ? null : legInfo(context.call);
       enqueue.assign({ requests: context.requests.filter((r) => !done.includes(r)) });
       for (const r of done) enqueue.emit({ type: 'request.done', id: r.id, ...(call ? { call } : {}) });
@@ -133,6 +126,21 @@ export function createMonitoringMachine(deps: MonitoringDeps) {
   const ctiInput = (mode: MonitorMode | 'intercept', agent: string) => ({ api: MONITOR_APIS[mode][0], param: MONITOR_APIS[mode][1], agent, mode });
   const clearMonitor = assign({ monitor: null, monitorFrom: null });
 
+  /** A second call while a session runs, or a monitoring call nobody waits for. */
+  const BUSY = { type: 'sipReject', params: { code: 486, reason: 'Busy Here' } } as const;
+
+  /**
+   * What spawns a leg that dials `target` (a feature code); with `request`, the leg answers it
+   * when connected (as it answers a dial).
+   */
+  const dialLeg = (context: AgentContext, callId: string, target: string, request?: PendingRequest) => {
+    const info = newCall(context.now(), { callId, direction: 'outbound', caller: '', callee: target, progress: null });
+    return {
+      id: callId,
+      input: { info, policy: context.policy, now: context.now, dial: { target }, ...(request ? { request: { id: request.id, command: 'call.dial' as const } } : {}) },
+    };
+  };
+
   /** The monitoring call: dialled (feature code) or the call center's INVITE, answered at once. */
   const spawnMonitorLeg = assign(({ context, event, spawn }) => {
     const monitor = monitorOf(context);
@@ -145,11 +153,8 @@ export function createMonitoringMachine(deps: MonitoringDeps) {
         monitor: { ...monitor, jobId: header?.jobId || event.jobId || '' },
       };
     }
-    const dial = event.type === 'call.monitor' || event.type === 'call.intercept' ? event : null;
-    if (!dial || !deps.codes) return {};
-    const target = `${event.type === 'call.intercept' ? deps.codes.intercept : deps.codes[monitor.mode]}${monitor.agent}`;
-    const info = newCall(context.now(), { callId: dial.callId, direction: 'outbound', caller: '', callee: target, progress: null });
-    return { call: spawn('leg', { id: dial.callId, input: { info, policy: context.policy, now: context.now, dial: { target } } }) };
+    if (event.type !== 'call.monitor' || !deps.codes) return {};
+    return { call: spawn('leg', dialLeg(context, event.callId, `${deps.codes[monitor.mode]}${monitor.agent}`)) };
   });
 
   /** The monitoring leg is gone (its end already reported): let it go without call events. */
@@ -169,9 +174,8 @@ export function createMonitoringMachine(deps: MonitoringDeps) {
       type: 'monitor' as const,
       phase,
       monitor: monitorOf(context),
-      ...(reason ? { reason } : phase === 'end' && event.type === 'leg.ended' ? { reason: endReason(event.output) } : {}),
+      ...(reason ? { reason } : phase === 'end' && event.type === 'leg.ended' ? { reason: event.output.cause } : {}),
     }));
-  const endReason = (output: LegOutput): string => output.cause;
 
   /** Back where the session started; every exit of monitoring goes through one of these. */
   const backToOrigin = (actions: readonly unknown[]) =>
@@ -256,7 +260,7 @@ export function createMonitoringMachine(deps: MonitoringDeps) {
       'call.mute': { guard: { type: 'legCan', params: { role: 'call' } }, actions: 'forwardMute' },
       'call.unmute': { guard: { type: 'legCan', params: { role: 'call' } }, actions: 'forwardMute' },
       // Another call while monitoring: busy.
-      'sip.call.incoming': { actions: { type: 'sipReject', params: { code: 486, reason: 'Busy Here' } } },
+      'sip.call.incoming': { actions: BUSY },
     },
     states: {
       starting: {
@@ -289,7 +293,7 @@ export function createMonitoringMachine(deps: MonitoringDeps) {
                 !deps.codes && context.call === null && event.type === 'sip.call.incoming' && parseMonitorHeader(event.monitor ?? '') !== null,
               actions: spawnMonitorLeg,
             },
-            { actions: { type: 'sipReject', params: { code: 486, reason: 'Busy Here' } } },
+            { actions: BUSY },
           ],
           'leg.established': MONITOR_MODES.map((mode) => ({
             guard: ({ context }: { context: AgentContext }) => monitorOf(context).mode === mode,
@@ -368,15 +372,10 @@ export function createMonitoringMachine(deps: MonitoringDeps) {
    */
   function spawnInterceptFromRequest() {
     return assign(({ context, spawn }) => {
-      const request = requestsFor(context, 'call.intercept')[0];
+      const request = matching(context, ['call.intercept'])[0];
       const callId = `${request?.id ?? 'intercept'}-${context.now().toString(36)}`;
-      const target = `${deps.codes?.intercept ?? ''}${monitorOf(context).agent}`;
-      const info = newCall(context.now(), { callId, direction: 'outbound', caller: '', callee: target, progress: null });
       return {
-        call: spawn('leg', {
-          id: callId,
-          input: { info, policy: context.policy, now: context.now, dial: { target }, ...(request ? { request: { id: request.id, command: 'call.dial' as const } } : {}) },
-        }),
+        call: spawn('leg', dialLeg(context, callId, `${deps.codes?.intercept ?? ''}${monitorOf(context).agent}`, request)),
         requests: context.requests.filter((r) => r !== request),
         dialOrigin: 'ready' as const,
       };
@@ -414,7 +413,7 @@ export function createMonitoringMachine(deps: MonitoringDeps) {
             'sip.call.incoming': [
               {
                 guard: ({ event }: { event: AgentEvent }) => event.type === 'sip.call.incoming' && parseMonitorHeader(event.monitor ?? '') !== null,
-                actions: { type: 'sipReject', params: { code: 486, reason: 'Busy Here' } },
+                actions: BUSY,
               },
               states.ready.on['sip.call.incoming'],
             ],

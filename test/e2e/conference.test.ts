@@ -7,6 +7,7 @@ import { expect } from '@open-wc/testing';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { CcError } from '../../src/errors.js';
 import { cleanUp, mountAgent, probe, readyAgent, startProbe } from '../support/e2e-agents.js';
+import type { Agent } from '../support/e2e-agents.js';
 import { waitFor } from '../support/e2e.js';
 import { HEARD, SILENT, heardShares, installToneMicrophone, setTone, untilHeard } from '../support/tones.js';
 
@@ -15,6 +16,33 @@ const AGENT = 1200;
 const COLLEAGUE = 1800;
 const ALL = [CALLER, AGENT, COLLEAGUE];
 
+
+/** Three workbenches, each with its tone: the caller (1003) calls the agent (1001), who answers; the colleague (1002) is ready. */
+async function callerOnAgent(): Promise<{ agent: Agent; colleague: Agent; caller: Agent }> {
+  setTone(AGENT);
+  const agent = await readyAgent('1001');
+  setTone(COLLEAGUE);
+  const colleague = await readyAgent('1002');
+  setTone(CALLER);
+  const caller = await mountAgent('1003');
+  await caller.el.register();
+  await caller.el.logIn();
+  const dialled = caller.el.call('1001');
+  await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
+  setTone(AGENT);
+  await agent.el.answer();
+  await dialled;
+  return { agent, colleague, caller };
+}
+
+/** The agent consults the colleague (the caller goes on hold), who answers. */
+async function consultColleague(agent: Agent, colleague: Agent): Promise<void> {
+  const consulted = agent.el.consult('1002');
+  await waitFor(() => colleague.code() === STATUS.ringing, 'colleague ringing');
+  setTone(COLLEAGUE);
+  await colleague.el.answer();
+  await consulted;
+}
 
 describe('conference mixed in the agent browser, through Kamailio', () => {
   beforeEach(() => {
@@ -29,27 +57,11 @@ describe('conference mixed in the agent browser, through Kamailio', () => {
 
   it('consult, swap (18), conference (19): each party hears the other two; then one party dropped', async () => {
     const pcs = probe!.connections;
-    setTone(AGENT);
-    const agent = await readyAgent('1001');
-    setTone(COLLEAGUE);
-    const colleague = await readyAgent('1002');
-    setTone(CALLER);
-    const caller = await mountAgent('1003');
-    await caller.el.register();
-    await caller.el.logIn();
-    const dialled = caller.el.call('1001');
-    await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
-    setTone(AGENT);
-    await agent.el.answer();
-    await dialled;
+    const { agent, colleague, caller } = await callerOnAgent();
     const [callerPc, agentCallPc] = [pcs[0]!, pcs[1]!];
 
     // Consult the colleague (the caller goes on hold), then swap back to the caller (18) and again (17).
-    const consulted = agent.el.consult('1002');
-    await waitFor(() => colleague.code() === STATUS.ringing, 'colleague ringing');
-    setTone(COLLEAGUE);
-    await colleague.el.answer();
-    await consulted;
+    await consultColleague(agent, colleague);
     expect(agent.code()).to.equal(STATUS.consultTalking);
     const [agentConsultPc, colleaguePc] = [pcs[2]!, pcs[3]!];
     await agent.el.swap();
@@ -87,24 +99,8 @@ describe('conference mixed in the agent browser, through Kamailio', () => {
 
   it('dropping the caller leaves the agent with the colleague', async () => {
     const pcs = probe!.connections;
-    setTone(AGENT);
-    const agent = await readyAgent('1001');
-    setTone(COLLEAGUE);
-    const colleague = await readyAgent('1002');
-    setTone(CALLER);
-    const caller = await mountAgent('1003');
-    await caller.el.register();
-    await caller.el.logIn();
-    const dialled = caller.el.call('1001');
-    await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
-    setTone(AGENT);
-    await agent.el.answer();
-    await dialled;
-    const consulted = agent.el.consult('1002');
-    await waitFor(() => colleague.code() === STATUS.ringing, 'colleague ringing');
-    setTone(COLLEAGUE);
-    await colleague.el.answer();
-    await consulted;
+    const { agent, colleague, caller } = await callerOnAgent();
+    await consultColleague(agent, colleague);
     const colleaguePc = pcs[3]!;
     await agent.el.conference();
     await untilHeard(() => heardShares(colleaguePc, ALL), (s) => s[AGENT]! > HEARD && s[CALLER]! > HEARD, 'colleague hears agent and caller');
