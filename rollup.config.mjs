@@ -61,6 +61,8 @@ const configs = [
       file: 'dist/cc-workbench.iife.js',
       format: 'iife',
       name: 'CcWorkbench',
+      // this.CcWorkbench = ...: terser (toplevel) would drop an unused `var CcWorkbench`.
+      extend: true,
       inlineDynamicImports: true,
       sourcemap: true,
     },
@@ -68,5 +70,29 @@ const configs = [
   },
 ];
 
+// dist/cc-embed.js: the bridge of dist/embed.html, the page a legacy system shows in an iframe
+// (the workbench configured from the URL, driven by the host through postMessage). The page
+// loads cc-workbench.js itself; the bridge talks to the element only through its public API
+// (attributes, methods, events), so it is built alone: as another entry of the build above it
+// would pull the modules it shares with the workbench out of cc-workbench.js into a chunk of
+// their own, one more request for every agent's first load.
+configs.push({
+  input: 'dist/esm/src/embed/embed-frame.js',
+  output: { file: 'dist/cc-embed.js', format: 'es', sourcemap: true },
+  plugins: plugins(),
+});
+
+// The host page's side of the embed (dist/embed-client.js, and dist/embed-client.iife.js for
+// classic scripts: window.CcEmbed): built alone, so it shares no chunk with the workbench.
+configs.push({
+  input: 'dist/esm/src/embed/embed-client.js',
+  output: [
+    { file: 'dist/embed-client.js', format: 'es', sourcemap: true },
+    { file: 'dist/embed-client.iife.js', format: 'iife', name: 'CcEmbed', extend: true, sourcemap: true },
+  ],
+  plugins: plugins(),
+});
+
 // `scripts/build.mjs --demo` (npm start) skips the IIFE bundle, which the demo pages do not load.
-export default process.env.CC_BUILD_ONLY_ESM === '1' ? configs.slice(0, 1) : configs;
+// The embed page and client go with the ES build (the demo's embed page loads them).
+export default process.env.CC_BUILD_ONLY_ESM === '1' ? configs.filter((_, i) => i !== 1) : configs;

@@ -5,6 +5,7 @@ import { chromeLauncher } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeArgs, CHROMIUM } from './scripts/chromium.mjs';
 import { jssipLiteEsbuild } from './scripts/jssip-lite.mjs';
+import { embedOrigins } from './test/support/embed-origins.mjs';
 
 // JsSIP is CommonJS with circular requires, which a per-file dev server cannot convert;
 // esbuild bundles it once into one ES module that the tests import as 'jssip', with the same
@@ -122,6 +123,44 @@ async function freezePage(session, { agent, ms, afterMs }) {
   }
 }
 
+/**
+ * Real tabs of the test browser for the one-registration-across-tabs tests: pages of the same
+ * browser context (so they share the test page's origin, locks and BroadcastChannels), opened,
+ * evaluated in and closed (a real close: pagehide, locks released) by the test page.
+ */
+const tabs = new Map();
+let tabSequence = 0;
+async function tabCommand(session, command, payload) {
+  const testPage = session.browser.getPage(session.id);
+  if (command === 'tab-open') {
+    const page = await testPage.browserContext().newPage();
+    page.on('pageerror', (error) => console.log(`[tab] page error: ${error.message}`));
+    await page.goto(new URL(payload.path, testPage.url()).href);
+    const id = `t${(tabSequence += 1)}`;
+    tabs.set(id, page);
+    return { id };
+  }
+  const page = tabs.get(payload.id);
+  if (!page) throw new Error(`${command}: no tab ${payload.id}`);
+  if (command === 'tab-eval') {
+    // The expression is the test's own code, run in a page of this test run.
+    return { value: await page.evaluate(`(async () => (${payload.expression}))()`) };
+  }
+  if (command === 'tab-close') {
+    tabs.delete(payload.id);
+    await page.close({ runBeforeUnload: false });
+    return { closed: true };
+  }
+  return undefined;
+}
+
+/** The contacts Kamailio's location table holds for `user` (`kamcmd ul.dump`). */
+async function sipBindings(user) {
+  const dump = await kamcmd('ul.dump');
+  const aor = dump.split(/AoR: /).find((block) => block.startsWith(`${user}@`) || block.startsWith(`${user}\n`)) ?? '';
+  return { contacts: [...aor.matchAll(/Address: (\S+)/g)].map((m) => m[1]) };
+}
+
 const sipServer = {
   name: 'sip-server',
   async serverStart() {
@@ -146,6 +185,8 @@ const sipServer = {
       return true;
     }
     if (command === 'sip-ws-close') return closeWebSocketOf(payload.user);
+    if (command === 'sip-bindings') return sipBindings(payload.user);
+    if (command.startsWith('tab-')) return tabCommand(session, command, payload);
     if (command === 'udp-block') return blockUdp(payload.on);
     if (command === 'page-freeze') return freezePage(session, payload);
     if (command === 'sip-fuzz' || command === 'sip-hostile-invite') {
@@ -310,7 +351,7 @@ export default {
     }),
   ],
   middleware: [callCenterApis],
-  plugins: [sipServer, callCenter, pstnServer, jssipBundle, esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
+  plugins: [sipServer, callCenter, pstnServer, embedOrigins, jssipBundle, esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"></head>
 <body>

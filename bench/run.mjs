@@ -224,6 +224,23 @@ const supervisorModule = {
   perFileGzipKiB: Object.fromEntries(supervisorFiles.map((f) => [f, kib(gz(read(f)))])),
 };
 
+// The embed page (dist/embed.html + its bridge, besides cc-workbench.js it loads like any page),
+// the host's client, and the tab coordination: the relay chunk a second tab of an agent loads,
+// the localStorage-calls and click-to-dial chunks, and the election inside the phone core
+// (src/tabs/tab-seat.ts minified alone, an estimate of its share of cc-phone.js).
+const chunkOf = (prefix) => `chunks/${readdirSync(`${root}dist/chunks`).find((f) => f.startsWith(prefix) && f.endsWith('.js'))}`;
+const { minify } = await import('terser');
+const seatMin = (await minify(read('esm/src/tabs/tab-seat.js').toString('utf8'), { module: true, compress: { passes: 2 } })).code ?? '';
+const embedAndTabs = {
+  embedPageGzipKiB: kib(gz(read('cc-embed.js')) + gz(read('embed.html'))),
+  embedClientGzipKiB: kib(gz(read('embed-client.js'))),
+  embedClientIifeGzipKiB: kib(gz(read('embed-client.iife.js'))),
+  tabRelayGzipKiB: kib(gz(read(chunkOf('tab-relay-')))),
+  tabSeatInCoreGzipKiB: kib(gz(Buffer.from(seatMin))),
+  storageCallsGzipKiB: kib(gz(read(chunkOf('storage-calls-')))),
+  clickToDialGzipKiB: kib(gz(read(chunkOf('click-to-dial-')))),
+};
+
 const users = JSON.parse(readFileSync(`${root}demo/users.json`, 'utf8')).users;
 const agent = users.find((u) => u.user === '1001');
 const customer = users.find((u) => u.user === '13800000001');
@@ -238,7 +255,7 @@ const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: tru
 const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const want = (section) => only.size === 0 || only.has(section);
 const previous = only.size ? JSON.parse(readFileSync(`${root}bench/results.json`, 'utf8')) : {};
-const results = { ...previous, date: new Date().toISOString(), sizes, supervisor: { ...previous.supervisor, module: supervisorModule } };
+const results = { ...previous, date: new Date().toISOString(), sizes, embedAndTabs, supervisor: { ...previous.supervisor, module: supervisorModule } };
 
 try {
   if (want('render')) {
@@ -466,6 +483,11 @@ line('initial module (min / gzip KiB)', `${sizes.initialMinKiB} / ${sizes.initia
 line('everything (min / gzip KiB)', `${sizes.totalMinKiB} / ${sizes.totalGzipKiB}`, 'target gzip <= 85');
 line('IIFE bundle (gzip KiB)', sizes.iifeGzipKiB, '');
 line('supervisor module (gzip KiB)', supervisorModule.gzipKiB, `supervisors only, not in the agent's figures (${supervisorModule.files.join(', ')})`);
+line('embed page bridge + html (gzip KiB)', embedAndTabs.embedPageGzipKiB, 'embed pages only, besides cc-workbench.js');
+line('embed client ES / classic (gzip KiB)', `${embedAndTabs.embedClientGzipKiB} / ${embedAndTabs.embedClientIifeGzipKiB}`, 'host pages of a frame; target <= 3');
+line('tabs: relay chunk (gzip KiB)', embedAndTabs.tabRelayGzipKiB, 'loaded when a second tab of the agent opens (in "everything")');
+line('tabs: election in the core (gzip KiB)', embedAndTabs.tabSeatInCoreGzipKiB, 'estimate, tab-seat.ts minified alone');
+line('localStorage calls / click-to-dial', `${embedAndTabs.storageCallsGzipKiB} / ${embedAndTabs.clickToDialGzipKiB}`, 'gzip KiB, chunks loaded with their attribute');
 line('first render, median of 10 (ms)', results.firstRenderMs.median, '');
 line('register() first / warm median (ms)', `${results.registerMs.first} / ${results.registerMs.medianWarm}`, '');
 line('INVITE -> cc-call-incoming (ms)', results.inviteToIncomingMs.median, 'target <= 20 median');

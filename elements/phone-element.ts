@@ -1,10 +1,10 @@
 import { LitElement } from 'lit';
 import type { PropertyDeclarations, PropertyValues } from 'lit';
-import { IDLE_VIEW, sameView, selectView } from '../machines/agent-selectors.js';
+import { IDLE_VIEW, sameView } from '../machines/agent-selectors.js';
 import type { AgentView } from '../machines/agent-selectors.js';
 import { CcLocalizeController } from '../src/controllers/localize-controller.js';
 import { CcSelectController } from '../src/controllers/select-controller.js';
-import type { AgentActor, Phone } from '../src/phone.js';
+import type { PhoneApi, ViewSource } from '../src/phone-api.js';
 
 /**
  * What every element that shows one phone has in common: a `phone` property, the view model of
@@ -16,20 +16,20 @@ export abstract class CcPhoneElement extends LitElement {
   static override properties: PropertyDeclarations = { phone: { attribute: false } };
 
   /** The phone this element shows and commands (set by `<cc-workbench>`, or by the page). */
-  phone: Phone | null = null;
+  phone: PhoneApi | null = null;
 
   protected readonly localize = new CcLocalizeController(this);
-  protected readonly agent = new CcSelectController<AgentActor, AgentView>(this, selectView, IDLE_VIEW, sameView);
+  protected readonly agent = new CcSelectController<ViewSource, AgentView>(this, (view) => view, IDLE_VIEW, sameView);
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('phone')) this.agent.actor = this.phone?.actor ?? null;
+    if (changed.has('phone')) this.agent.source = this.phone?.views ?? null;
   }
 
   /**
    * Runs a button's command. A failure is not lost: the phone reports it as an error fact, which
    * `<cc-workbench>` turns into `cc-error` and its alert.
    */
-  protected run(command: (phone: Phone) => Promise<unknown>): void {
+  protected run(command: (phone: PhoneApi) => Promise<unknown>): void {
     if (this.phone) command(this.phone).catch(() => undefined);
   }
 }

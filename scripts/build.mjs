@@ -8,7 +8,7 @@
 // rebuilding. `npm run build` always builds.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -111,6 +111,8 @@ function main(argv) {
   run('tsc', bin('tsc'), ['-p', 'tsconfig.build.json']);
   if (mode === 'demo') process.env.CC_BUILD_ONLY_ESM = '1';
   run('rollup', bin('rollup'), ['-c', '--silent']);
+  // The embed page is static (no bundling): it loads ./cc-workbench.js and ./cc-embed.js beside it.
+  copyFileSync(join(ROOT, 'src/embed/embed.html'), join(ROOT, 'dist/embed.html'));
   writeFileSync(join(ROOT, STAMP), `${JSON.stringify({ mode, inputs, builtAt: new Date().toISOString() }, null, 2)}\n`);
 }
 

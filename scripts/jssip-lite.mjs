@@ -119,8 +119,6 @@ export const DROPPED_MEMBERS = {
   'Utils.js': ['hasMethods', 'hostType', 'getRandomTestNetIP'],
   'Config.js': [
     'authorization_jwt',
-    'contact_uri',
-    'instance_id',
     'session_timers_refresh_method',
     'session_timers_force_refresher',
     'realm',

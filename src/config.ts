@@ -94,6 +94,26 @@ export interface PhoneConfig {
    * "keys": { "listen": "4", "whisper": "5", "barge": "6" } }` (missing ones take these values).
    */
   monitorCodes?: Record<string, unknown> | null;
+  /**
+   * Elements only (a headless phone is always on its own): `shared` (default) = the same-origin
+   * tabs of one agent elect one tab that registers and holds the media; the others show its state
+   * and relay their commands to it. `independent` = this element registers by itself.
+   */
+  tabs?: 'shared' | 'independent';
+  /**
+   * Elements only: the tab holding the registration also dials when another tab sets localStorage
+   * `workbenchSdkCall`, hangs up on `workbenchSdkHangup`, and keeps `workbenchSdkStatus` current
+   * (reference 001 section 十, `useLocalStorageToCall`).
+   */
+  useLocalStorageToCall?: boolean;
+  /** Elements only: `tel:` and `sip:` links and `[data-cc-dial]` elements of the page dial through the workbench. */
+  clickToDial?: boolean;
+  /**
+   * The Contact URI to register and its `+sip.instance` id (JsSIP's random ones by default). The
+   * element gives every tab of one agent the same, so that a registration replaces the last one.
+   */
+  contactUri?: string | null;
+  instanceId?: string | null;
 }
 
 /** One invalid configuration value, named as the user wrote it. */
@@ -128,6 +148,9 @@ export interface ElementConfig {
   ctiCommon: Record<string, unknown> | null;
   supervisor: boolean;
   monitorCodes: string | Record<string, unknown> | null;
+  tabs: string | null;
+  useLocalStorageToCall: boolean;
+  clickToDial: boolean;
 }
 
 /**
@@ -269,6 +292,9 @@ const FIELDS = {
   ctiCommon: recordField,
   supervisor: { attribute: 'supervisor', boolean: true, fallback: false },
   monitorCodes: { attribute: 'monitor-codes', parse: readJson, ...recordField },
+  tabs: { attribute: 'tabs', check: oneOf('shared', 'independent'), fallback: 'shared' },
+  useLocalStorageToCall: { attribute: 'use-local-storage-to-call', boolean: true, fallback: false, effect: 'none' },
+  clickToDial: { attribute: 'click-to-dial', boolean: true, fallback: false, effect: 'none' },
 } as const satisfies Readonly<Record<keyof ElementConfig, Field>>;
 
 /** The fields only JavaScript gives (secrets, hooks, tuning): never attributes. */
@@ -289,6 +315,8 @@ const JS_FIELDS = {
     fallback: 10_000,
   },
   ctiWithCredentials: {},
+  contactUri: { check: matching(/^sips?:[^\s<>"]+$/, 'a SIP URI') },
+  instanceId: { check: matching(/^[A-Za-z0-9-]{1,64}$/, 'a UUID') },
 } as const satisfies Readonly<Record<Exclude<keyof PhoneConfig, keyof ElementConfig>, Field>>;
 
 type FieldName = keyof PhoneConfig;

@@ -12,6 +12,7 @@ import type {
   CtiChange,
   StatusCode,
 } from '../machines/agent-types.js';
+import { PHONE_COMMANDS, SUPERVISOR_COMMANDS } from './compat/phone-methods.js';
 import { CtiClient } from './cti/cti-client.js';
 import { bindHostEvents } from './events/host-events.js';
 import type { HostEventHooks } from './events/host-events.js';
@@ -21,13 +22,14 @@ import { CcError } from './errors.js';
 import { sipUserOf } from './sip-uri.js';
 import { acceptsCommand, selectView } from '../machines/agent-selectors.js';
 import type { AgentView } from '../machines/agent-selectors.js';
+import type { AgentPolicy } from '../machines/agent-types.js';
+import type { EmittedOf, ViewSource } from './phone-api.js';
 import { createSipActor } from './sip/jssip-actor.js';
 import type { SipSettings } from './sip/jssip-actor.js';
 import type { JsSIP } from './sip/load-jssip.js';
 
 export type AgentActor = Actor<AgentMachine>;
 export type AgentSnapshot = SnapshotFrom<AgentMachine>;
-type EmittedOf<K extends AgentEmitted['type']> = Extract<AgentEmitted, { type: K }>;
 
 const DIGITS = /^[0-9*#A-Da-d]+$/;
 const CALLEE = /^[^\s<>"]+$/;
@@ -35,6 +37,9 @@ const CALLEE = /^[^\s<>"]+$/;
 /** Milliseconds a dial or consult may take to be answered; a transfer to be accepted. */
 const LONG = 120_000;
 const TRANSFER = 90_000;
+
+/** What another tab may ask this phone to do: its commands, nothing else (never destroy()). */
+const RELAYED: ReadonlySet<string> = new Set([...PHONE_COMMANDS, ...SUPERVISOR_COMMANDS]);
 
 let sequence = 0;
 let requestSequence = 0;
@@ -62,11 +67,21 @@ export interface PhoneInternals {
 
 /**
  * A headless agent softphone: the started agent statechart with its SIP actor, and the
- * reference-style command API. `<cc-workbench>` is a view over one of these.
+ * reference-style command API. `<cc-workbench>` is a view over one of these (or, in a tab that
+ * does not hold the agent's registration, over a `TabPhone` relaying to the tab that does).
  */
 export class Phone {
   /** The running agent actor; elements select from its snapshots and send it commands. */
   readonly actor: AgentActor;
+  /** The view model of each snapshot, what the elements subscribe to. */
+  readonly views: ViewSource;
+  /** This phone registers and plays the media itself (a `TabPhone` relays to another tab's). */
+  readonly holdsMedia = true;
+  /** Resolves once the phone was destroyed and its socket closed: nothing more reaches the registrar. */
+  readonly closed: Promise<void>;
+  /** Set while a command another tab gave runs: its hooks (dial / hang-up requests) ran in that tab. */
+  private hooksRan = false;
+  private closeFake: (() => void) | null = null;
   /** The configuration, without `password`, `credentials` and `ctiHeaders` (which may hold tokens). */
   readonly config: Readonly<Omit<PhoneConfig, 'password' | 'credentials' | 'ctiHeaders'>>;
   /** What a number must match before it is dialled (`dialPattern`). */
@@ -99,8 +114,12 @@ export class Phone {
     this.audio = config.audioElement ?? Phone.detachedAudio();
     const pattern =
       config.internalPattern instanceof RegExp ? config.internalPattern : new RegExp(config.internalPattern ?? DEFAULTS.internalPattern);
-    this.dialPattern = config.dialPattern instanceof RegExp ? config.dialPattern : new RegExp(config.dialPattern ?? DEFAULTS.dialPattern);
+    this.dialPattern = dialPatternOf(config);
     const policy = policyOf(config);
+    let closed = none;
+    this.closed = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
     const settings: SipSettings = {
       server: config.server,
       uri: config.sipUri.trim(),
@@ -126,9 +145,12 @@ export class Phone {
       jobIdHeader: config.jobIdHeader ?? DEFAULTS.jobIdHeader,
       audioElement: () => this.audio,
       transferTimeoutMs: 60_000,
+      contactUri: config.contactUri ?? null,
+      instanceId: config.instanceId ?? null,
+      closed: () => closed(),
       ...(internals.loadJsSip ? { loadJsSip: internals.loadJsSip } : {}),
     };
-    this.cti = Phone.ctiClientOf(config);
+    this.cti = ctiClientOf(config);
     const cti = this.cti;
     const machine = (internals.machine?.(cti) ?? agentMachine).provide({
       actors: {
@@ -142,22 +164,12 @@ export class Phone {
       input: { policy, cti: cti !== null, ...(internals.now ? { now: internals.now } : {}) },
     });
     this.actor.start();
-  }
-
-  private static ctiClientOf(config: PhoneConfig): CtiClient | null {
-    if (!config.cti && !config.ctiRequest) return null;
-    return new CtiClient({
-      url: config.cti ?? '',
-      method: config.ctiMethod ?? DEFAULTS.ctiMethod,
-      actionParam: config.ctiActionParam ?? DEFAULTS.ctiActionParam,
-      headers: { ...config.ctiHeaders },
-      params: { ...config.ctiParams },
-      common: { ...config.ctiCommon },
-      userId: config.ctiUserId ?? (sipUserOf(config.sipUri) || config.sipUri),
-      timeoutMs: config.ctiTimeoutMs ?? DEFAULTS.ctiTimeoutMs,
-      request: config.ctiRequest ?? null,
-      withCredentials: config.ctiWithCredentials === true,
-    });
+    this.views = {
+      getSnapshot: () => this.view,
+      subscribe: (observer) => this.actor.subscribe((snapshot) => observer(selectView(snapshot))),
+    };
+    // A fake SIP actor (tests) has no socket to close.
+    if (internals.sipActor) this.closeFake = closed;
   }
 
   private static detachedAudio(): HTMLAudioElement {
@@ -225,7 +237,7 @@ export class Phone {
   async call(callee: string, options: { callerId?: string } = {}): Promise<CallInfo> {
     let target = this.checkTarget(callee, 'call');
     // Refuse before asking the host, so a veto listener never sees an impossible dial.
-    if (this.accepts('call.dial') && this.onBeforeDial) {
+    if (!this.hooksRan && this.accepts('call.dial') && this.onBeforeDial) {
       const decision = await this.onBeforeDial(target);
       if (decision === false) {
         throw this.fail({ errorCode: ERROR.dialVetoed, errorMsg: `The call to ${target} was cancelled by the host page`, command: 'call' });
@@ -247,7 +259,7 @@ export class Phone {
 
   /** Hangs up (or rejects a ringing call). The before-hang-up hook may veto. */
   async hangUp(): Promise<void> {
-    if (this.onBeforeHangup && this.accepts('call.hangup')) {
+    if (!this.hooksRan && this.onBeforeHangup && this.accepts('call.hangup')) {
       const allowed = await this.onBeforeHangup();
       if (allowed === false) {
         throw this.fail({ errorCode: ERROR.hangupVetoed, errorMsg: 'The hang-up was cancelled by the host page', command: 'hangUp' });
@@ -328,9 +340,34 @@ export class Phone {
     return this.command({ type: 'call.dropParty', party }).then(none);
   }
 
+  /** Applies new policy values (after-call, ring timeout, auto-answer) to the running phone. */
+  retune(policy: AgentPolicy): void {
+    this.actor.send({ type: 'config.policy', policy });
+  }
+
+  /**
+   * Runs a command another tab of the agent gave (`src/tabs/`): that tab already asked its page
+   * (`cc-dial-request`, `cc-hangup-request`), so this one does not ask again.
+   */
+  relayed(name: string, args: readonly unknown[]): Promise<unknown> {
+    const method = (this as unknown as Record<string, unknown>)[name];
+    if (!RELAYED.has(name) || typeof method !== 'function') {
+      return Promise.reject(new CcError({ errorCode: ERROR.invalidArgument, errorMsg: `${name} is not a command of this phone`, command: name }));
+    }
+    this.hooksRan = true;
+    try {
+      return Promise.resolve((method as (...a: unknown[]) => unknown).apply(this, [...args]));
+    } catch (error) {
+      return Promise.reject(error);
+    } finally {
+      this.hooksRan = false;
+    }
+  }
+
   /** Stops the phone: hangs up, unregisters, releases the microphone and the socket. */
   destroy(): void {
     this.actor.stop();
+    this.closeFake?.();
     const error: CcErrorInfo = { errorCode: ERROR.agentNotRegistered, errorMsg: 'The phone was destroyed', command: 'destroy' };
     for (const reject of [...this.waiting.values()]) reject(error);
   }
@@ -360,10 +397,7 @@ export class Phone {
    * `user@host`) passes as it is.
    */
   dialable(number: string): string | null {
-    const text = typeof number === 'string' ? number.trim() : '';
-    if (/^(?:sips?:)?[^\s<>"@]+@[^\s<>"@]+$/i.test(text)) return text;
-    const digits = text.replace(/[\s().-]/g, '');
-    return digits && this.dialPattern.test(digits) ? digits : null;
+    return dialableWith(this.dialPattern, number);
   }
 
   private checkTarget(target: string, command: string): string {
@@ -422,6 +456,35 @@ export class Phone {
   }
 }
 
+/** The CTI client a config asks for (`cti` or `ctiRequest`), or null in SIP-only mode. */
+export function ctiClientOf(config: PhoneConfig): CtiClient | null {
+  if (!config.cti && !config.ctiRequest) return null;
+  return new CtiClient({
+    url: config.cti ?? '',
+    method: config.ctiMethod ?? DEFAULTS.ctiMethod,
+    actionParam: config.ctiActionParam ?? DEFAULTS.ctiActionParam,
+    headers: { ...config.ctiHeaders },
+    params: { ...config.ctiParams },
+    common: { ...config.ctiCommon },
+    userId: config.ctiUserId ?? (sipUserOf(config.sipUri) || config.sipUri),
+    timeoutMs: config.ctiTimeoutMs ?? DEFAULTS.ctiTimeoutMs,
+    request: config.ctiRequest ?? null,
+    withCredentials: config.ctiWithCredentials === true,
+  });
+}
+
+/** The number as it will be dialled with `pattern` (see `Phone.dialable`), or null. */
+export function dialableWith(pattern: RegExp, number: string): string | null {
+  const text = typeof number === 'string' ? number.trim() : '';
+  if (/^(?:sips?:)?[^\s<>"@]+@[^\s<>"@]+$/i.test(text)) return text;
+  const digits = text.replace(/[\s().-]/g, '');
+  return digits && pattern.test(digits) ? digits : null;
+}
+
+/** The `dialPattern` of a config as a regular expression (its default when absent). */
+export const dialPatternOf = (config: Pick<PhoneConfig, 'dialPattern'>): RegExp =>
+  config.dialPattern instanceof RegExp ? config.dialPattern : new RegExp(config.dialPattern ?? DEFAULTS.dialPattern);
+
 /** Creates and starts a headless phone (no UI). Throws a CcError (7100) naming every bad option. */
 export function createPhone(config: PhoneConfig): Phone {
   return new Phone(config);
@@ -429,7 +492,11 @@ export function createPhone(config: PhoneConfig): Phone {
 
 /** Starts loading JsSIP in the background (elements call it after their first paint). */
 export { loadJsSip as preloadSip } from './sip/load-jssip.js';
+/** One registration per agent across tabs: the election (the relay is a chunk of its own). */
+export { TabSeat, agentKey, loadTabRelay, serveTabs, sharedContact } from './tabs/tab-seat.js';
 /** The workbench's ringtone, notification and leave warning, loaded with the phone core. */
 export { CcAlertController } from './controllers/alert-controller.js';
+/** Click-to-dial and the localStorage calls of the workbench, loaded with the phone core too. */
+export { CcPageLinksController } from './controllers/page-links-controller.js';
 
 export { acceptsCommand } from '../machines/agent-selectors.js';

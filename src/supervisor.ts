@@ -10,7 +10,7 @@ import { DEFAULT_MONITOR_CODES, MONITOR_MODES, createMonitoringMachine } from '.
 import type { MonitorCodes } from '../machines/monitoring.js';
 import type { PhoneConfig } from './config.js';
 import { CcError } from './errors.js';
-import { CcMonitorEvent } from './events/cc-monitor-event.js';
+import { bindMonitorEvents } from './events/cc-monitor-event.js';
 import { Phone, localCallId } from './phone.js';
 import type { PhoneInternals } from './phone.js';
 
@@ -64,8 +64,6 @@ export function monitorCodesOf(config: PhoneConfig): MonitorCodes | null {
   };
 }
 
-const PHASES = { start: 'cc-monitor-start', change: 'cc-monitor-change', end: 'cc-monitor-end' } as const;
-
 /**
  * A supervisor's phone: everything an agent's phone does, plus monitoring an agent's call
  * (status 21) in three modes, switching mode on the same call, and intercepting the customer.
@@ -114,7 +112,7 @@ export class SupervisorPhone extends Phone {
   }
 
   override hostEvents(fire: (event: Event) => boolean): () => void {
-    return this.on('monitor', ({ phase, monitor, reason }) => fire(new CcMonitorEvent(PHASES[phase], { ...monitor, ...(reason ? { reason } : {}) })));
+    return bindMonitorEvents(this, fire);
   }
 
   private checkMode(mode: unknown, command: string): void {

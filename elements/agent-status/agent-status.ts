@@ -5,7 +5,7 @@ import type { AgentView } from '../../machines/agent-selectors.js';
 import { STATUS } from '../../machines/agent-types.js';
 import type { CallInfo } from '../../machines/agent-types.js';
 import type { CcTranslation } from '../../src/localize/en.js';
-import type { Phone } from '../../src/phone.js';
+import type { PhoneApi } from '../../src/phone-api.js';
 import { breakReasonLabel } from '../../src/localize/localize.js';
 import { sipUserOf } from '../../src/sip-uri.js';
 import { controlsStyles } from '../controls.styles.js';
@@ -147,7 +147,7 @@ export class CcAgentStatus extends CcPhoneElement {
   }
 
   /** Runs an agent command unless a CTI change is still pending (its busy buttons ignore presses). */
-  private runAgent(command: (phone: Phone) => Promise<unknown>): void {
+  private runAgent(command: (phone: PhoneApi) => Promise<unknown>): void {
     if (!this.agent.value.ctiPending) this.run(command);
   }
 

@@ -6,7 +6,7 @@ import { STATUS } from '../../machines/agent-types.js';
 import type { CallInfo } from '../../machines/agent-types.js';
 import { CcClockController } from '../../src/controllers/clock-controller.js';
 import type { CcTranslation } from '../../src/localize/en.js';
-import type { Phone } from '../../src/phone.js';
+import type { PhoneApi } from '../../src/phone-api.js';
 import { controlsStyles } from '../controls.styles.js';
 import { loadCtiElements } from '../cti/load-cti-elements.js';
 import { formatDuration, initials } from '../format.js';
@@ -16,7 +16,7 @@ import { themeStyles } from '../theme.styles.js';
 import { callPanelStyles } from './call-panel.styles.js';
 
 /** The consultation's buttons, each shown while the state accepts its command: command, label, what it runs. */
-const CONSULT_ACTIONS: readonly (readonly [UiCommand, keyof CcTranslation['action'], (phone: Phone) => Promise<unknown>])[] = [
+const CONSULT_ACTIONS: readonly (readonly [UiCommand, keyof CcTranslation['action'], (phone: PhoneApi) => Promise<unknown>])[] = [
   ['call.completeTransfer', 'completeTransfer', (p) => p.completeTransfer()],
   ['call.cancelConsult', 'cancelConsult', (p) => p.cancelConsult()],
   ['call.swap', 'swap', (p) => p.swap()],

@@ -4,7 +4,7 @@ import type { CcListController } from '../../src/controllers/list-controller.js'
 import type { CtiClient } from '../../src/cti/cti-client.js';
 import type { CcTranslation, CtiList } from '../../src/localize/en.js';
 import { errorDetail } from '../../src/localize/localize.js';
-import type { Phone } from '../../src/phone.js';
+import type { PhoneApi } from '../../src/phone-api.js';
 import { sipUserOf } from '../../src/sip-uri.js';
 import { ICON, icon } from '../icons.js';
 
@@ -28,14 +28,14 @@ export function fire(target: EventTarget, event: Event): void {
 }
 
 /** The CTI API of the phone; the elements only render while there is one. */
-export function ctiOf(phone: Phone | null): CtiClient {
+export function ctiOf(phone: PhoneApi | null): CtiClient {
   const cti = phone?.cti;
   if (!cti) throw new Error('the phone has no CTI API');
   return cti;
 }
 
 /** The ids the agent has in the CTI API and in SIP: their own entries in lists are theirs. */
-export function selfIds(phone: Phone | null): ReadonlySet<string> {
+export function selfIds(phone: PhoneApi | null): ReadonlySet<string> {
   if (!phone) return new Set();
   return new Set([phone.cti?.settings.userId ?? '', sipUserOf(phone.config.sipUri)].filter(Boolean));
 }

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
-import { IDLE_VIEW, partyText, sameView, selectView } from '../../machines/agent-selectors.js';
+import { IDLE_VIEW, partyText, sameView } from '../../machines/agent-selectors.js';
 import type { AgentView } from '../../machines/agent-selectors.js';
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { CcErrorInfo } from '../../machines/agent-types.js';
@@ -9,6 +9,7 @@ import type { CcPhoneMethods } from '../../src/compat/phone-methods.js';
 import { configProperties } from '../../src/config.js';
 import type { ElementConfig, PhoneConfig } from '../../src/config.js';
 import type { AlertSource, CcAlertController } from '../../src/controllers/alert-controller.js';
+import type { CcPageLinksController } from '../../src/controllers/page-links-controller.js';
 import { CcFocusController } from '../../src/controllers/focus-controller.js';
 import { CcLocalizeController } from '../../src/controllers/localize-controller.js';
 import { CcMessagesController } from '../../src/controllers/messages-controller.js';
@@ -18,7 +19,8 @@ import { CcErrorEvent } from '../../src/events/cc-error-event.js';
 import type { CcNumberPickEvent } from '../../src/events/cc-number-pick-event.js';
 import type { CcTranslation } from '../../src/localize/en.js';
 import { errorDetail, errorLabel } from '../../src/localize/localize.js';
-import type { AgentActor, Phone } from '../../src/phone.js';
+import type { PhoneApi, ViewSource } from '../../src/phone-api.js';
+import type { Phone } from '../../src/phone.js';
 import { loadPhone } from '../../src/load-phone.js';
 import { sipUserOf } from '../../src/sip-uri.js';
 import { DEFAULT_BREAK_REASONS } from '../agent-status/agent-status.js';
@@ -57,7 +59,7 @@ function fire(host: EventTarget, event: Event): void {
  * call controls, transfer and consultation, after-call work.
  *
  * Configure it with attributes and the `password` or `credentials` property; drive it with its
- * buttons or with the same methods as the headless `Phone`: `register()`, `unregister()`,
+ * buttons or with the same methods as the headless `PhoneApi`: `register()`, `unregister()`,
  * `logIn()`, `logOut()`, `ready()`, `applyForBreak(reason?)`, `call(callee, { callerId }?)`,
  * `answer()`, `hangUp()`, `hold()`, `retrieve()`, `mute()`, `unmute()`, `sendDtmf(digits)`,
  * `transfer(target)`, `consult(target)`, `completeTransfer()`, `cancelConsult()`, and with the
@@ -87,6 +89,9 @@ function fire(host: EventTarget, event: Event): void {
  * @attr {string} cti-action-param - Query parameter naming the API (default `action`).
  * @attr {boolean} supervisor - A supervisor's workbench: loads dist/cc-supervisor.js with the phone, which adds `monitor(agent, mode)`, `changeMonitorMode(mode)` and `intercept()` (status 21).
  * @attr {string} monitor-codes - JSON: monitor by SIP feature codes instead of the CTI API, e.g. `{"listen":"*222","whisper":"*223","barge":"*224","intercept":"*225","keys":{"listen":"4","whisper":"5","barge":"6"}}` (these are the defaults, used without a CTI API).
+ * @attr {string} tabs - `shared` (default): the same-origin tabs of one agent keep one registration; one tab registers and holds the media, the others show its state and relay their commands to it. `independent`: this element registers by itself.
+ * @attr {boolean} use-local-storage-to-call - The tab holding the registration dials when another tab sets localStorage `workbenchSdkCall` (`{"callee","caller","random"}`), hangs up on `workbenchSdkHangup`, and keeps `workbenchSdkStatus` current (reference `useLocalStorageToCall`).
+ * @attr {boolean} click-to-dial - The page's `tel:` and `sip:` links and `[data-cc-dial]` elements dial through the workbench (`call()`, so `cc-dial-request` applies).
  * @prop {CtiRequestFunction | null} ctiRequest - Custom CTI transport (reference `apiAxiosFunc`).
  * @prop {Record<string, string> | null} ctiHeaders - Extra CTI request headers; never rendered.
  * @prop {Record<string, string> | null} ctiParams - Extra CTI request parameters.
@@ -207,15 +212,21 @@ export class CcWorkbench extends LitElement {
   private callerId = '';
   private readonly internals = this.attachInternals();
   private readonly localize = new CcLocalizeController(this);
-  private readonly agent = new CcSelectController<AgentActor, AgentView>(this, selectView, IDLE_VIEW, sameView);
+  private readonly agent = new CcSelectController<ViewSource, AgentView>(this, (view) => view, IDLE_VIEW, sameView);
   private readonly messages = new CcMessagesController(this);
   /** Ringtone, notification, title flash and leave warning: loaded with the first phone, not in the first paint. */
   private alerts: CcAlertController | null = null;
-  private readonly alertSource = (): AlertSource => ({
-    ringing: this.agent.value.code === STATUS.ringing ? this.announcement : null,
-    onCall: this.agent.value.onCall,
-    ringtone: this.ringtone,
-  });
+  /** `click-to-dial` and `use-local-storage-to-call`: loaded with the first phone too. */
+  private pageLinks: CcPageLinksController | null = null;
+  /** Only the tab holding the media rings and asks before leaving; the agent's other tabs show the call. */
+  private readonly alertSource = (): AlertSource => {
+    const media = this.phoneHost.phone?.holdsMedia !== false;
+    return {
+      ringing: this.agent.value.code === STATUS.ringing ? this.announcement : null,
+      onCall: media && this.agent.value.onCall,
+      ringtone: media ? this.ringtone : 'off',
+    };
+  };
   private readonly phoneHost = new CcPhoneHostController(this, {
     attach: (phone) => this.attach(phone),
     error: (error) => this.report(error),
@@ -230,17 +241,17 @@ export class CcWorkbench extends LitElement {
    * The phone behind the element: the one it created from its config, or one the page assigned
    * (then the page owns it, and the config no longer creates one).
    */
-  get phone(): Phone | null {
+  get phone(): PhoneApi | null {
     return this.phoneHost.phone;
   }
 
-  set phone(value: Phone | null) {
+  set phone(value: PhoneApi | null) {
     this.phoneHost.phone = value;
   }
 
   /** Binds the element to a phone while it is in a document: its view, its facts as DOM events. */
-  private attach(phone: Phone): () => void {
-    this.agent.actor = phone.actor;
+  private attach(phone: PhoneApi): () => void {
+    this.agent.source = phone.views;
     this.announcement = '';
     if (phone.cti) {
       loadCtiElements().catch((error: unknown) =>
@@ -249,8 +260,9 @@ export class CcWorkbench extends LitElement {
     }
     const unbindMessages = this.messages.bind(phone);
     // The ringtone, notification and leave warning come with the phone core (no download of their own).
-    void loadPhone().then(({ CcAlertController }) => {
+    void loadPhone().then(({ CcAlertController, CcPageLinksController }) => {
       this.alerts ??= new CcAlertController(this, this.alertSource);
+      this.pageLinks ??= new CcPageLinksController(this, () => this.phoneHost.phone);
       this.requestUpdate();
     });
     const unbind = phone.bindHost(this, {
@@ -262,7 +274,7 @@ export class CcWorkbench extends LitElement {
     return () => {
       unbind();
       unbindMessages();
-      if (this.agent.actor === phone.actor) this.agent.actor = null;
+      if (this.agent.source === phone.views) this.agent.source = null;
     };
   }
 

@@ -1,5 +1,6 @@
 import { ERROR, STATUS } from '../../machines/agent-types.js';
 import { CcError } from '../errors.js';
+import type { PhoneApi } from '../phone-api.js';
 import type { Phone } from '../phone.js';
 import type { SupervisorPhone } from '../supervisor.js';
 
@@ -36,24 +37,24 @@ export const PHONE_COMMANDS = [
 export const SUPERVISOR_COMMANDS = ['monitor', 'changeMonitorMode', 'intercept'] as const satisfies readonly (keyof SupervisorPhone)[];
 
 /**
- * The phone's command API on an element: the same signatures and promises as `Phone`, each
+ * The phone's command API on an element: the same signatures and promises as `PhoneApi`, each
  * waiting for the element's phone (rejecting with 7100 when it cannot have one), and
  * `getStatusCode()`, which answers -1/-1 while there is no phone.
  */
-export type CcPhoneMethods = Pick<Phone, (typeof PHONE_COMMANDS)[number] | 'getStatusCode'> &
+export type CcPhoneMethods = Pick<PhoneApi, (typeof PHONE_COMMANDS)[number] | 'getStatusCode'> &
   Pick<SupervisorPhone, (typeof SUPERVISOR_COMMANDS)[number]>;
 
 /** How the installed methods reach an element's phone. */
 export interface PhoneMethodsAccess<T> {
   /** The element's phone once it exists; rejects with a CcError (7100) saying why there is none. */
-  readonly phone: (element: T) => Promise<Phone>;
+  readonly phone: (element: T) => Promise<PhoneApi>;
   /** The element's phone right now, or null. */
-  readonly current: (element: T) => Phone | null;
+  readonly current: (element: T) => PhoneApi | null;
   /** The caller ID `call()` presents when the caller names none ('' = the PBX's choice). */
   readonly callerId?: (element: T) => string;
 }
 
-type Command = (this: Phone, ...args: unknown[]) => Promise<unknown>;
+type Command = (this: PhoneApi, ...args: unknown[]) => Promise<unknown>;
 
 /**
  * Installs `CcPhoneMethods` on an element class, once: declare them on the class with

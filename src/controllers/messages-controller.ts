@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ERROR } from '../../machines/agent-types.js';
 import type { CcErrorInfo, WarningCode } from '../../machines/agent-types.js';
-import type { Phone } from '../phone.js';
+import type { PhoneApi } from '../phone-api.js';
 
 /** How long "Reconnected" stays before it goes by itself. */
 const NOTICE_MS = 5000;
@@ -44,7 +44,7 @@ export class CcMessagesController implements ReactiveController {
   }
 
   /** Follows a phone's facts; returns the function that stops. */
-  bind(phone: Phone): () => void {
+  bind(phone: PhoneApi): () => void {
     const offs = [
       phone.on('request.done', () => this.clear()),
       phone.on('call.established', () => this.clear()),

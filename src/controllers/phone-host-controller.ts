@@ -1,5 +1,4 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { selectView } from '../../machines/agent-selectors.js';
 import { ERROR } from '../../machines/agent-types.js';
 import type { AgentPolicy, CcErrorInfo } from '../../machines/agent-types.js';
 import { CONFIG_FIELD_NAMES, policyOf, readElementConfig, reconnectKey } from '../config.js';
@@ -9,7 +8,8 @@ import { CcErrorEvent } from '../events/cc-error-event.js';
 import { CcInitEvent } from '../events/cc-init-event.js';
 import { loadPhone, loadSupervisor } from '../load-phone.js';
 import type { PhoneModule } from '../load-phone.js';
-import type { Phone } from '../phone.js';
+import type { PhoneApi } from '../phone-api.js';
+import type { Phone, TabSeat } from '../phone.js';
 
 /** The element a phone host controller serves: its config fields and how to reach the password. */
 export interface PhoneHostElement extends ReactiveControllerHost, HTMLElement, ElementConfig {
@@ -26,7 +26,7 @@ export interface PhoneHostOptions {
    * Attaches the element to a phone (its events, its view); called while the element is in a
    * document, again after a phone replaced the last one. Returns what detaches it.
    */
-  readonly attach: (phone: Phone) => () => void;
+  readonly attach: (phone: PhoneApi) => () => void;
   /** A failure outside any phone (its module did not load): the element reports it as an error. */
   readonly error: (error: CcErrorInfo) => void;
 }
@@ -44,7 +44,7 @@ export interface PhoneHostOptions {
 export class CcPhoneHostController implements ReactiveController {
   /** Plays the remote audio; the element renders it, every phone it creates plays into it. */
   readonly audio: HTMLAudioElement;
-  private current: Phone | null = null;
+  private current: PhoneApi | null = null;
   /** The page assigned the phone: the config fields no longer build one, and it is never destroyed. */
   private assigned = false;
   private detach: (() => void) | null = null;
@@ -68,6 +68,10 @@ export class CcPhoneHostController implements ReactiveController {
   private preloaded = false;
   /** The current phone was built here (and is destroyed here); false for the page's. */
   private owned = false;
+  /** This tab's seat among the tabs of the agent (`tabs="shared"`, the default): leader or follower. */
+  private seat: TabSeat | null = null;
+  /** Stops serving the leader's phone to the other tabs. */
+  private serving: (() => void) | null = null;
   /** Stable, so the reconnect key (which compares functions by identity) does not change with it. */
   private readonly credentials = (): Promise<{ password: string }> => {
     const host = this.host;
@@ -86,12 +90,12 @@ export class CcPhoneHostController implements ReactiveController {
   }
 
   /** The phone: the one built from the config, or the one the page assigned; null while there is none. */
-  get phone(): Phone | null {
+  get phone(): PhoneApi | null {
     return this.current;
   }
 
   /** Assigns the page's own phone (null hands the phone back to the config fields). */
-  set phone(value: Phone | null) {
+  set phone(value: PhoneApi | null) {
     const next = value ?? null;
     if (next === this.current) return;
     this.assigned = next !== null;
@@ -110,7 +114,7 @@ export class CcPhoneHostController implements ReactiveController {
    * The phone, once it exists: a command given right after the element was inserted waits for the
    * first update and the phone module. Rejects with a CcError (7100) saying why there is none.
    */
-  get ready(): Promise<Phone> {
+  get ready(): Promise<PhoneApi> {
     return this.whenPhone();
   }
 
@@ -132,7 +136,10 @@ export class CcPhoneHostController implements ReactiveController {
       this.retireTimer = null;
       if (this.host.isConnected) return;
       if (this.assigned) this.unbind();
-      else this.retire();
+      else {
+        this.leaveSeat();
+        this.retire();
+      }
     }, 0);
   }
 
@@ -175,15 +182,22 @@ export class CcPhoneHostController implements ReactiveController {
     }
     this.configIssues = issues;
     const phone = this.current;
-    const onCall = phone !== null && selectView(phone.snapshot).onCall;
+    const onCall = phone !== null && phone.view.onCall;
     if (!config) {
       if (onCall) this.afterCall();
-      else this.retire();
+      else {
+        this.leaveSeat();
+        this.retire();
+      }
       return;
     }
     const full = this.full(config);
     const policy = policyOf(full);
-    const key = reconnectKey(full);
+    // A supervisor's phone comes from the supervisor module (monitoring), loaded only for it.
+    const module = full.supervisor ? this.supervisorModule : this.module;
+    const seat = this.seatFor(full, module);
+    // The tab's role is part of the key: a follower that becomes the leader builds a real phone.
+    const key = reconnectKey(full) + (seat ? `|${seat.role}` : '');
     const same = key === this.key && this.host.phoneFactory === this.factory;
     if (phone && (same || onCall)) {
       this.retune(phone, policy);
@@ -191,17 +205,15 @@ export class CcPhoneHostController implements ReactiveController {
       if (!same) this.afterCall();
       return;
     }
-    // A supervisor's phone comes from the supervisor module (monitoring), loaded only for it.
-    const module = full.supervisor ? this.supervisorModule : this.module;
     const factory = this.host.phoneFactory ?? module?.createPhone ?? null;
     if (!factory) {
       this.load(full.supervisor === true);
       return;
     }
-    this.retire();
-    let created: Phone;
+    let created: PhoneApi | null;
     try {
-      created = factory(full);
+      // A seat builds nothing until the lock answered (and a follower's relay is loaded).
+      created = seat ? seat.build(full, factory, phone) : factory(full);
     } catch (error) {
       const info: CcErrorInfo =
         error instanceof CcError ? error.toJSON() : { errorCode: ERROR.configInvalid, errorMsg: String(error), command: 'configure' };
@@ -209,12 +221,38 @@ export class CcPhoneHostController implements ReactiveController {
       this.host.dispatchEvent(new CcErrorEvent(info));
       return;
     }
+    if (!created) return;
+    this.retire();
     this.key = key;
     this.factory = this.host.phoneFactory;
     this.policyKey = JSON.stringify(policy);
     this.adopt(created, true);
     this.host.dispatchEvent(new CcInitEvent({ phone: created }));
-    if (this.host.autoRegister) created.register().catch(() => undefined);
+    if (seat) this.serving = seat.start(created, this.host.autoRegister);
+    else if (this.host.autoRegister) created.register().catch(() => undefined);
+  }
+
+  /**
+   * This tab's seat for the config's agent, made on first use; null when the tabs do not share
+   * (`tabs="independent"`, or the page builds its own phones with `phoneFactory`).
+   */
+  private seatFor(config: PhoneConfig, module: PhoneModule | null): TabSeat | null {
+    const shared = config.tabs !== 'independent' && !this.host.phoneFactory && module !== null;
+    const key = shared ? module.agentKey(config) : '';
+    if (this.seat && this.seat.key !== key) this.leaveSeat();
+    if (shared && !this.seat) {
+      this.seat = new module.TabSeat(key, () => {
+        this.dirty = true;
+        this.host.requestUpdate();
+      });
+    }
+    return this.seat;
+  }
+
+  /** Gives the seat up; a leader's lock goes once its phone's socket is closed. */
+  private leaveSeat(): void {
+    this.seat?.leave(this.current);
+    this.seat = null;
   }
 
   /** First use: fetches the phone module (after the first paint), then reads the config again. */
@@ -237,19 +275,19 @@ export class CcPhoneHostController implements ReactiveController {
     this.loading = pending;
   }
 
-  private retune(phone: Phone, policy: AgentPolicy): void {
+  private retune(phone: PhoneApi, policy: AgentPolicy): void {
     const key = JSON.stringify(policy);
     if (key === this.policyKey) return;
     this.policyKey = key;
-    phone.actor.send({ type: 'config.policy', policy });
+    phone.retune(policy);
   }
 
   /** Reads the config again once the current call is over. */
   private afterCall(): void {
     const phone = this.current;
     if (!phone || this.awaitingCallEnd) return;
-    this.awaitingCallEnd = phone.actor.subscribe((snapshot) => {
-      if (selectView(snapshot).onCall) return;
+    this.awaitingCallEnd = phone.views.subscribe((view) => {
+      if (view.onCall) return;
       this.stopAwaitingCallEnd();
       this.dirty = true;
       this.host.requestUpdate();
@@ -268,11 +306,13 @@ export class CcPhoneHostController implements ReactiveController {
     this.policyKey = '';
   }
 
-  private adopt(phone: Phone | null, owned: boolean): void {
+  private adopt(phone: PhoneApi | null, owned: boolean): void {
     const previous = this.current;
     if (previous === phone) return;
     this.unbind();
     this.stopAwaitingCallEnd();
+    this.serving?.();
+    this.serving = null;
     this.current = phone;
     // Only a phone this controller built is destroyed with it; `owned` marks that for the next swap.
     if (previous && this.owned) previous.destroy();
@@ -286,10 +326,11 @@ export class CcPhoneHostController implements ReactiveController {
     this.detach = null;
   }
 
-  private async whenPhone(): Promise<Phone> {
+  private async whenPhone(): Promise<PhoneApi> {
     // The phone is built in an update, once its module is loaded; loading asks for another update.
-    while (!this.current && (this.loading || this.host.isUpdatePending)) {
-      await (this.loading ?? this.host.updateComplete);
+    // ... and, when the tabs share the agent, for the lock to say whether this tab leads.
+    while (!this.current && (this.loading || this.host.isUpdatePending || this.seat?.role === 'pending')) {
+      await (this.loading ?? (this.host.isUpdatePending ? this.host.updateComplete : this.seat?.decided));
     }
     if (this.current) return this.current;
     throw new CcError({ errorCode: ERROR.configInvalid, errorMsg: this.whyNoPhone(), command: 'phone' });

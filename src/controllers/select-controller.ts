@@ -1,20 +1,28 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AnyActorRef, SnapshotFrom, Subscription } from 'xstate';
+
+/** Anything with a current snapshot and a stream of the next ones: an actor, a phone's `views`. */
+export interface Observable<S> {
+  getSnapshot(): S;
+  subscribe(observer: (snapshot: S) => void): { unsubscribe(): void };
+}
+
+type SnapshotOf<O> = O extends Observable<infer S> ? S : never;
 
 /**
- * Keeps one selected value of an actor's snapshots and re-renders the host only when that value
- * changes. Subscribes while the host is connected; never starts or stops the actor, so a live
- * call survives the element being moved or re-rendered.
+ * Keeps one selected value of an observable's snapshots (an actor, a phone's views) and
+ * re-renders the host only when that value changes. Subscribes while the host is connected;
+ * never starts or stops what it observes, so a live call survives the element being moved or
+ * re-rendered.
  */
-export class CcSelectController<TActor extends AnyActorRef, T> implements ReactiveController {
-  private current: TActor | null = null;
-  private subscription: Subscription | null = null;
+export class CcSelectController<TSource extends Observable<unknown>, T> implements ReactiveController {
+  private current: TSource | null = null;
+  private subscription: { unsubscribe(): void } | null = null;
   private connected = false;
   private selected: T;
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly selector: (snapshot: SnapshotFrom<TActor>) => T,
+    private readonly selector: (snapshot: SnapshotOf<TSource>) => T,
     /** The value while there is no actor. */
     private readonly fallback: T,
     private readonly equals: (a: T, b: T) => boolean = Object.is,
@@ -28,17 +36,17 @@ export class CcSelectController<TActor extends AnyActorRef, T> implements Reacti
     return this.selected;
   }
 
-  /** The actor being observed; assigning another one moves the subscription over. */
-  get actor(): TActor | null {
+  /** What is observed; assigning another one moves the subscription over. */
+  get source(): TSource | null {
     return this.current;
   }
 
-  set actor(next: TActor | null) {
+  set source(next: TSource | null) {
     if (next === this.current) return;
     this.unsubscribe();
     this.current = next;
     if (this.connected) this.subscribe();
-    else this.set(next ? this.selector(next.getSnapshot() as SnapshotFrom<TActor>) : this.fallback);
+    else this.set(next ? this.selector(next.getSnapshot() as SnapshotOf<TSource>) : this.fallback);
   }
 
   hostConnected(): void {
@@ -52,13 +60,13 @@ export class CcSelectController<TActor extends AnyActorRef, T> implements Reacti
   }
 
   private subscribe(): void {
-    const actor = this.current;
-    if (!actor) {
+    const source = this.current;
+    if (!source) {
       this.set(this.fallback);
       return;
     }
-    this.set(this.selector(actor.getSnapshot() as SnapshotFrom<TActor>));
-    this.subscription = actor.subscribe((snapshot) => this.set(this.selector(snapshot as SnapshotFrom<TActor>)));
+    this.set(this.selector(source.getSnapshot() as SnapshotOf<TSource>));
+    this.subscription = source.subscribe((snapshot) => this.set(this.selector(snapshot as SnapshotOf<TSource>)));
   }
 
   private unsubscribe(): void {

@@ -8,9 +8,18 @@ export interface CcDialRequestDetail {
 /**
  * Cancelable: fired before every outgoing call (the reference's `onBeforeCallDialing`).
  * `preventDefault()` vetoes the call (error 7010); assigning `detail.callee` changes the number.
+ * A listener that must ask someone first (a server, the page around an embedding frame) calls
+ * `waitUntil(promise)`: the dial waits for it; `false` (or a rejection) vetoes, a string is the
+ * number to dial.
  */
 export class CcDialRequestEvent extends CustomEvent<CcDialRequestDetail> {
   static readonly eventName = 'cc-dial-request';
+  /** What listeners asked the dial to wait for. */
+  readonly pending: Promise<unknown>[] = [];
+
+  waitUntil(promise: Promise<string | boolean | undefined | void>): void {
+    this.pending.push(promise);
+  }
 
   constructor(callee: string) {
     super(CcDialRequestEvent.eventName, {

@@ -1,8 +1,8 @@
-import type { Phone } from '../phone.js';
+import type { PhoneApi } from '../phone-api.js';
 
 export interface CcInitDetail {
   /** The phone the element created from its attributes. */
-  readonly phone: Phone;
+  readonly phone: PhoneApi;
 }
 
 /** The element created its phone and is ready for commands (the reference's `onInit`). */

@@ -1,4 +1,4 @@
-import type { MonitorInfo } from '../../machines/agent-types.js';
+import type { AgentEmitted, MonitorInfo } from '../../machines/agent-types.js';
 
 export interface CcMonitorDetail extends MonitorInfo {
   /** Why the session ended (`cc-monitor-end`): `intercepted`, or the monitoring call's end cause. */
@@ -17,4 +17,14 @@ export class CcMonitorEvent extends CustomEvent<CcMonitorDetail> {
   constructor(type: CcMonitorEventName, detail: CcMonitorDetail) {
     super(type, { bubbles: true, composed: true, detail });
   }
+}
+
+const PHASES = { start: 'cc-monitor-start', change: 'cc-monitor-change', end: 'cc-monitor-end' } as const;
+
+/** Fires a phone's `monitor` facts as `cc-monitor-*` events; returns what stops it. */
+export function bindMonitorEvents(
+  phone: { on(type: 'monitor', handler: (event: Extract<AgentEmitted, { type: 'monitor' }>) => void): () => void },
+  fire: (event: Event) => boolean,
+): () => void {
+  return phone.on('monitor', ({ phase, monitor, reason }) => fire(new CcMonitorEvent(PHASES[phase], { ...monitor, ...(reason ? { reason } : {}) })));
 }

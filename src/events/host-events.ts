@@ -1,5 +1,5 @@
 import type { CallInfo, CcErrorInfo } from '../../machines/agent-types.js';
-import type { Phone } from '../phone.js';
+import type { PhoneApi } from '../phone-api.js';
 import { sipUserOf } from '../sip-uri.js';
 import { callDetailOf } from './call-detail.js';
 import { CcCallDialingEvent } from './cc-call-dialing-event.js';
@@ -24,13 +24,24 @@ export interface HostEventHooks {
   readonly incoming?: (call: CallInfo) => void;
 }
 
+/** What the listeners' `waitUntil` promises answered: a veto (`false` or a rejection), and the last string. */
+async function answersOf(pending: readonly Promise<unknown>[]): Promise<{ vetoed: boolean; text: string | null }> {
+  let vetoed = false;
+  let text: string | null = null;
+  for (const answer of await Promise.allSettled(pending)) {
+    if (answer.status === 'rejected' || answer.value === false) vetoed = true;
+    else if (typeof answer.value === 'string') text = answer.value;
+  }
+  return { vetoed, text };
+}
+
 /**
  * The one place where a phone's emitted facts become `cc-*` DOM events on an element: status,
  * registration, call and error events, and the cancelable `cc-dial-request` /
  * `cc-hangup-request`, installed as the phone's before-dial / before-hang-up hooks unless the
  * page gave the phone hooks of its own. Returns the function that undoes all of it.
  */
-export function bindHostEvents(host: HTMLElement, phone: Phone, hooks: HostEventHooks = {}): () => void {
+export function bindHostEvents(host: HTMLElement, phone: PhoneApi, hooks: HostEventHooks = {}): () => void {
   const sipUri = phone.config.sipUri;
   const agentUser = sipUserOf(sipUri);
   const fire = (event: Event): boolean => host.dispatchEvent(event);
@@ -38,13 +49,17 @@ export function bindHostEvents(host: HTMLElement, phone: Phone, hooks: HostEvent
     fire(new CcErrorEvent(info));
     hooks.error?.(info);
   };
-  const dialRequest = (callee: string): string | false => {
+  const dialRequest = async (callee: string): Promise<string | false> => {
     const event = new CcDialRequestEvent(callee);
-    return fire(event) ? String(event.detail.callee) : false;
+    const allowed = fire(event);
+    const { vetoed, text } = await answersOf(event.pending);
+    return allowed && !vetoed ? (text ?? String(event.detail.callee)) : false;
   };
-  const hangupRequest = (): boolean => {
+  const hangupRequest = async (): Promise<boolean> => {
     const call = phone.view.call;
-    return fire(new CcHangupRequestEvent({ callId: call ? (call.sipCallId ?? call.callId) : '', callContext: call }));
+    const event = new CcHangupRequestEvent({ callId: call ? (call.sipCallId ?? call.callId) : '', callContext: call });
+    const allowed = fire(event);
+    return allowed && !(await answersOf(event.pending)).vetoed;
   };
   if (!phone.onBeforeDial) phone.onBeforeDial = dialRequest;
   if (!phone.onBeforeHangup) phone.onBeforeHangup = hangupRequest;

@@ -26,6 +26,18 @@ export interface SipSettings extends LegSettings {
   readonly noAnswerTimeout: number;
   /** Test hook: JsSIP's module (defaults to the lazy dynamic import). */
   readonly loadJsSip?: () => Promise<JsSIP>;
+  /**
+   * The Contact to register and its `+sip.instance` (JsSIP picks random ones when null). Every
+   * tab of one agent registers the same one, so that a new registration replaces the last one
+   * at the registrar instead of adding a second binding.
+   */
+  readonly contactUri?: string | null;
+  readonly instanceId?: string | null;
+  /**
+   * Told once the actor stopped and its un-REGISTER was answered (or the socket closed; 3 s at
+   * most): from then on nothing of this phone reaches the registrar.
+   */
+  readonly closed?: () => void;
 }
 
 /**
@@ -80,6 +92,8 @@ export function createSipActor(settings: SipSettings) {
         connection_recovery_min_interval: 2,
         connection_recovery_max_interval: 30,
         user_agent: 'cc-workbench',
+        ...(settings.contactUri ? { contact_uri: settings.contactUri } : {}),
+        ...(settings.instanceId ? { instance_id: settings.instanceId } : {}),
         ...(settings.displayName ? { display_name: settings.displayName } : {}),
         ...(settings.authorizationUser ? { authorization_user: settings.authorizationUser } : {}),
       });
@@ -215,8 +229,23 @@ export function createSipActor(settings: SipSettings) {
       document.removeEventListener('resume', onResume);
       stopped = true;
       wantRegistered = false;
+      const agent = registered ? ua : null;
       teardownUa();
       settings.audioElement().srcObject = null;
+      const closed = settings.closed;
+      if (!closed) return;
+      if (!agent) closed();
+      else {
+        // JsSIP sent the un-REGISTER in stop(): done once it is answered, or the socket is gone.
+        const timer = setTimeout(closed, 3000);
+        const done = (): void => {
+          clearTimeout(timer);
+          closed();
+        };
+        agent.on('unregistered', done);
+        agent.on('registrationFailed', done);
+        agent.on('disconnected', done);
+      }
     };
   });
 }

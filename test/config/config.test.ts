@@ -37,6 +37,9 @@ const UNSET: ElementConfig = {
   ctiCommon: null,
   supervisor: false,
   monitorCodes: null,
+  tabs: null,
+  useLocalStorageToCall: false,
+  clickToDial: false,
 };
 const SERVER = 'wss://pbx.example.test/ws';
 const SIP_URI = 'sip:1001@pbx.example.test';
@@ -193,10 +196,13 @@ const CASES: Readonly<Record<keyof ElementConfig, FieldCase>> = {
       ['[1]', 'monitor-codes must be an object'],
     ],
   },
+  tabs: { attribute: 'tabs', good: [['independent', 'independent'], ['shared', 'shared']], bad: [['each', 'tabs="each" must be "shared" or "independent"']], fallback: 'shared' },
+  useLocalStorageToCall: { attribute: 'use-local-storage-to-call', good: [[true, true]], bad: [], fallback: false },
+  clickToDial: { attribute: 'click-to-dial', good: [[true, true]], bad: [], fallback: false },
 };
 
 /** The boolean attributes (present = true). */
-const BOOLEANS: ReadonlySet<keyof ElementConfig> = new Set(['acceptAutoAnswer', 'supervisor']);
+const BOOLEANS: ReadonlySet<keyof ElementConfig> = new Set(['acceptAutoAnswer', 'supervisor', 'useLocalStorageToCall', 'clickToDial']);
 
 const read = (field: keyof ElementConfig, value: unknown) => readElementConfig({ ...BASE, [field]: value } as ElementConfig);
 
@@ -294,6 +300,9 @@ describe('config schema', () => {
         ctiMethod: 'post',
         ctiActionParam: 'action',
         supervisor: false,
+        tabs: 'shared',
+        useLocalStorageToCall: false,
+        clickToDial: false,
       });
       expect(config).to.not.have.property('credentials');
       expect(config).to.not.have.property('audioElement');
@@ -387,6 +396,9 @@ describe('config schema', () => {
       ctiWithCredentials: true,
       supervisor: true,
       monitorCodes: { listen: '*555' },
+      tabs: 'independent',
+      contactUri: 'sip:a1b2@c3d4.invalid;transport=ws',
+      instanceId: '8f7b6a2c-0d1e-4f3a-9b8c-7d6e5f4a3b2c',
     };
     for (const [field, value] of Object.entries(changes)) {
       it(`changes when ${field} changes`, () => {
@@ -395,7 +407,7 @@ describe('config schema', () => {
     }
 
     it('covers every field that needs a new phone (and no policy field)', () => {
-      const reconnect = CONFIG_FIELD_NAMES.filter((f) => !['afterCall', 'ringTimeout', 'autoAnswer'].includes(f));
+      const reconnect = CONFIG_FIELD_NAMES.filter((f) => !['afterCall', 'ringTimeout', 'autoAnswer', 'useLocalStorageToCall', 'clickToDial'].includes(f));
       expect(reconnect.filter((f) => !(f in changes))).to.deep.equal([]);
     });
 

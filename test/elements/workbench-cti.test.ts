@@ -1,3 +1,4 @@
+import type { Phone } from '../../src/phone.js';
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { CcDialpad } from '../../elements/dialpad/dialpad.js';
@@ -294,7 +295,7 @@ describe('<cc-workbench> with a CTI API', () => {
       const release = m.cti.hold('ReadyForService');
       button(m.el, 'Log in').focus();
       await sendKeys({ press: 'Enter' });
-      await until(m.el, () => m.el.phone!.snapshot.hasTag('ctiPending') && m.cti.count('ReadyForService') === 1, 'pending');
+      await until(m.el, () => (m.el.phone as Phone).snapshot.hasTag('ctiPending') && m.cti.count('ReadyForService') === 1, 'pending');
       const group = part(m.el, 'actions')!;
       expect(group.getAttribute('aria-busy')).to.equal('true');
       const logIn = button(m.el, 'Log in');
@@ -318,7 +319,7 @@ describe('<cc-workbench> with a CTI API', () => {
       await settle(m.el);
       const again = m.cti.hold('ReadyForService');
       button(m.el, 'Ready').click();
-      await until(m.el, () => m.el.phone!.snapshot.hasTag('ctiPending'), 'pending');
+      await until(m.el, () => (m.el.phone as Phone).snapshot.hasTag('ctiPending'), 'pending');
       expect(button(m.el, 'Ready').getAttribute('aria-disabled')).to.equal('true');
       expect(button(m.el, 'Go offline').getAttribute('aria-disabled')).to.equal('true');
       again();

@@ -224,7 +224,7 @@ describe('<cc-workbench>', () => {
       el.setAttribute('ring-timeout', '20');
       await el.updateComplete;
       expect(el.phone).to.not.equal(null);
-      expect(el.phone!.snapshot.context.policy.ringTimeout).to.equal(20);
+      expect((el.phone as Phone).snapshot.context.policy.ringTimeout).to.equal(20);
       expect(of('cc-init')).to.have.length(1);
       expect(part(el, 'config-error')).to.equal(null);
     });
@@ -347,7 +347,7 @@ describe('<cc-workbench>', () => {
       select.dispatchEvent(new Event('change'));
       button(el, 'Break').click();
       await untilCode(el, STATUS.break);
-      expect(el.phone!.snapshot.context.breakReason).to.equal('meeting');
+      expect((el.phone as Phone).snapshot.context.breakReason).to.equal('meeting');
       expect(part(el, 'status')!.textContent).to.contain('Meeting');
       expect(hasState(el, 'break')).to.equal(true);
       const breakChange = of<CcStatusChangeDetail>('cc-status-change').at(-1)!;
@@ -360,7 +360,7 @@ describe('<cc-workbench>', () => {
       expect(buttonNames(el)).to.include('Log in');
       button(el, 'Log in').click();
       await untilCode(el, STATUS.ready);
-      expect(el.phone!.actor.getSnapshot().context.code).to.equal(STATUS.ready);
+      expect((el.phone as Phone).actor.getSnapshot().context.code).to.equal(STATUS.ready);
     });
 
     it('offers the page-provided break reasons', async () => {
@@ -720,7 +720,7 @@ describe('<cc-workbench>', () => {
 
     it('retunes the timers on the running phone when the attribute changes', async () => {
       const { el } = await mountWorkbench({ 'after-call': '15' });
-      const phone = el.phone;
+      const phone = el.phone as Phone | null;
       el.setAttribute('after-call', 'manual');
       el.setAttribute('ring-timeout', '45');
       el.setAttribute('auto-answer', '3');
@@ -734,7 +734,7 @@ describe('<cc-workbench>', () => {
     it('keeps the same phone (and the call) when the element is moved in the DOM', async () => {
       const m = await mountWorkbench();
       await toTalking(m);
-      const phone = m.el.phone!;
+      const phone = m.el.phone as Phone;
       const elsewhere = document.createElement('section');
       document.body.append(elsewhere);
       try {
@@ -757,7 +757,7 @@ describe('<cc-workbench>', () => {
     it('keeps the call when moved into another element\'s shadow root in the middle of a call', async () => {
       const m = await mountWorkbench();
       await toTalking(m);
-      const phone = m.el.phone!;
+      const phone = m.el.phone as Phone;
       const layout = document.createElement('div');
       const root = layout.attachShadow({ mode: 'open' });
       document.body.append(layout);
@@ -817,7 +817,7 @@ describe('<cc-workbench>', () => {
 
     it('destroys the phone it created once removed for good', async () => {
       const m = await mountWorkbench();
-      const phone = m.el.phone!;
+      const phone = m.el.phone as Phone;
       m.el.remove();
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(phone.actor.getSnapshot().status).to.equal('stopped');
@@ -828,7 +828,7 @@ describe('<cc-workbench>', () => {
     it('recreates the phone when the server changes, but not during a call', async () => {
       const m = await mountWorkbench();
       await toTalking(m);
-      const first = m.el.phone!;
+      const first = m.el.phone as Phone;
       m.el.setAttribute('server', 'wss://other.example.test/ws');
       await m.el.updateComplete;
       expect(m.el.phone).to.equal(first);
@@ -844,7 +844,7 @@ describe('<cc-workbench>', () => {
 
     it('uses a phone assigned by the page and never destroys it', async () => {
       const m = await mountWorkbench();
-      const own = m.el.phone!;
+      const own = m.el.phone as Phone;
       const { Phone } = await import('../../src/phone.js');
       const { createFakeSip } = await import('../support/fake-sip.js');
       const sip = createFakeSip({ autoRespond: true });

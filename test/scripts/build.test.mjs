@@ -18,6 +18,7 @@ function tree(t) {
   const root = mkdtempSync(join(tmpdir(), 'cc-build-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const files = {
+    'src/embed/embed.html': '<!doctype html>\n',
     'src/index.ts': 'export const a = 1;\n',
     'src/sip/lite/events.cjs': 'module.exports = {};\n',
     'machines/agent-machine.ts': 'export {};\n',
@@ -82,6 +83,7 @@ test('the inputs are src, machines, elements, the rollup and tsc configs, the bu
     'scripts/build.mjs',
     'scripts/jssip-lite.mjs',
     'scripts/minify-literals.mjs',
+    'src/embed/embed.html',
     'src/index.ts',
     'src/sip/lite/events.cjs',
     'tsconfig.build.json',
