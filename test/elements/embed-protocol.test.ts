@@ -319,7 +319,16 @@ describe('click-to-dial', () => {
   let root: HTMLElement;
   const dialled: string[] = [];
   let off: () => void = () => undefined;
+  /** Whether the click was cancelled before its default action, seen last (bubbling, at the document). */
+  let prevented: boolean | null = null;
+  // The test page must never follow a link: a tel: navigation or a modified click's new window
+  // leaves the browser's pages hidden, and every later test file waits for frames that never come.
+  const guard = (event: Event): void => {
+    prevented = event.defaultPrevented;
+    event.preventDefault();
+  };
   beforeEach(() => {
+    document.addEventListener('click', guard);
     dialled.length = 0;
     root = document.createElement('div');
     root.innerHTML = `
@@ -336,11 +345,12 @@ describe('click-to-dial', () => {
   afterEach(() => {
     off();
     root.remove();
+    document.removeEventListener('click', guard);
   });
   const click = (id: string, init: MouseEventInit = {}): boolean => {
-    const event = new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, ...init });
-    root.querySelector(`#${id}`)!.dispatchEvent(event);
-    return event.defaultPrevented;
+    prevented = null;
+    root.querySelector(`#${id}`)!.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, ...init }));
+    return prevented ?? false;
   };
 
   it('dials tel: links (decoded, parameters dropped, separators kept), sip: links and data-cc-dial elements', () => {
