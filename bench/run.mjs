@@ -196,16 +196,27 @@ function reachable(entries, { dynamic = true, stop = [] } = {}) {
   for (const entry of entries) visit(entry);
   return [...seen];
 }
+/**
+ * Chunks an agent's page loads only where used, with figures of their own (like the supervisor
+ * module): the tab election (`tabs="shared"`) and its relay (a second tab of the agent opened),
+ * and the page links (`click-to-dial`, `use-local-storage-to-call`). What only they reach (the
+ * monitor events a supervisor's relay fires) goes with them.
+ */
+const WHERE_USED = ['chunks/tab-seat-', 'chunks/tab-relay-', 'chunks/page-links-controller-'];
+const whereUsed = readdirSync(`${root}dist/chunks`)
+  .map((f) => `chunks/${f}`)
+  .filter((f) => f.endsWith('.js') && WHERE_USED.some((prefix) => f.startsWith(prefix)));
 const initialFiles = reachable(['cc-workbench.js'], { dynamic: false });
-const allFiles = reachable(AGENT_ENTRIES, { stop: [SUPERVISOR_ENTRY] });
+const allFiles = reachable(AGENT_ENTRIES, { stop: [SUPERVISOR_ENTRY, ...whereUsed] });
 const agentSet = new Set(allFiles);
+const whereUsedFiles = reachable(whereUsed, { stop: [SUPERVISOR_ENTRY] }).filter((f) => !agentSet.has(f));
 // The supervisor module and what only it reaches (a supervisor's page also loads the agent's files).
-const supervisorFiles = reachable([SUPERVISOR_ENTRY]).filter((f) => !agentSet.has(f));
+const supervisorFiles = reachable([SUPERVISOR_ENTRY], { stop: whereUsed }).filter((f) => !agentSet.has(f));
 // Built chunks neither graph reaches: the import parsing missed something.
 const unreached = readdirSync(`${root}dist/chunks`)
   .filter((f) => f.endsWith('.js'))
   .map((f) => `chunks/${f}`)
-  .filter((f) => !agentSet.has(f) && !supervisorFiles.includes(f));
+  .filter((f) => !agentSet.has(f) && !supervisorFiles.includes(f) && !whereUsedFiles.includes(f));
 if (unreached.length) console.warn(`bench: built chunks no entry imports (not counted): ${unreached.join(', ')}`);
 const sum = (files, f) => files.reduce((n, file) => n + f(read(file)), 0);
 const sizes = {
@@ -225,20 +236,18 @@ const supervisorModule = {
 };
 
 // The embed page (dist/embed.html + its bridge, besides cc-workbench.js it loads like any page),
-// the host's client, and the tab coordination: the relay chunk a second tab of an agent loads,
-// the localStorage-calls and click-to-dial chunks, and the election inside the phone core
-// (src/tabs/tab-seat.ts minified alone, an estimate of its share of cc-phone.js).
+// the host's client, and the tab coordination (the election, the relay a second tab loads) and
+// page links: each loaded only where used, so not in the agent's "everything".
 const chunkOf = (prefix) => `chunks/${readdirSync(`${root}dist/chunks`).find((f) => f.startsWith(prefix) && f.endsWith('.js'))}`;
-const { minify } = await import('terser');
-const seatMin = (await minify(read('esm/src/tabs/tab-seat.js').toString('utf8'), { module: true, compress: { passes: 2 } })).code ?? '';
+const gzOf = (files) => kib(sum(files, gz));
 const embedAndTabs = {
+  whereUsedFiles,
   embedPageGzipKiB: kib(gz(read('cc-embed.js')) + gz(read('embed.html'))),
   embedClientGzipKiB: kib(gz(read('embed-client.js'))),
   embedClientIifeGzipKiB: kib(gz(read('embed-client.iife.js'))),
-  tabRelayGzipKiB: kib(gz(read(chunkOf('tab-relay-')))),
-  tabSeatInCoreGzipKiB: kib(gz(Buffer.from(seatMin))),
-  storageCallsGzipKiB: kib(gz(read(chunkOf('storage-calls-')))),
-  clickToDialGzipKiB: kib(gz(read(chunkOf('click-to-dial-')))),
+  tabSeatGzipKiB: kib(gz(read(chunkOf('tab-seat-')))),
+  tabRelayGzipKiB: gzOf(whereUsedFiles.filter((f) => !/^chunks\/(?:page-links-controller|tab-seat)-/.test(f))),
+  pageLinksGzipKiB: kib(gz(read(chunkOf('page-links-controller-')))),
 };
 
 const users = JSON.parse(readFileSync(`${root}demo/users.json`, 'utf8')).users;
@@ -485,9 +494,9 @@ line('IIFE bundle (gzip KiB)', sizes.iifeGzipKiB, '');
 line('supervisor module (gzip KiB)', supervisorModule.gzipKiB, `supervisors only, not in the agent's figures (${supervisorModule.files.join(', ')})`);
 line('embed page bridge + html (gzip KiB)', embedAndTabs.embedPageGzipKiB, 'embed pages only, besides cc-workbench.js');
 line('embed client ES / classic (gzip KiB)', `${embedAndTabs.embedClientGzipKiB} / ${embedAndTabs.embedClientIifeGzipKiB}`, 'host pages of a frame; target <= 3');
-line('tabs: relay chunk (gzip KiB)', embedAndTabs.tabRelayGzipKiB, 'loaded when a second tab of the agent opens (in "everything")');
-line('tabs: election in the core (gzip KiB)', embedAndTabs.tabSeatInCoreGzipKiB, 'estimate, tab-seat.ts minified alone');
-line('localStorage calls / click-to-dial', `${embedAndTabs.storageCallsGzipKiB} / ${embedAndTabs.clickToDialGzipKiB}`, 'gzip KiB, chunks loaded with their attribute');
+line('tabs: election (gzip KiB)', embedAndTabs.tabSeatGzipKiB, 'tabs="shared" only, not in "everything"');
+line('tabs: relay (gzip KiB)', embedAndTabs.tabRelayGzipKiB, 'tabs="shared" with a second tab open (with the monitor events)');
+line('click-to-dial + localStorage calls', embedAndTabs.pageLinksGzipKiB, 'gzip KiB, loaded with their attributes, not in "everything"');
 line('first render, median of 10 (ms)', results.firstRenderMs.median, '');
 line('register() first / warm median (ms)', `${results.registerMs.first} / ${results.registerMs.medianWarm}`, '');
 line('INVITE -> cc-call-incoming (ms)', results.inviteToIncomingMs.median, 'target <= 20 median');

@@ -95,9 +95,9 @@ export interface PhoneConfig {
    */
   monitorCodes?: Record<string, unknown> | null;
   /**
-   * Elements only (a headless phone is always on its own): `shared` (default) = the same-origin
-   * tabs of one agent elect one tab that registers and holds the media; the others show its state
-   * and relay their commands to it. `independent` = this element registers by itself.
+   * Elements only (a headless phone is always on its own): `independent` (default) = this element
+   * registers by itself; `shared` = the same-origin tabs of one agent elect one tab that registers
+   * and holds the media; the others show its state and relay their commands to it.
    */
   tabs?: 'shared' | 'independent';
   /**
@@ -292,7 +292,7 @@ const FIELDS = {
   ctiCommon: recordField,
   supervisor: { attribute: 'supervisor', boolean: true, fallback: false },
   monitorCodes: { attribute: 'monitor-codes', parse: readJson, ...recordField },
-  tabs: { attribute: 'tabs', check: oneOf('shared', 'independent'), fallback: 'shared' },
+  tabs: { attribute: 'tabs', check: oneOf('independent', 'shared'), fallback: 'independent' },
   useLocalStorageToCall: { attribute: 'use-local-storage-to-call', boolean: true, fallback: false, effect: 'none' },
   clickToDial: { attribute: 'click-to-dial', boolean: true, fallback: false, effect: 'none' },
 } as const satisfies Readonly<Record<keyof ElementConfig, Field>>;
@@ -315,8 +315,9 @@ const JS_FIELDS = {
     fallback: 10_000,
   },
   ctiWithCredentials: {},
-  contactUri: { check: matching(/^sips?:[^\s<>"]+$/, 'a SIP URI') },
-  instanceId: { check: matching(/^[A-Za-z0-9-]{1,64}$/, 'a UUID') },
+  // Set by the tab election (src/tabs/tab-seat.ts), not by hand.
+  contactUri: {},
+  instanceId: {},
 } as const satisfies Readonly<Record<Exclude<keyof PhoneConfig, keyof ElementConfig>, Field>>;
 
 type FieldName = keyof PhoneConfig;

@@ -492,11 +492,7 @@ export function createPhone(config: PhoneConfig): Phone {
 
 /** Starts loading JsSIP in the background (elements call it after their first paint). */
 export { loadJsSip as preloadSip } from './sip/load-jssip.js';
-/** One registration per agent across tabs: the election (the relay is a chunk of its own). */
-export { TabSeat, agentKey, loadTabRelay, serveTabs, sharedContact } from './tabs/tab-seat.js';
 /** The workbench's ringtone, notification and leave warning, loaded with the phone core. */
 export { CcAlertController } from './controllers/alert-controller.js';
-/** Click-to-dial and the localStorage calls of the workbench, loaded with the phone core too. */
-export { CcPageLinksController } from './controllers/page-links-controller.js';
 
 export { acceptsCommand } from '../machines/agent-selectors.js';

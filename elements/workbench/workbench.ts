@@ -9,7 +9,6 @@ import type { CcPhoneMethods } from '../../src/compat/phone-methods.js';
 import { configProperties } from '../../src/config.js';
 import type { ElementConfig, PhoneConfig } from '../../src/config.js';
 import type { AlertSource, CcAlertController } from '../../src/controllers/alert-controller.js';
-import type { CcPageLinksController } from '../../src/controllers/page-links-controller.js';
 import { CcFocusController } from '../../src/controllers/focus-controller.js';
 import { CcLocalizeController } from '../../src/controllers/localize-controller.js';
 import { CcMessagesController } from '../../src/controllers/messages-controller.js';
@@ -89,7 +88,7 @@ function fire(host: EventTarget, event: Event): void {
  * @attr {string} cti-action-param - Query parameter naming the API (default `action`).
  * @attr {boolean} supervisor - A supervisor's workbench: loads dist/cc-supervisor.js with the phone, which adds `monitor(agent, mode)`, `changeMonitorMode(mode)` and `intercept()` (status 21).
  * @attr {string} monitor-codes - JSON: monitor by SIP feature codes instead of the CTI API, e.g. `{"listen":"*222","whisper":"*223","barge":"*224","intercept":"*225","keys":{"listen":"4","whisper":"5","barge":"6"}}` (these are the defaults, used without a CTI API).
- * @attr {string} tabs - `shared` (default): the same-origin tabs of one agent keep one registration; one tab registers and holds the media, the others show its state and relay their commands to it. `independent`: this element registers by itself.
+ * @attr {string} tabs - `independent` (default): this element registers by itself. `shared`: the same-origin tabs of one agent keep one registration; one tab registers and holds the media, the others show its state and relay their commands to it.
  * @attr {boolean} use-local-storage-to-call - The tab holding the registration dials when another tab sets localStorage `workbenchSdkCall` (`{"callee","caller","random"}`), hangs up on `workbenchSdkHangup`, and keeps `workbenchSdkStatus` current (reference `useLocalStorageToCall`).
  * @attr {boolean} click-to-dial - The page's `tel:` and `sip:` links and `[data-cc-dial]` elements dial through the workbench (`call()`, so `cc-dial-request` applies).
  * @prop {CtiRequestFunction | null} ctiRequest - Custom CTI transport (reference `apiAxiosFunc`).
@@ -216,8 +215,8 @@ export class CcWorkbench extends LitElement {
   private readonly messages = new CcMessagesController(this);
   /** Ringtone, notification, title flash and leave warning: loaded with the first phone, not in the first paint. */
   private alerts: CcAlertController | null = null;
-  /** `click-to-dial` and `use-local-storage-to-call`: loaded with the first phone too. */
-  private pageLinks: CcPageLinksController | null = null;
+  /** `click-to-dial` and `use-local-storage-to-call`: a chunk loaded the first time either is set. */
+  private pageLinks: Promise<unknown> | null = null;
   /** Only the tab holding the media rings and asks before leaving; the agent's other tabs show the call. */
   private readonly alertSource = (): AlertSource => {
     const media = this.phoneHost.phone?.holdsMedia !== false;
@@ -260,9 +259,8 @@ export class CcWorkbench extends LitElement {
     }
     const unbindMessages = this.messages.bind(phone);
     // The ringtone, notification and leave warning come with the phone core (no download of their own).
-    void loadPhone().then(({ CcAlertController, CcPageLinksController }) => {
+    void loadPhone().then(({ CcAlertController }) => {
       this.alerts ??= new CcAlertController(this, this.alertSource);
-      this.pageLinks ??= new CcPageLinksController(this, () => this.phoneHost.phone);
       this.requestUpdate();
     });
     const unbind = phone.bindHost(this, {
@@ -289,6 +287,12 @@ export class CcWorkbench extends LitElement {
   }
 
   protected override updated(): void {
+    if ((this.clickToDial || this.useLocalStorageToCall) && !this.pageLinks) {
+      this.pageLinks = import('../../src/controllers/page-links-controller.js').then(({ CcPageLinksController }) => {
+        new CcPageLinksController(this, () => this.phoneHost.phone);
+        this.requestUpdate();
+      });
+    }
     const states = this.internals.states;
     const wanted = new Set(
       this.phoneHost.issues.length > 0 ? ['config-error'] : this.phoneHost.phone ? this.agent.value.states : ['unconfigured'],

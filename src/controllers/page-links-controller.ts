@@ -1,5 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { bindClickToDial } from '../embed/click-to-dial.js';
 import type { PhoneApi } from '../phone-api.js';
+import { watchStorageCalls } from '../tabs/storage-calls.js';
 import type { StorageCallsTarget } from '../tabs/storage-calls.js';
 
 /** What the controller reads from its element at each update. */
@@ -13,8 +15,8 @@ export interface PageLinksHost extends ReactiveControllerHost, HTMLElement, Omit
 /**
  * Ties the element to its page: click-to-dial on the whole document (through `call()`, so
  * `cc-dial-request` and the dial pattern apply) and, in the tab that holds the registration,
- * the reference's localStorage calls (src/tabs/storage-calls.ts). Each part loads on first use.
- * Loaded with the phone core, not with the first paint.
+ * the reference's localStorage calls (src/tabs/storage-calls.ts). A chunk of its own, loaded the
+ * first time the element has either attribute.
  */
 export class CcPageLinksController implements ReactiveController {
   private bound: { readonly clickToDial: boolean; readonly storage: PhoneApi | null; readonly stop: () => void } | null = null;
@@ -44,22 +46,10 @@ export class CcPageLinksController implements ReactiveController {
     bound?.stop();
     this.bound = null;
     if (!clickToDial && !storage) return;
-    const offs: (() => void)[] = [];
-    let stopped = false;
-    this.bound = {
-      clickToDial,
-      storage,
-      stop: () => {
-        stopped = true;
-        for (const off of offs) off();
-      },
-    };
-    void Promise.all([clickToDial ? import('../embed/click-to-dial.js') : null, storage ? import('../tabs/storage-calls.js') : null]).then(
-      ([links, calls]) => {
-        if (stopped) return;
-        if (links) offs.push(links.bindClickToDial(host.ownerDocument, (number) => void host.call(number).catch(() => undefined)));
-        if (calls) offs.push(calls.watchStorageCalls(host));
-      },
-    );
+    const offs = [
+      clickToDial ? bindClickToDial(host.ownerDocument, (number) => void host.call(number).catch(() => undefined)) : null,
+      storage ? watchStorageCalls(host) : null,
+    ];
+    this.bound = { clickToDial, storage, stop: () => offs.forEach((off) => off?.()) };
   }
 }

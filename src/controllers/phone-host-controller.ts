@@ -9,7 +9,8 @@ import { CcInitEvent } from '../events/cc-init-event.js';
 import { loadPhone, loadSupervisor } from '../load-phone.js';
 import type { PhoneModule } from '../load-phone.js';
 import type { PhoneApi } from '../phone-api.js';
-import type { Phone, TabSeat } from '../phone.js';
+import type { Phone } from '../phone.js';
+import type { TabSeat } from '../tabs/tab-seat.js';
 
 /** The element a phone host controller serves: its config fields and how to reach the password. */
 export interface PhoneHostElement extends ReactiveControllerHost, HTMLElement, ElementConfig {
@@ -70,6 +71,9 @@ export class CcPhoneHostController implements ReactiveController {
   private owned = false;
   /** This tab's seat among the tabs of the agent (`tabs="shared"`, the default): leader or follower. */
   private seat: TabSeat | null = null;
+  /** The election module (`tabs="shared"` only): a chunk of its own, loaded on first use. */
+  private seats: typeof import('../tabs/tab-seat.js') | null = null;
+  private seatsLoading: Promise<unknown> | null = null;
   /** Stops serving the leader's phone to the other tabs. */
   private serving: (() => void) | null = null;
   /** Stable, so the reconnect key (which compares functions by identity) does not change with it. */
@@ -195,7 +199,7 @@ export class CcPhoneHostController implements ReactiveController {
     const policy = policyOf(full);
     // A supervisor's phone comes from the supervisor module (monitoring), loaded only for it.
     const module = full.supervisor ? this.supervisorModule : this.module;
-    const seat = this.seatFor(full, module);
+    const seat = this.seatFor(full);
     // The tab's role is part of the key: a follower that becomes the leader builds a real phone.
     const key = reconnectKey(full) + (seat ? `|${seat.role}` : '');
     const same = key === this.key && this.host.phoneFactory === this.factory;
@@ -210,6 +214,8 @@ export class CcPhoneHostController implements ReactiveController {
       this.load(full.supervisor === true);
       return;
     }
+    // Shared tabs: nothing is built before the election module is here.
+    if (full.tabs === 'shared' && !seat) return;
     let created: PhoneApi | null;
     try {
       // A seat builds nothing until the lock answered (and a follower's relay is loaded).
@@ -233,19 +239,33 @@ export class CcPhoneHostController implements ReactiveController {
   }
 
   /**
-   * This tab's seat for the config's agent, made on first use; null when the tabs do not share
-   * (`tabs="independent"`, or the page builds its own phones with `phoneFactory`).
+   * This tab's seat for the config's agent (`tabs="shared"`), made on first use once the election
+   * module is loaded (null until then: the load asks for another update); null when the tabs do
+   * not share, or the page builds its own phones with `phoneFactory`.
    */
-  private seatFor(config: PhoneConfig, module: PhoneModule | null): TabSeat | null {
-    const shared = config.tabs !== 'independent' && !this.host.phoneFactory && module !== null;
-    const key = shared ? module.agentKey(config) : '';
-    if (this.seat && this.seat.key !== key) this.leaveSeat();
-    if (shared && !this.seat) {
-      this.seat = new module.TabSeat(key, () => {
+  private seatFor(config: PhoneConfig): TabSeat | null {
+    const shared = config.tabs === 'shared' && !this.host.phoneFactory;
+    if (shared && !this.seats) {
+      this.seatsLoading ??= import('../tabs/tab-seat.js').then(
+        (seats) => {
+          this.seats = seats;
+          this.seatsLoading = null;
+          this.dirty = true;
+          this.host.requestUpdate();
+        },
+        (error: unknown) => {
+          this.seatsLoading = null;
+          this.options.error({ errorCode: ERROR.configInvalid, errorMsg: `tabs="shared": ${String(error)}`, command: 'configure' });
+        },
+      );
+      return null;
+    }
+    if (!shared) this.leaveSeat();
+    else
+      this.seat = this.seats!.seatFor(this.seat, config, this.current, () => {
         this.dirty = true;
         this.host.requestUpdate();
       });
-    }
     return this.seat;
   }
 
@@ -329,8 +349,8 @@ export class CcPhoneHostController implements ReactiveController {
   private async whenPhone(): Promise<PhoneApi> {
     // The phone is built in an update, once its module is loaded; loading asks for another update.
     // ... and, when the tabs share the agent, for the lock to say whether this tab leads.
-    while (!this.current && (this.loading || this.host.isUpdatePending || this.seat?.role === 'pending')) {
-      await (this.loading ?? (this.host.isUpdatePending ? this.host.updateComplete : this.seat?.decided));
+    while (!this.current && (this.loading || this.seatsLoading || this.host.isUpdatePending || this.seat?.role === 'pending')) {
+      await (this.loading ?? this.seatsLoading ?? (this.host.isUpdatePending ? this.host.updateComplete : this.seat?.decided));
     }
     if (this.current) return this.current;
     throw new CcError({ errorCode: ERROR.configInvalid, errorMsg: this.whyNoPhone(), command: 'phone' });

@@ -243,7 +243,6 @@ export function createSipActor(settings: SipSettings) {
           closed();
         };
         agent.on('unregistered', done);
-        agent.on('registrationFailed', done);
         agent.on('disconnected', done);
       }
     };

@@ -11,7 +11,7 @@
  */
 import { IDLE_VIEW, sameView } from '../../machines/agent-selectors.js';
 import type { AgentView } from '../../machines/agent-selectors.js';
-import { ERROR } from '../../machines/agent-types.js';
+import { ERROR, STATUS } from '../../machines/agent-types.js';
 import type { AgentEmitted, AgentPolicy, CallInfo, CcErrorInfo, StatusCode } from '../../machines/agent-types.js';
 import { PHONE_COMMANDS, SUPERVISOR_COMMANDS } from '../compat/phone-methods.js';
 import type { PhoneConfig } from '../config.js';
@@ -215,6 +215,27 @@ export class TabPhone implements Omit<PhoneApi, (typeof PHONE_COMMANDS)[number]>
 
   getStatusCode(): { code: StatusCode; lastCode: StatusCode } {
     return { code: this.view.code, lastCode: this.view.lastCode };
+  }
+
+  /**
+   * This tab took over from a leader that went away: brings the agent back on `phone` where that
+   * leader had it (registered, logged in, on break with its reason). False when there is nothing
+   * to restore (no leader was seen registered).
+   */
+  restore(phone: PhoneApi): boolean {
+    const view = this.lastLeaderView;
+    if (!view || view.code < STATUS.offline) return false;
+    void (async () => {
+      try {
+        await phone.register();
+        if (view.code < STATUS.break) return;
+        await phone.logIn();
+        if (view.code === STATUS.break) await phone.applyForBreak(view.breakReason ?? undefined);
+      } catch {
+        // Each failure reached the page as cc-error; the agent sees where it stands.
+      }
+    })();
+    return true;
   }
 
   /** The leader's policy is the leader's page's: a follower's attributes do not change it. */

@@ -7,8 +7,6 @@
  *
  * This part is in the phone core (it runs before any phone exists); the relay is a chunk of its own.
  */
-import { STATUS } from '../../machines/agent-types.js';
-import type { AgentView } from '../../machines/agent-selectors.js';
 import type { PhoneConfig } from '../config.js';
 import type { PhoneApi } from '../phone-api.js';
 import type { Phone } from '../phone.js';
@@ -25,30 +23,23 @@ export function agentKey(config: Pick<PhoneConfig, 'sipUri'>): string {
 /** The BroadcastChannel every tab of the agent talks on. */
 export const channelName = (key: string): string => `cc-workbench:tabs:${key}`;
 
-const random = (): string => Math.random().toString(36).slice(2, 10);
-
 /**
- * The Contact every tab of the agent registers (kept in localStorage): a new leader's REGISTER
- * then replaces the last leader's binding at the registrar instead of adding a second one, also
- * when that tab closed without unregistering. Random per tab when storage is unavailable.
+ * The Contact every tab of the agent registers, and its `+sip.instance` (one UUID kept in
+ * localStorage): a new leader's REGISTER then replaces the last leader's binding at the registrar
+ * instead of adding a second one, also when that tab closed without unregistering. Random per
+ * tab when storage is unavailable.
  */
 export function sharedContact(key: string): { contactUri: string; instanceId: string } {
   const name = `cc-workbench:contact:${key}`;
+  let id: string = crypto.randomUUID();
   try {
-    const stored = JSON.parse(localStorage.getItem(name) ?? 'null') as { contactUri?: unknown; instanceId?: unknown } | null;
-    if (typeof stored?.contactUri === 'string' && typeof stored.instanceId === 'string') {
-      return { contactUri: stored.contactUri, instanceId: stored.instanceId };
-    }
-  } catch {
-    // Unreadable or blocked storage: a contact of this tab's own.
-  }
-  const made = { contactUri: `sip:${random()}@${random()}.invalid;transport=ws`, instanceId: crypto.randomUUID() };
-  try {
-    localStorage.setItem(name, JSON.stringify(made));
+    const stored = localStorage.getItem(name);
+    if (stored && /^[0-9a-f-]{36}$/.test(stored)) id = stored;
+    else localStorage.setItem(name, id);
   } catch {
     // Storage blocked (a sandboxed frame): the tabs cannot share a contact, the lock still holds.
   }
-  return made;
+  return { contactUri: `sip:${id.slice(0, 8)}@${id.slice(24)}.invalid;transport=ws`, instanceId: id };
 }
 
 /**
@@ -66,8 +57,8 @@ export class TabSeat {
   private left = false;
   private relay: typeof import('./tab-relay.js') | null = null;
   private relayLoading = false;
-  /** What this tab showed as a follower: a new leader brings the agent back there. */
-  private restoreTo: AgentView | null = null;
+  /** The follower's phone this tab showed before it took over: the new leader restores its state. */
+  private before: PhoneApi | null = null;
 
   constructor(
     readonly key: string,
@@ -120,8 +111,8 @@ export class TabSeat {
   build(config: PhoneConfig, create: (config: PhoneConfig) => Phone, previous: PhoneApi | null): PhoneApi | null {
     if (this.role === 'pending') return null;
     if (this.role === 'leader') {
-      // A follower that takes over: where its leader had the agent.
-      this.restoreTo = previous && !previous.holdsMedia ? ((previous as { lastLeaderView?: AgentView | null }).lastLeaderView ?? null) : null;
+      // A follower that takes over: its TabPhone knows where the last leader had the agent.
+      this.before = previous && !previous.holdsMedia ? previous : null;
       return create({ ...config, ...sharedContact(this.key) });
     }
     if (this.relay) return new this.relay.TabPhone(config, this.key);
@@ -148,10 +139,9 @@ export class TabSeat {
    */
   start(phone: PhoneApi, autoRegister: boolean): (() => void) | null {
     if (!phone.holdsMedia) return null;
-    const view = this.restoreTo;
-    this.restoreTo = null;
-    if (view && view.code >= STATUS.offline) void restore(phone, view);
-    else if (autoRegister) phone.register().catch(() => undefined);
+    const before = this.before as { restore?: (phone: PhoneApi) => boolean } | null;
+    this.before = null;
+    if (!before?.restore?.(phone) && autoRegister) phone.register().catch(() => undefined);
     return serveTabs(this.key, phone as Phone);
   }
 
@@ -170,16 +160,15 @@ export class TabSeat {
   }
 }
 
-/** Registers, logs in and goes on break again, as the agent was in the tab that closed. */
-async function restore(phone: PhoneApi, view: AgentView): Promise<void> {
-  try {
-    await phone.register();
-    if (view.code < STATUS.break) return;
-    await phone.logIn();
-    if (view.code === STATUS.break) await phone.applyForBreak(view.breakReason ?? undefined);
-  } catch {
-    // Each failure reached the page as cc-error; the agent sees where it stands.
-  }
+/**
+ * The seat of this element for the agent of `config`: `current` when it is that agent's, else a
+ * new one (the old one given up, with `phone`, its leader's phone, if it led).
+ */
+export function seatFor(current: TabSeat | null, config: Pick<PhoneConfig, 'sipUri'>, phone: PhoneApi | null, changed: () => void): TabSeat {
+  const key = agentKey(config);
+  if (current?.key === key) return current;
+  current?.leave(phone);
+  return new TabSeat(key, changed);
 }
 
 /**

@@ -196,7 +196,7 @@ const CASES: Readonly<Record<keyof ElementConfig, FieldCase>> = {
       ['[1]', 'monitor-codes must be an object'],
     ],
   },
-  tabs: { attribute: 'tabs', good: [['independent', 'independent'], ['shared', 'shared']], bad: [['each', 'tabs="each" must be "shared" or "independent"']], fallback: 'shared' },
+  tabs: { attribute: 'tabs', good: [['independent', 'independent'], ['shared', 'shared']], bad: [['each', 'tabs="each" must be "independent" or "shared"']], fallback: 'independent' },
   useLocalStorageToCall: { attribute: 'use-local-storage-to-call', good: [[true, true]], bad: [], fallback: false },
   clickToDial: { attribute: 'click-to-dial', good: [[true, true]], bad: [], fallback: false },
 };
@@ -300,7 +300,7 @@ describe('config schema', () => {
         ctiMethod: 'post',
         ctiActionParam: 'action',
         supervisor: false,
-        tabs: 'shared',
+        tabs: 'independent',
         useLocalStorageToCall: false,
         clickToDial: false,
       });
@@ -396,7 +396,7 @@ describe('config schema', () => {
       ctiWithCredentials: true,
       supervisor: true,
       monitorCodes: { listen: '*555' },
-      tabs: 'independent',
+      tabs: 'shared',
       contactUri: 'sip:a1b2@c3d4.invalid;transport=ws',
       instanceId: '8f7b6a2c-0d1e-4f3a-9b8c-7d6e5f4a3b2c',
     };
