@@ -52,3 +52,21 @@ describe('the built bundle (dist/cc-phone.js)', () => {
     expect(agent.getStatusCode().code).to.be.oneOf([STATUS.ready, STATUS.afterCall]);
   });
 });
+
+describe('the classic-script bundle (dist/cc-workbench.iife.js)', () => {
+  it('defines window.CcWorkbench with the public API and registers the elements, in a page of its own', async () => {
+    // A document of its own: the test page already defines the elements from the sources.
+    const frame = document.createElement('iframe');
+    frame.srcdoc = '<!doctype html><script src="/dist/cc-workbench.iife.js"></script>';
+    document.body.append(frame);
+    try {
+      const win = frame.contentWindow as (Window & { CcWorkbench?: Record<string, unknown> }) | null;
+      await waitFor(() => win?.CcWorkbench, 'window.CcWorkbench in the frame');
+      expect(typeof win!.CcWorkbench!.createPhone).to.equal('function');
+      expect(typeof win!.CcWorkbench!.CcWorkbench).to.equal('function');
+      expect(win!.customElements.get('cc-workbench')).to.equal(win!.CcWorkbench!.CcWorkbench);
+    } finally {
+      frame.remove();
+    }
+  });
+});
