@@ -23,7 +23,7 @@ import { sipUserOf } from './sip-uri.js';
 import { acceptsCommand, selectView } from '../machines/agent-selectors.js';
 import type { AgentView } from '../machines/agent-selectors.js';
 import type { AgentPolicy } from '../machines/agent-types.js';
-import type { EmittedOf, ViewSource } from './phone-api.js';
+import type { EmittedOf, PublicConfig, ViewSource } from './phone-api.js';
 import { createSipActor } from './sip/jssip-actor.js';
 import type { SipSettings } from './sip/jssip-actor.js';
 import type { JsSIP } from './sip/load-jssip.js';
@@ -81,9 +81,8 @@ export class Phone {
   readonly closed: Promise<void>;
   /** Set while a command another tab gave runs: its hooks (dial / hang-up requests) ran in that tab. */
   private hooksRan = false;
-  private closeFake: (() => void) | null = null;
   /** The configuration, without `password`, `credentials` and `ctiHeaders` (which may hold tokens). */
-  readonly config: Readonly<Omit<PhoneConfig, 'password' | 'credentials' | 'ctiHeaders'>>;
+  readonly config: PublicConfig;
   /** What a number must match before it is dialled (`dialPattern`). */
   private readonly dialPattern: RegExp;
   /** The host's CTI API, when configured (`cti` or `ctiRequest`); null in SIP-only mode. */
@@ -106,9 +105,7 @@ export class Phone {
         command: 'createPhone',
       });
     }
-    // Secrets stay in the SIP settings' closure; the public config never carries them.
-    const { password: _password, credentials: _credentials, ctiHeaders: _ctiHeaders, ...visible } = config;
-    this.config = Object.freeze(visible);
+    this.config = publicConfig(config);
     this.onBeforeDial = config.onBeforeDial ?? null;
     this.onBeforeHangup = config.onBeforeHangup ?? null;
     this.audio = config.audioElement ?? Phone.detachedAudio();
@@ -168,8 +165,8 @@ export class Phone {
       getSnapshot: () => this.view,
       subscribe: (observer) => this.actor.subscribe((snapshot) => observer(selectView(snapshot))),
     };
-    // A fake SIP actor (tests) has no socket to close.
-    if (internals.sipActor) this.closeFake = closed;
+    // A fake SIP actor (tests) has no registrar to tell: nothing of it is left to close.
+    if (internals.sipActor) closed();
   }
 
   private static detachedAudio(): HTMLAudioElement {
@@ -237,13 +234,7 @@ export class Phone {
   async call(callee: string, options: { callerId?: string } = {}): Promise<CallInfo> {
     let target = this.checkTarget(callee, 'call');
     // Refuse before asking the host, so a veto listener never sees an impossible dial.
-    if (!this.hooksRan && this.accepts('call.dial') && this.onBeforeDial) {
-      const decision = await this.onBeforeDial(target);
-      if (decision === false) {
-        throw this.fail({ errorCode: ERROR.dialVetoed, errorMsg: `The call to ${target} was cancelled by the host page`, command: 'call' });
-      }
-      target = decision.trim();
-    }
+    if (!this.hooksRan && this.accepts('call.dial')) target = await askBeforeDial(this.onBeforeDial, target, (info) => this.fail(info));
     const callerId = typeof options?.callerId === 'string' ? options.callerId.trim() : '';
     if (callerId && !CALLEE.test(callerId)) {
       throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `callerId "${callerId}" is not a number or SIP URI`, command: 'call' });
@@ -259,12 +250,7 @@ export class Phone {
 
   /** Hangs up (or rejects a ringing call). The before-hang-up hook may veto. */
   async hangUp(): Promise<void> {
-    if (!this.hooksRan && this.onBeforeHangup && this.accepts('call.hangup')) {
-      const allowed = await this.onBeforeHangup();
-      if (allowed === false) {
-        throw this.fail({ errorCode: ERROR.hangupVetoed, errorMsg: 'The hang-up was cancelled by the host page', command: 'hangUp' });
-      }
-    }
+    if (!this.hooksRan && this.accepts('call.hangup')) await askBeforeHangup(this.onBeforeHangup, (info) => this.fail(info));
     return this.command({ type: 'call.hangup' }).then(none);
   }
 
@@ -367,7 +353,6 @@ export class Phone {
   /** Stops the phone: hangs up, unregisters, releases the microphone and the socket. */
   destroy(): void {
     this.actor.stop();
-    this.closeFake?.();
     const error: CcErrorInfo = { errorCode: ERROR.agentNotRegistered, errorMsg: 'The phone was destroyed', command: 'destroy' };
     for (const reject of [...this.waiting.values()]) reject(error);
   }
@@ -471,6 +456,29 @@ export function ctiClientOf(config: PhoneConfig): CtiClient | null {
     request: config.ctiRequest ?? null,
     withCredentials: config.ctiWithCredentials === true,
   });
+}
+
+/** The configuration a phone shows: without `password`, `credentials` and `ctiHeaders` (they may hold tokens). */
+export function publicConfig(config: PhoneConfig): PublicConfig {
+  // Secrets stay in the SIP settings' closure; the public config never carries them.
+  const { password: _password, credentials: _credentials, ctiHeaders: _ctiHeaders, ...visible } = config;
+  return Object.freeze(visible);
+}
+
+/**
+ * Asks the page before a dial (the before-dial hook, `cc-dial-request`): the number to dial, or
+ * throws `fail`'s error for the veto (7010).
+ */
+export async function askBeforeDial(hook: PhoneConfig['onBeforeDial'], target: string, fail: (info: CcErrorInfo) => Error): Promise<string> {
+  if (!hook) return target;
+  const decision = await hook(target);
+  if (decision === false) throw fail({ errorCode: ERROR.dialVetoed, errorMsg: `The call to ${target} was cancelled by the host page`, command: 'call' });
+  return decision.trim();
+}
+
+/** Asks the page before a hang-up (`cc-hangup-request`); throws `fail`'s error for the veto (7011). */
+export async function askBeforeHangup(hook: PhoneConfig['onBeforeHangup'], fail: (info: CcErrorInfo) => Error): Promise<void> {
+  if (hook && (await hook()) === false) throw fail({ errorCode: ERROR.hangupVetoed, errorMsg: 'The hang-up was cancelled by the host page', command: 'hangUp' });
 }
 
 /** The number as it will be dialled with `pattern` (see `Phone.dialable`), or null. */

@@ -58,7 +58,7 @@ function fire(host: EventTarget, event: Event): void {
  * call controls, transfer and consultation, after-call work.
  *
  * Configure it with attributes and the `password` or `credentials` property; drive it with its
- * buttons or with the same methods as the headless `PhoneApi`: `register()`, `unregister()`,
+ * buttons or with the same methods as the headless `Phone`: `register()`, `unregister()`,
  * `logIn()`, `logOut()`, `ready()`, `applyForBreak(reason?)`, `call(callee, { callerId }?)`,
  * `answer()`, `hangUp()`, `hold()`, `retrieve()`, `mute()`, `unmute()`, `sendDtmf(digits)`,
  * `transfer(target)`, `consult(target)`, `completeTransfer()`, `cancelConsult()`, and with the

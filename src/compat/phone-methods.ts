@@ -37,7 +37,7 @@ export const PHONE_COMMANDS = [
 export const SUPERVISOR_COMMANDS = ['monitor', 'changeMonitorMode', 'intercept'] as const satisfies readonly (keyof SupervisorPhone)[];
 
 /**
- * The phone's command API on an element: the same signatures and promises as `PhoneApi`, each
+ * The phone's command API on an element: the same signatures and promises as `Phone`, each
  * waiting for the element's phone (rejecting with 7100 when it cannot have one), and
  * `getStatusCode()`, which answers -1/-1 while there is no phone.
  */

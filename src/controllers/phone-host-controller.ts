@@ -69,7 +69,7 @@ export class CcPhoneHostController implements ReactiveController {
   private preloaded = false;
   /** The current phone was built here (and is destroyed here); false for the page's. */
   private owned = false;
-  /** This tab's seat among the tabs of the agent (`tabs="shared"`, the default): leader or follower. */
+  /** This tab's seat among the tabs of the agent (`tabs="shared"`): leader or follower. */
   private seat: TabSeat | null = null;
   /** The election module (`tabs="shared"` only): a chunk of its own, loaded on first use. */
   private seats: typeof import('../tabs/tab-seat.js') | null = null;
@@ -246,18 +246,11 @@ export class CcPhoneHostController implements ReactiveController {
   private seatFor(config: PhoneConfig): TabSeat | null {
     const shared = config.tabs === 'shared' && !this.host.phoneFactory;
     if (shared && !this.seats) {
-      this.seatsLoading ??= import('../tabs/tab-seat.js').then(
-        (seats) => {
-          this.seats = seats;
-          this.seatsLoading = null;
-          this.dirty = true;
-          this.host.requestUpdate();
-        },
-        (error: unknown) => {
-          this.seatsLoading = null;
-          this.options.error({ errorCode: ERROR.configInvalid, errorMsg: `tabs="shared": ${String(error)}`, command: 'configure' });
-        },
-      );
+      this.seatsLoading ??= this.fetch(import('../tabs/tab-seat.js'), 'The tab election', (seats) => {
+        this.seats = seats;
+      }).finally(() => {
+        this.seatsLoading = null;
+      });
       return null;
     }
     if (!shared) this.leaveSeat();
@@ -278,21 +271,27 @@ export class CcPhoneHostController implements ReactiveController {
   /** First use: fetches the phone module (after the first paint), then reads the config again. */
   private load(supervisor: boolean): void {
     if (this.loading) return;
-    const pending = (supervisor ? loadSupervisor() : loadPhone()).then(
+    const pending = this.fetch(supervisor ? loadSupervisor() : loadPhone(), 'The phone module', (module) => {
+      if (supervisor) this.supervisorModule = module;
+      else this.module = module;
+    }).finally(() => {
+      if (this.loading === pending) this.loading = null;
+    });
+    this.loading = pending;
+  }
+
+  /** A module loaded on first use: kept by `keep`, then the config is read again; a failure is reported. */
+  private fetch<T>(loading: Promise<T>, what: string, keep: (module: T) => void): Promise<void> {
+    return loading.then(
       (module) => {
-        if (supervisor) this.supervisorModule = module;
-        else this.module = module;
-        if (this.loading !== pending) return;
-        this.loading = null;
+        keep(module);
         this.dirty = true;
         this.host.requestUpdate();
       },
       (error: unknown) => {
-        this.loading = null;
-        this.options.error({ errorCode: ERROR.configInvalid, errorMsg: `The phone module failed to load: ${String(error)}`, command: 'configure' });
+        this.options.error({ errorCode: ERROR.configInvalid, errorMsg: `${what} failed to load: ${String(error)}`, command: 'configure' });
       },
     );
-    this.loading = pending;
   }
 
   private retune(phone: PhoneApi, policy: AgentPolicy): void {

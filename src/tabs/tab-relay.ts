@@ -20,7 +20,7 @@ import { bindMonitorEvents } from '../events/cc-monitor-event.js';
 import { bindHostEvents } from '../events/host-events.js';
 import type { HostEventHooks } from '../events/host-events.js';
 import type { EmittedOf, PhoneApi, PublicConfig, ViewSource } from '../phone-api.js';
-import { ctiClientOf, dialableWith, dialPatternOf } from '../phone.js';
+import { askBeforeDial, askBeforeHangup, ctiClientOf, dialableWith, dialPatternOf, publicConfig } from '../phone.js';
 import type { Phone } from '../phone.js';
 import { channelName } from './tab-seat.js';
 
@@ -145,8 +145,7 @@ export class TabPhone implements Omit<PhoneApi, (typeof PHONE_COMMANDS)[number]>
   private destroyed = false;
 
   constructor(config: PhoneConfig, key: string) {
-    const { password: _password, credentials: _credentials, ctiHeaders: _ctiHeaders, ...visible } = config;
-    this.config = Object.freeze(visible);
+    this.config = publicConfig(config);
     this.cti = ctiClientOf(config);
     this.dialPattern = dialPatternOf(config);
     this.views = {
@@ -170,21 +169,13 @@ export class TabPhone implements Omit<PhoneApi, (typeof PHONE_COMMANDS)[number]>
   async call(callee: string, options: { callerId?: string } = {}): Promise<CallInfo> {
     let target = dialableWith(this.dialPattern, callee);
     if (target === null) throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `call: "${String(callee)}" is not a valid number`, command: 'call' });
-    if (this.view.accepted.has('call.dial') && this.onBeforeDial) {
-      const decision = await this.onBeforeDial(target);
-      if (decision === false) {
-        throw this.fail({ errorCode: ERROR.dialVetoed, errorMsg: `The call to ${target} was cancelled by the host page`, command: 'call' });
-      }
-      target = decision.trim();
-    }
+    if (this.view.accepted.has('call.dial')) target = await askBeforeDial(this.onBeforeDial, target, (info) => this.fail(info));
     return this.relay('call', [target, options]) as Promise<CallInfo>;
   }
 
   /** Hangs up through the leader once this tab's page agreed (`cc-hangup-request`). */
   async hangUp(): Promise<void> {
-    if (this.onBeforeHangup && this.view.accepted.has('call.hangup') && (await this.onBeforeHangup()) === false) {
-      throw this.fail({ errorCode: ERROR.hangupVetoed, errorMsg: 'The hang-up was cancelled by the host page', command: 'hangUp' });
-    }
+    if (this.view.accepted.has('call.hangup')) await askBeforeHangup(this.onBeforeHangup, (info) => this.fail(info));
     await this.relay('hangUp', []);
   }
 

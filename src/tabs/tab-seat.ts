@@ -5,7 +5,8 @@
  * src/tabs/tab-relay.ts, loaded only when a second tab exists). When the leader's tab closes, the
  * browser hands the lock to the next tab waiting for it, which registers in its place.
  *
- * This part is in the phone core (it runs before any phone exists); the relay is a chunk of its own.
+ * Loaded only with `tabs="shared"` (it runs before this tab's phone exists); the relay is a chunk
+ * of its own, loaded when a second tab appears.
  */
 import type { PhoneConfig } from '../config.js';
 import type { PhoneApi } from '../phone-api.js';

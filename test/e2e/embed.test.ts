@@ -83,6 +83,18 @@ async function connected(frame: HTMLIFrameElement, options: Partial<ClientModule
   return client;
 }
 
+/** `user`'s workbench in a frame that allows this page, registered and logged in through the client. */
+async function signedIn(user: string) {
+  const src = embedSrc(agentParams(user, { 'allowed-origins': location.origin }));
+  const frame = addFrame(src);
+  const client = await connected(frame);
+  const log = record(client);
+  await client.set('password', testUser(user).password);
+  await client.register();
+  await client.logIn();
+  return { src, frame, client, log };
+}
+
 async function customer(user: string, setup?: Parameters<typeof openPeer>[1]): Promise<OpenPeer> {
   const p = await openPeer(user, setup);
   peers.push(p);
@@ -194,13 +206,7 @@ describe('the embed page in a cross-origin frame, driven through the host client
   });
 
   it('lets the host veto a dial (no INVITE reaches the peer, 7010) and rewrite the number', async () => {
-    const agent = testUser('1002');
-    const frame = addFrame(embedSrc(agentParams('1002', { 'allowed-origins': location.origin })));
-    const client = await connected(frame);
-    const log = record(client);
-    await client.set('password', agent.password);
-    await client.register();
-    await client.logIn();
+    const { frame, client, log } = await signedIn('1002');
     const { peer } = await customer('13800000003', (p) => {
       p.autoAnswer = true;
     });
@@ -244,14 +250,7 @@ describe('the embed page in a cross-origin frame, driven through the host client
   });
 
   it('ignores messages from a third origin and from a sibling frame of the host origin (no call, counted); the client ignores forged replies', async () => {
-    const agent = testUser('1003');
-    const src = embedSrc(agentParams('1003', { 'allowed-origins': location.origin }));
-    const frame = addFrame(src);
-    const client = await connected(frame);
-    const log = record(client);
-    await client.set('password', agent.password);
-    await client.register();
-    await client.logIn();
+    const { src, frame, client, log } = await signedIn('1003');
     const { peer } = await customer('13800000002', (p) => {
       p.autoAnswer = true;
     });
