@@ -93,6 +93,24 @@ configs.push({
   plugins: plugins(),
 });
 
+// The reference SDKs' facades (src/facades/, issue 14): dist/facades/<name>.js and, for pages
+// that load the vendor's SDK with a classic script, <name>.iife.js, which defines the same global
+// as the reference (window.WorkbenchSdk, window.PhoneKit, ...). Each is built alone like the
+// embed client: it drives <cc-workbench> through its public API and loads dist/cc-workbench.js
+// itself (next to dist/facades/), so a facade adds nothing to the agent's first load. The IIFE's
+// exports also land on window.CcFacades.
+export const FACADES = ['workbench-sdk', 'workbench-sdk-v03', 'phone-sdk', 'emic-phonebar', 'phonekit'];
+for (const name of FACADES) {
+  configs.push({
+    input: `dist/esm/src/facades/${name}.js`,
+    output: [
+      { file: `dist/facades/${name}.js`, format: 'es', sourcemap: true },
+      { file: `dist/facades/${name}.iife.js`, format: 'iife', name: 'CcFacades', extend: true, inlineDynamicImports: true, sourcemap: true },
+    ],
+    plugins: plugins(),
+  });
+}
+
 // `scripts/build.mjs --demo` (npm start) skips the IIFE bundle, which the demo pages do not load.
 // The embed page and client go with the ES build (the demo's embed page loads them).
 export default process.env.CC_BUILD_ONLY_ESM === '1' ? configs.filter((_, i) => i !== 1) : configs;

@@ -7,6 +7,7 @@ import { normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { ensureNetns } from '../scripts/netns.mjs';
+import { FACADES } from '../rollup.config.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 ensureNetns(import.meta.url);
@@ -250,6 +251,12 @@ const embedAndTabs = {
   pageLinksGzipKiB: kib(gz(read(chunkOf('page-links-controller-')))),
 };
 
+// The reference SDKs' facades (dist/facades/<name>.js, .iife.js): pages that used a vendor's SDK
+// load one of them besides cc-workbench.js (and the phone core, as any agent's page).
+const facades = Object.fromEntries(
+  FACADES.map((name) => [name, { esGzipKiB: kib(gz(read(`facades/${name}.js`))), iifeGzipKiB: kib(gz(read(`facades/${name}.iife.js`))) }]),
+);
+
 const users = JSON.parse(readFileSync(`${root}demo/users.json`, 'utf8')).users;
 const agent = users.find((u) => u.user === '1001');
 const customer = users.find((u) => u.user === '13800000001');
@@ -264,7 +271,7 @@ const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: tru
 const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const want = (section) => only.size === 0 || only.has(section);
 const previous = only.size ? JSON.parse(readFileSync(`${root}bench/results.json`, 'utf8')) : {};
-const results = { ...previous, date: new Date().toISOString(), sizes, embedAndTabs, supervisor: { ...previous.supervisor, module: supervisorModule } };
+const results = { ...previous, date: new Date().toISOString(), sizes, embedAndTabs, facades, supervisor: { ...previous.supervisor, module: supervisorModule } };
 
 try {
   if (want('render')) {
@@ -497,6 +504,9 @@ line('embed client ES / classic (gzip KiB)', `${embedAndTabs.embedClientGzipKiB}
 line('tabs: election (gzip KiB)', embedAndTabs.tabSeatGzipKiB, 'tabs="shared" only, not in "everything"');
 line('tabs: relay (gzip KiB)', embedAndTabs.tabRelayGzipKiB, 'tabs="shared" with a second tab open (with the monitor events)');
 line('click-to-dial + localStorage calls', embedAndTabs.pageLinksGzipKiB, 'gzip KiB, loaded with their attributes, not in "everything"');
+for (const [name, figure] of Object.entries(facades)) {
+  line(`facade ${name} ES / classic`, `${figure.esGzipKiB} / ${figure.iifeGzipKiB}`, 'gzip KiB, pages of that reference SDK only, besides cc-workbench.js');
+}
 line('first render, median of 10 (ms)', results.firstRenderMs.median, '');
 line('register() first / warm median (ms)', `${results.registerMs.first} / ${results.registerMs.medianWarm}`, '');
 line('INVITE -> cc-call-incoming (ms)', results.inviteToIncomingMs.median, 'target <= 20 median');

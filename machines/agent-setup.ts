@@ -323,7 +323,8 @@ export const agentSetup = setup({
       if (event.type !== 'call.dial' && event.type !== 'call.consult') return {};
       const consult = event.type === 'call.consult';
       const target = consult ? event.target : event.callee;
-      const info = newCall(context.now(), { callId: event.callId, direction: 'outbound', caller: '', callee: target, progress: null });
+      const userData = consult ? '' : (event.userData ?? '');
+      const info = newCall(context.now(), { callId: event.callId, direction: 'outbound', caller: '', callee: target, progress: null, userData });
       const id = requestIdOf(event);
       const leg = spawn('leg', {
         id: event.callId,
@@ -331,7 +332,7 @@ export const agentSetup = setup({
           info,
           policy: context.policy,
           now: context.now,
-          dial: { target, ...(!consult && event.callerId ? { callerId: event.callerId } : {}) },
+          dial: { target, ...(!consult && event.callerId ? { callerId: event.callerId } : {}), ...(userData ? { userData } : {}) },
           ...(id ? { request: { id, command: event.type } } : {}),
         },
       });

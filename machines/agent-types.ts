@@ -72,6 +72,8 @@ export interface CallInfo {
   readonly queueName?: string;
   /** Who transferred the call to this agent (user part of `Referred-By`); '' when it was not transferred. */
   readonly referredBy?: string;
+  /** The host's data for the call (`call(.., { userData })` out, `X-CC-User-Data` in); '' when none. */
+  readonly userData?: string;
 }
 
 /** Error codes of the reference SDK, plus ours in the same numeric style. */
@@ -231,6 +233,7 @@ export type SipFact =
       queue?: string;
       queueName?: string;
       referredBy?: string;
+      userData?: string;
       /** The INVITE's `X-CC-Monitor` header (a call center's monitoring call to a supervisor), as sent. */
       monitor?: string;
     }
@@ -264,7 +267,7 @@ export type AgentCommandBody =
   | { type: 'agent.logout' }
   | { type: 'agent.ready' }
   | { type: 'agent.break'; reason?: string }
-  | { type: 'call.dial'; callee: string; callId: string; callerId?: string }
+  | { type: 'call.dial'; callee: string; callId: string; callerId?: string; userData?: string }
   | { type: 'call.answer' }
   | { type: 'call.hangup' }
   | { type: 'call.hold' }
@@ -387,7 +390,7 @@ export type SipCommand =
   | { type: 'sip.register' }
   | { type: 'sip.unregister' }
   /** `callerId`: the outbound number the agent chose (sent as P-Preferred-Identity). */
-  | { type: 'sip.call'; callId: string; target: string; callerId?: string }
+  | { type: 'sip.call'; callId: string; target: string; callerId?: string; userData?: string }
   | { type: 'sip.answer'; callId: string }
   | { type: 'sip.reject'; callId: string; code: number; reason: string }
   | { type: 'sip.terminate'; callId: string }

@@ -35,6 +35,7 @@ export function incomingCall(now: number, event: Extract<SipFact, { type: 'sip.c
     queue: event.queue ?? '',
     queueName: event.queueName ?? '',
     referredBy: event.referredBy ?? '',
+    userData: event.userData ?? '',
   });
 }
 

@@ -27,7 +27,7 @@ export interface LegInput {
   readonly policy: AgentPolicy;
   readonly now: () => number;
   /** An outgoing leg: what to dial; the leg sends the INVITE when it starts. */
-  readonly dial?: { readonly target: string; readonly callerId?: string };
+  readonly dial?: { readonly target: string; readonly callerId?: string; readonly userData?: string };
   /** The command that created the leg (a dial or a consultation), answered when it connects or fails. */
   readonly request?: PendingRequest;
 }
@@ -181,6 +181,7 @@ export const callSetup = setup({
         callId: context.info.callId,
         target: context.dial?.target ?? '',
         ...(context.dial?.callerId ? { callerId: context.dial.callerId } : {}),
+        ...(context.dial?.userData ? { userData: context.dial.userData } : {}),
       }),
     ),
     sipAnswer: sendTo(sip, ({ context }): SipCommand => ({ type: 'sip.answer', callId: context.info.callId })),

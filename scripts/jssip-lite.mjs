@@ -406,6 +406,13 @@ export const XSTATE_DROPPED = [
   { file: 'raise', cut: "    inspect: observerOrFn => {\n      const observer = toObserver(observerOrFn);\n      inspectionObservers.add(observer);\n      return {\n        unsubscribe() {\n          inspectionObservers.delete(observer);\n        }\n      };\n    },\n    _sendInspectionEvent: sendInspectionEvent,\n" },
   { file: 'raise', cut: "  const sendInspectionEvent = event => {\n    if (!inspectionObservers.size) {\n      return;\n    }\n    const resolvedInspectionEvent = {\n      ...event,\n      rootId: rootActor.sessionId\n    };\n    inspectionObservers.forEach(observer => observer.next?.(resolvedInspectionEvent));\n  };\n" },
   { file: 'raise', cut: "  const inspectionObservers = new Set();\n" },
+  // XState's explanations of errors the workbench's statecharts cannot reach (an eventless cycle,
+  // a machine without an initial state): the first words stay, for a bug report.
+  {
+    file: 'raise',
+    cut: " This usually happens when there's a cycle of transitions (e.g., eventless transitions or raised events causing state A -> B -> C -> A).",
+  },
+  { file: 'StateMachine', cut: ' Try adding { initial: "${Object.keys(this.states)[0]}" } to the state config.' },
 ];
 /** XState's production ES modules (not the development ones), by the name before their hash. */
 const XSTATE_DIST = /[\\/]node_modules[\\/]xstate[\\/]dist[\\/]([A-Za-z]+)-[0-9a-f]{8}\.esm\.js$/;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import { serveStatic } from './serve.mjs';
-import { startCallCenter, CTI_PATH } from '../demo/callcenter/index.mjs';
+import { startCallCenter, CTI_PATH, REFERENCE_CTI_PATH } from '../demo/callcenter/index.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const httpPort = Number(process.env.PORT ?? 8080);
@@ -35,7 +35,8 @@ console.log(`\ncc-workbench demo call center
   customer panel:      ${web.url}/demo/customers.html
   supervisor:          ${web.url}/demo/supervisor.html
   SIP over WebSocket:  ${center.wsUrl}  (domain ${center.domain}; accounts in demo/users.json)
-  CTI API:             ${web.url}${CTI_PATH}?action=<ApiName>
+  CTI API:             ${web.url}${CTI_PATH}?action=<ApiName>  (also ${REFERENCE_CTI_PATH}, the reference SDKs' path; session cookie: POST ${CTI_PATH}/session)
+  reference SDK pages: ${web.url}/demo/facades/ (workbench-sdk.html, phone-sdk.html, emic-phonebar.html, phonekit.html)
 Press Ctrl-C to stop.\n`);
 
 let stopping = false;

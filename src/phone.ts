@@ -33,6 +33,8 @@ export type AgentSnapshot = SnapshotFrom<AgentMachine>;
 
 const DIGITS = /^[0-9*#A-Da-d]+$/;
 const CALLEE = /^[^\s<>"]+$/;
+/** What `X-CC-User-Data` may carry (a SIP header value with nothing to escape). */
+const USER_DATA = /^[\w.:=,;-]{0,256}$/;
 
 /** Milliseconds a dial or consult may take to be answered; a transfer to be accepted. */
 const LONG = 120_000;
@@ -230,8 +232,10 @@ export class Phone {
    * Places a call. Runs the before-dial hook (which may rewrite or veto the number), then
    * resolves with the call once it is answered, or rejects with the SIP cause. `callerId` is
    * the outbound number to present (one of `cti.listOutboundNumbers()`), when the PBX allows it.
+   * `userData`: the host's data for the call (e.g. a ticket id), sent as `X-CC-User-Data` so the
+   * call center keeps it with the call and its record, and reported on the call's events.
    */
-  async call(callee: string, options: { callerId?: string } = {}): Promise<CallInfo> {
+  async call(callee: string, options: { callerId?: string; userData?: string } = {}): Promise<CallInfo> {
     let target = this.checkTarget(callee, 'call');
     // Refuse before asking the host, so a veto listener never sees an impossible dial.
     if (!this.hooksRan && this.accepts('call.dial')) target = await askBeforeDial(this.onBeforeDial, target, (info) => this.fail(info));
@@ -239,7 +243,11 @@ export class Phone {
     if (callerId && !CALLEE.test(callerId)) {
       throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `callerId "${callerId}" is not a number or SIP URI`, command: 'call' });
     }
-    const body = { type: 'call.dial', callee: target, callId: localCallId(), ...(callerId ? { callerId } : {}) } as const;
+    const userData = options?.userData ?? '';
+    if (typeof userData !== 'string' || !USER_DATA.test(userData)) {
+      throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `userData: up to 256 of A-Z a-z 0-9 _.:=,;-`, command: 'call' });
+    }
+    const body = { type: 'call.dial', callee: target, callId: localCallId(), ...(callerId ? { callerId } : {}), ...(userData ? { userData } : {}) } as const;
     return this.command(body, LONG).then(connected);
   }
 

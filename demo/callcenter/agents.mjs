@@ -30,6 +30,9 @@ export const AGENT_STATES = Object.freeze(['offline', 'ready', 'break', 'ringing
  * @property {boolean} offlineAfterCall the binding ended during a call: 'offline' once it ends
  * @property {PendingState|null} pending a state a supervisor set while the agent was on a call:
  *                                  taken instead of the ACD's next state when the call ends
+ * @property {string[]|null} signedGroups the queues the agent signed into (CTI SignInGroup), the
+ *                                  only ones it is offered calls from; null = all its queues (the
+ *                                  default, and again whenever it goes offline)
  */
 
 /**
@@ -72,6 +75,7 @@ export class AgentDirectory extends EventEmitter {
         callId: null,
         offlineAfterCall: false,
         pending: null,
+        signedGroups: null,
       });
     }
     for (const q of queues.queues) {
@@ -86,7 +90,9 @@ export class AgentDirectory extends EventEmitter {
   /** @returns {AgentRecord|undefined} a copy */
   get(agentId) {
     const a = this.agents.get(agentId);
-    return a ? { ...a, skills: a.skills.map((s) => ({ ...s })), pending: a.pending ? { ...a.pending } : null } : undefined;
+    return a
+      ? { ...a, skills: a.skills.map((s) => ({ ...s })), pending: a.pending ? { ...a.pending } : null, signedGroups: a.signedGroups ? [...a.signedGroups] : null }
+      : undefined;
   }
 
   has(agentId) {
@@ -143,6 +149,8 @@ export class AgentDirectory extends EventEmitter {
     const wasBusy = a.state === 'ringing' || a.state === 'talking' || a.state === 'afterCall';
     if (viaCti) a.ctiManaged = true;
     a.state = state;
+    // Signing out ends the choice of groups: the next sign-in starts from all of them.
+    if (state === 'offline') a.signedGroups = null;
     a.breakReason = state === 'break' ? reason : null;
     a.callId = ON_CALL.has(state) ? callId : null;
     a.stateSince = this.now();
@@ -164,6 +172,23 @@ export class AgentDirectory extends EventEmitter {
     if (!a) throw new Error(`unknown agent "${agentId}"`);
     if (pending && !ON_CALL.has(a.state)) throw new Error(`agent "${agentId}" is not on a call; set its state instead`);
     a.pending = pending ? { state: pending.state, reason: pending.state === 'break' ? pending.reason ?? null : null, by: pending.by, since: this.now() } : null;
+    this.#changed(a);
+  }
+
+  /**
+   * Signs the agent into only these of its queues (CTI SignInGroup), or, with null, into all of
+   * them. It is then offered calls, and counted ready, only in those.
+   * @param {string} agentId
+   * @param {string[]|null} queues
+   */
+  setSignedGroups(agentId, queues) {
+    const a = this.agents.get(agentId);
+    if (!a) throw new Error(`unknown agent "${agentId}"`);
+    if (queues !== null) {
+      const foreign = queues.find((q) => !a.skills.some((s) => s.queue === q));
+      if (foreign !== undefined) throw new Error(`agent "${agentId}" is not in queue "${foreign}"`);
+    }
+    a.signedGroups = queues === null ? null : [...new Set(queues)];
     this.#changed(a);
   }
 
@@ -195,9 +220,14 @@ export class AgentDirectory extends EventEmitter {
       .map((a) => this.get(a.agentId));
   }
 
-  /** The records (not copies) of `queue`'s agents whose softphone is registered. @param {string} queue */
+  /**
+   * The records (not copies) of `queue`'s agents whose softphone is registered and who serve it
+   * now (signed into it, or into all their queues). @param {string} queue
+   */
   #registeredIn(queue) {
-    return [...this.agents.values()].filter((a) => a.registered && a.skills.some((s) => s.queue === queue));
+    return [...this.agents.values()].filter(
+      (a) => a.registered && a.skills.some((s) => s.queue === queue) && (a.signedGroups === null || a.signedGroups.includes(queue)),
+    );
   }
 
   #changed(a) {

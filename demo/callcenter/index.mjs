@@ -26,6 +26,17 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 export const CTI_PATH = '/api/ccc';
 /** Where a page signs an agent or the supervisor in (POST { UserId, Password }) and out (DELETE). */
 export const TOKEN_PATH = `${CTI_PATH}/token`;
+/**
+ * Where a page starts (POST { UserId, Password }) and ends (DELETE) a cookie session: the token
+ * goes into the HttpOnly cookie `cc_session`, which same-origin requests to the CTI API may carry
+ * instead of an Authorization header (cti/README.md, Authentication).
+ */
+export const SESSION_PATH = `${CTI_PATH}/session`;
+/**
+ * The CTI API again, where the reference WorkbenchSdk's printed examples send it (`ajaxPath`): in
+ * the reference this is the host's backend, which knows its user by its session cookie.
+ */
+export const REFERENCE_CTI_PATH = '/aliyun/ccc/api';
 /** The supervisor page's Server-Sent Events stream (live-events.mjs). */
 export const EVENTS_PATH = '/api/events';
 
@@ -72,6 +83,10 @@ export async function startCallCenter(options = {}) {
   const logger = quiet ? { info() {}, warn: (...a) => console.warn(...a), error: (...a) => console.error(...a), log() {} } : console;
 
   const directory = new AgentDirectory({ users, queues });
+  const insecureDev = options.insecureDev === true;
+  if (insecureDev) console.warn('call center: insecureDev: the CTI API trusts any UserId and the supervisor routes are open. Never expose this.');
+  // Before the SIP server: a CTI token's SIP password (GetLoginDetails SipPassword) registers too.
+  const auth = insecureDev ? null : createAuth({ users, ...(options.tokenTtlSeconds ? { ttlSeconds: options.tokenTtlSeconds } : {}) });
   // Supervisor feature codes (`*2221001` ...): defaults in acd/feature-codes.mjs, overrides in
   // queues.json `featureCodes`; the proxy routes them to the ACD, which serves them.
   const featureCodes = resolveFeatureCodes(queues.featureCodes);
@@ -87,9 +102,15 @@ export async function startCallCenter(options = {}) {
       maxExpires: REGISTRATION_MAX_EXPIRES_SECONDS,
       pingInterval: PING_INTERVAL_MS,
       featureRoutes: featureService ? [{ prefixes: featurePrefixes(featureCodes), user: featureService }] : [],
+      ...(auth ? { sessionPasswords: (/** @type {string} */ user) => auth.sipPasswordsOf(user) } : {}),
       log: quiet ? false : (line) => console.error(`[sip] ${line}`),
     });
     started.push(() => sip.close());
+    // A signed-out session's softphone goes with it (else at its next refresh, within 60 s).
+    if (auth) {
+      const unsubscribe = auth.onRevoke(({ tokenId }) => sip.dropCredential(tokenId));
+      started.push(async () => unsubscribe());
+    }
     // Presence: the registrar drops a binding when its socket closes, expires or is removed by
     // REGISTER Expires: 0; the directory then takes the agent offline (see agents.mjs).
     sip.on('registered', ({ user }) => directory.has(user) && directory.setRegistered(user, true));
@@ -142,9 +163,6 @@ export async function startCallCenter(options = {}) {
     });
     started.push(() => customers.close());
 
-    const insecureDev = options.insecureDev === true;
-    if (insecureDev) console.warn('call center: insecureDev: the CTI API trusts any UserId and the supervisor routes are open. Never expose this.');
-    const auth = insecureDev ? null : createAuth({ users, ...(options.tokenTtlSeconds ? { ttlSeconds: options.tokenTtlSeconds } : {}) });
     /**
      * The supervisor's routes (queue figures, live events): a supervisor's token, or nothing with
      * insecureDev. Returns the check the event stream repeats while it is open.
@@ -173,6 +191,7 @@ export async function startCallCenter(options = {}) {
       callControl: acd,
       outboundNumbers: DEFAULT_OUTBOUND_NUMBERS,
       path: CTI_PATH,
+      aliasPaths: [REFERENCE_CTI_PATH],
       actionParam: 'action',
       sipServerUrl: sip.wsUrl,
       // "Ready" means a softphone can ring: the workbench registers before it logs in.
@@ -180,7 +199,7 @@ export async function startCallCenter(options = {}) {
       featureCodes,
       logger,
       insecureDev,
-      ...(auth ? { auth, tokenPath: TOKEN_PATH } : {}),
+      ...(auth ? { auth, tokenPath: TOKEN_PATH, sessionPath: SESSION_PATH } : {}),
     });
     const customerApi = createCustomerHandler({ service: customers, basePath: '/api/customers' });
     /** The queue figures once (the supervisor page gets them pushed from EVENTS_PATH). */

@@ -23,6 +23,8 @@ export interface CcCallDetail {
   readonly queueName: string;
   /** Who transferred the call here (`Referred-By` user part); '' when it was not transferred. */
   readonly referredBy: string;
+  /** The host's data for the call: `call(.., { userData })`, or `X-CC-User-Data` of the INVITE; '' when none. */
+  readonly userData: string;
   /** Everything the workbench knows about the leg (the reference's `callContext`). */
   readonly callContext: CallInfo;
 }
@@ -40,6 +42,7 @@ export function callDetailOf(call: CallInfo, agentUser = ''): CcCallDetail {
     queue: call.queue ?? '',
     queueName: call.queueName ?? '',
     referredBy: call.referredBy ?? '',
+    userData: call.userData ?? '',
     callContext: call,
   };
 }

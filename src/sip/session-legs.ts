@@ -257,6 +257,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     const queue = header('X-CC-Queue');
     const queueName = header('X-CC-Queue-Name');
     const monitor = header('X-CC-Monitor');
+    const userData = header('X-CC-User-Data');
     attach(callId, session);
     send({
       type: 'sip.call.incoming',
@@ -271,10 +272,11 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
       ...(queueName ? { queueName } : {}),
       ...(referredBy ? { referredBy } : {}),
       ...(monitor ? { monitor } : {}),
+      ...(userData ? { userData } : {}),
     });
   };
 
-  const dial = (ua: UA | null, callId: string, target: string, callerId?: string): void => {
+  const dial = (ua: UA | null, callId: string, target: string, callerId?: string, userData?: string): void => {
     if (!ua) {
       send({ type: 'sip.call.failed', callId, cause: 'not registered' });
       return;
@@ -282,7 +284,10 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     try {
       const session = ua.call(toSipTarget(target, domain), {
         // The caller ID the agent picked; the PBX decides whether to present it (RFC 3325).
-        ...(callerId ? { extraHeaders: [`P-Preferred-Identity: <${toSipTarget(callerId, domain)}>`] } : {}),
+        extraHeaders: [
+          ...(callerId ? [`P-Preferred-Identity: <${toSipTarget(callerId, domain)}>`] : []),
+          ...(userData ? [`X-CC-User-Data: ${userData}`] : []),
+        ],
         mediaConstraints: AUDIO_ONLY,
         pcConfig: pcConfig(),
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
@@ -323,7 +328,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
   /** Carries out one call command; a command for a leg that is gone answers with the fact the statechart waits for. */
   const run = (command: LegCommand, ua: UA | null): void => {
     if (command.type === 'sip.call') {
-      dial(ua, command.callId, command.target, command.callerId);
+      dial(ua, command.callId, command.target, command.callerId, command.userData);
       return;
     }
     if (command.type === 'sip.conference') {

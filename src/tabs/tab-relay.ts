@@ -166,7 +166,7 @@ export class TabPhone implements Omit<PhoneApi, (typeof PHONE_COMMANDS)[number]>
   }
 
   /** Places a call through the leader once this tab's page agreed (`cc-dial-request`). */
-  async call(callee: string, options: { callerId?: string } = {}): Promise<CallInfo> {
+  async call(callee: string, options: { callerId?: string; userData?: string } = {}): Promise<CallInfo> {
     let target = dialableWith(this.dialPattern, callee);
     if (target === null) throw this.fail({ errorCode: ERROR.invalidArgument, errorMsg: `call: "${String(callee)}" is not a valid number`, command: 'call' });
     if (this.view.accepted.has('call.dial')) target = await askBeforeDial(this.onBeforeDial, target, (info) => this.fail(info));

@@ -264,15 +264,17 @@ describe('CTI API: errors of every request', () => {
 });
 
 describe('CTI API: agent data', () => {
-  it('GetLoginDetails returns the agent identity without any secret', async (t) => {
+  it("GetLoginDetails returns the agent identity and its session's SIP password, never the account's own", async (t) => {
     const cti = await startCti(t, { sipServerUrl: 'ws://127.0.0.1:5066' });
     cti.directory.setRegistered('1001', true);
     const r = await api(cti, 'GetLoginDetails', { UserId: '1001' });
-    assert.deepEqual(ok(r), {
+    const { SipPassword, ...identity } = ok(r);
+    assert.deepEqual(identity, {
       UserId: '1001@pbx.test', DisplayName: 'Alice (1001)', Extension: '1001', Role: 'agent', DeviceId: 'webrtc-1001',
       DeviceState: 'ONLINE', UserState: 'OFFLINE', WorkMode: 'ON_SITE', SipServerUrl: 'ws://127.0.0.1:5066', InstanceId: 'pbx.test',
     });
-    assert.doesNotMatch(JSON.stringify(r.body), /agent1001|password/i);
+    assert.match(SipPassword, /^[A-Za-z0-9_-]{43}$/);
+    assert.doesNotMatch(JSON.stringify(r.body), /agent1001/i);
   });
 
   it('ListSkillLevelsOfUser lists the skill groups of queues.json with levels, paged', async (t) => {
@@ -602,7 +604,7 @@ describe('CTI API: ListRecentCallDetailRecords', () => {
       ContactId: 'job-1', CallId: 'c1', ContactType: 'Outbound', ContactDisposition: 'Success', Result: 'answered',
       CallingNumber: '+8657188000001', CalledNumber: '13800000001', AgentIds: '1001@pbx.test', AgentNames: 'Alice (1001)',
       SkillGroupIds: '', StartTime: T0, RingTime: null, EstablishedTime: T0 + 5000, ReleaseTime: T0 + 65000,
-      CallDuration: 60, Duration: 65, ReleaseInitiator: 'agent', InstanceId: 'pbx.test',
+      CallDuration: 60, Duration: 65, ReleaseInitiator: 'agent', InstanceId: 'pbx.test', UserData: '',
     });
     assert.equal(mine.List[0].AgentIds, '1001@pbx.test,1002@pbx.test');
     assert.equal(mine.List[0].ContactType, 'Internal');

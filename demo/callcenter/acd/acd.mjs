@@ -31,6 +31,8 @@ import { holdBackRinging, answerEarly, answerWithPeer } from './early-media.mjs'
 import { MONITOR_MODES, MonitorMixer } from './mixer.mjs';
 import { parseFeatureCode, resolveFeatureCodes } from './feature-codes.mjs';
 import { DIALED_HEADER } from '../sip/server.mjs';
+import { readUserData, USER_DATA_HEADER } from '../user-data.mjs';
+import { CALLER_AREA_HEADER, callerAreaHeader } from './caller-area.mjs';
 
 const REGISTER_TIMEOUT_MS = 10_000;
 /**
@@ -85,6 +87,7 @@ const DEFAULT_LOST_AGENT_HOLD_SECONDS = 60;
  * @property {number} duration      talk time, whole seconds
  * @property {'customer'|'agent'|'system'} releaseInitiator
  * @property {'answered'|'abandoned'|'failed'} result
+ * @property {string} [userData]    the host's data of the call (X-CC-User-Data), when it had any
  */
 
 /** One SIP dialog of the ACD with its media. */
@@ -186,6 +189,8 @@ class Leg {
  * @property {number|null} establishedTime
  * @property {{ agentId: string, until: number }|null} [lost] the agent whose leg was lost, offered the call first until `until`
  * @property {Monitor|null} [monitor] a supervisor listening / whispering / barging in
+ * @property {string} userData      the host's data for the call (X-CC-User-Data of the customer's INVITE,
+ *   or makeCall's userData), '' when none: sent on every INVITE to an agent, kept in the record
  */
 
 /**
@@ -464,6 +469,9 @@ export class Acd extends EventEmitter {
     const provisional = holdBackRinging(request);
     const jobId = this.#newJobId();
     const caller = request.from?.uri?.user ?? 'anonymous';
+    // The proxy already drops an invalid one; the ACD may sit behind another proxy (Kamailio).
+    const userData = readUserData(request.getHeaders(USER_DATA_HEADER));
+    if (userData.dropped) this.log.warn(`ACD: ${jobId} from ${caller}: ${userData.dropped}; dropped, not passed to the agent`);
     const customer = new Leg({ id: `${jobId}/customer`, role: 'customer', party: caller });
     customer.session = session;
     customer.callId = request.call_id;
@@ -491,6 +499,7 @@ export class Acd extends EventEmitter {
       ringTime: null,
       establishedTime: null,
       detached: [],
+      userData: userData.value,
     };
     this.jobs.set(jobId, call);
     this.#wireCustomer(call, session);
@@ -652,7 +661,9 @@ export class Acd extends EventEmitter {
 
   /**
    * The call context an agent's phone shows: caller (PAI), the ACD's job, the queue (id and its
-   * name from queues.json, raw UTF-8) and, on a transfer, who transferred it (RFC 3892).
+   * name from queues.json, raw UTF-8), on a transfer who transferred it (RFC 3892), the host's
+   * data of the call (X-CC-User-Data), which stays with the call through every transfer, and the
+   * caller's area (X-CC-Caller-Area) when the caller's number is one the table knows.
    * @param {Call} call
    * @param {{ referredBy?: string|null }} [o] the transferring agent (or party)
    */
@@ -660,6 +671,10 @@ export class Acd extends EventEmitter {
     const headers = [`P-Asserted-Identity: <sip:${call.caller}@${this.domain}>`, `X-CC-Job-Id: ${call.jobId}`];
     if (call.queue) headers.push(`X-CC-Queue: ${call.queue}`, `X-CC-Queue-Name: ${this.#queueName(call.queue)}`);
     if (referredBy && isDialable(referredBy)) headers.push(`Referred-By: <sip:${referredBy}@${this.domain}>`);
+    if (call.userData) headers.push(`${USER_DATA_HEADER}: ${call.userData}`);
+    // Where the customer calls from (caller-area.mjs), for the agent's screen; inbound calls only.
+    const area = call.direction === 'inbound' ? callerAreaHeader(call.caller) : null;
+    if (area) headers.push(`${CALLER_AREA_HEADER}: ${area}`);
     return headers;
   }
 
@@ -1116,6 +1131,7 @@ export class Acd extends EventEmitter {
       duration: established ? Math.max(0, Math.round((releaseTime - established) / 1000)) : 0,
       releaseInitiator: initiator,
       result: established ? 'answered' : result === 'answered' ? 'failed' : result,
+      ...(call.userData ? { userData: call.userData } : {}),
     };
     this.log.info(`ACD: ${call.jobId} ended (${record.result}, by ${initiator}: ${why})`);
     try {
@@ -1179,7 +1195,7 @@ export class Acd extends EventEmitter {
    *   timeoutSeconds: how long the callee may ring (default 30)
    * @returns {Promise<{ jobId: string, callId: string }>} once the agent's phone is being called
    */
-  async makeCall({ agentId, callee, caller, timeoutSeconds }) {
+  async makeCall({ agentId, callee, caller, timeoutSeconds, userData: data }) {
     if (this.closed) throw ccError('ServiceUnavailable.CallControl', 503, 'The ACD is closed.');
     const a = this.directory.get(agentId);
     if (!a) throw ccError('NotExists.UserId', 404, `The user "${agentId}" does not exist.`);
@@ -1187,6 +1203,8 @@ export class Acd extends EventEmitter {
     if (a.state === 'ringing' || a.state === 'talking') throw ccError('CurrentStateIsBusy', 409, `Agent ${agentId} is on a call.`);
     if (!isDialable(callee)) throw ccError('Parameter.Invalid', 400, `The callee "${callee}" is not a number.`);
     if (caller != null && caller !== '' && !isDialable(caller)) throw ccError('Parameter.Invalid', 400, `The caller "${caller}" is not a number.`);
+    const userData = readUserData(data ?? undefined);
+    if (userData.dropped) throw ccError('Parameter.Invalid', 400, `The userData is refused: ${userData.dropped}.`);
     const queue = a.skills[0]?.queue ?? this.queueConfig.queues[0]?.id;
     const ua = this.uas.get(queue) ?? [...this.uas.values()][0];
     const jobId = this.#newJobId();
@@ -1215,6 +1233,7 @@ export class Acd extends EventEmitter {
       ringTime: Date.now(),
       establishedTime: null,
       detached: [],
+      userData: userData.value,
     };
     call.ua = ua;
     call.dialTimeoutMs = Math.max(1, Math.min(300, Number(timeoutSeconds) || 30)) * 1000;
@@ -1224,6 +1243,7 @@ export class Acd extends EventEmitter {
       'Call-Info: <sip:' + this.domain + '>;answer-after=0',
       `P-Asserted-Identity: <sip:${callee}@${this.domain}>`,
       `X-CC-Job-Id: ${jobId}`,
+      ...(call.userData ? [`${USER_DATA_HEADER}: ${call.userData}`] : []),
     ]);
     if (!session) throw ccError('InternalError', 500, `Could not call agent ${agentId}.`);
     agent.timer = setTimeout(() => {
@@ -1240,7 +1260,11 @@ export class Acd extends EventEmitter {
       const session = ua.call(`sip:${call.callee}@${this.domain}`, {
         mediaStream: leg.out.stream,
         fromDisplayName: call.caller,
-        extraHeaders: [`P-Asserted-Identity: <sip:${call.caller}@${this.domain}>`, `X-CC-Job-Id: ${call.jobId}`],
+        extraHeaders: [
+          `P-Asserted-Identity: <sip:${call.caller}@${this.domain}>`,
+          `X-CC-Job-Id: ${call.jobId}`,
+          ...(call.userData ? [`${USER_DATA_HEADER}: ${call.userData}`] : []),
+        ],
         pcConfig: { iceServers: [] },
       });
       leg.session = session;

@@ -4,6 +4,7 @@
 // (UserId), checked by cti-server.mjs before it gets here.
 import { errors } from './errors.mjs';
 import { int, list, obj, str } from './request.mjs';
+import { USER_DATA } from '../user-data.mjs';
 
 /** Directory state -> UserContext.UserState (MakeCall/ReadyForService/... answers). */
 export const USER_STATE = Object.freeze({
@@ -44,13 +45,18 @@ const NAME_SEARCH = /^[\p{L}\p{N}\p{M} _.'()@-]{1,64}$/u;
 /** Numbers in CDR criteria. */
 const CRITERIA_NUMBER = /^[A-Za-z0-9+*#._@-]{1,64}$/;
 const CRITERIA_KEYS = new Set(['phoneNumber', 'callingNumber', 'calledNumber']);
+/** The break reason of an agent who signed in (SignInGroup) and is not ready yet: the vendor's. */
+export const WARM_UP_BREAK_CODE = 'Warm-up';
+/** Skill group names in a search (ListSkillGroups SearchPattern). */
+const GROUP_SEARCH = /^[\p{L}\p{N}\p{M} _.@()-]{1,64}$/u;
 
 /**
  * @typedef {import('../agents.mjs').AgentRecord} AgentRecord
  * @typedef {{ Number: string, Province: string, City: string, zh: { Province: string, City: string } }} OutboundNumber
  * @typedef {object} CallControl  implemented by the ACD (queue B2BUA); every method may reject
  *   with an Error carrying `code` (string) and `httpStatus` (number), passed on to the client.
- * @property {(a: {agentId: string, callee: string, caller?: string, timeoutSeconds?: number}) => Promise<{jobId: string, callId?: string}>} makeCall
+ * @property {(a: {agentId: string, callee: string, caller?: string, timeoutSeconds?: number, userData?: string}) => Promise<{jobId: string, callId?: string}>} makeCall
+ *   `userData`: the host's data, sent as X-CC-User-Data on both legs and kept in the call record
  * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} releaseCall
  * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} holdCall
  * @property {(a: {agentId: string, jobId: string}) => Promise<unknown>} retrieveCall
@@ -77,6 +83,7 @@ const CRITERIA_KEYS = new Set(['phoneNumber', 'callingNumber', 'calledNumber']);
  * @property {string} sipServerUrl
  * @property {boolean} requireRegistration
  * @property {Readonly<import('../acd/feature-codes.mjs').FeatureCodes>} featureCodes
+ * @property {import('./auth.mjs').Auth|null} [auth]  the token store (null with insecureDev): SIP passwords of tokens
  *
  * @typedef {object} ActionCall
  * @property {string} action
@@ -84,6 +91,7 @@ const CRITERIA_KEYS = new Set(['phoneNumber', 'callingNumber', 'calledNumber']);
  * @property {AgentRecord} user   the caller (agent or supervisor), fresh from the directory; for a
  *   supervisor acting on another agent (`supervisorMayTarget` actions), that agent
  * @property {AgentRecord} [by]    the supervisor acting on `user`, when it is not `user` itself
+ * @property {import('./auth.mjs').TokenRecord} [token]  the caller's token (absent with insecureDev)
  * @property {CtiContext} ctx
  * @property {'en'|'zh'} [lang]  the caller's language (its Accept-Language): data with names in both gives those
  */
@@ -110,6 +118,11 @@ function skillGroupIds(a, ctx) {
   return a.skills.map((s) => qualified(s.queue, ctx));
 }
 
+/** The groups the agent takes queue calls from: those it signed into (SignInGroup), else all its own. @param {AgentRecord} a @param {CtiContext} ctx */
+function signedGroupIds(a, ctx) {
+  return a.skills.filter((s) => a.signedGroups === null || a.signedGroups.includes(s.queue)).map((s) => qualified(s.queue, ctx));
+}
+
 /**
  * The vendor's UserContext, from the directory's current view of the agent.
  * @param {string} agentId
@@ -128,7 +141,7 @@ export function userContext(agentId, ctx) {
     WorkMode: 'ON_SITE',
     OutboundScenario: false,
     Mobile: '',
-    SignedSkillGroupIdList: a.state === 'offline' ? [] : skillGroupIds(a, ctx),
+    SignedSkillGroupIdList: a.state === 'offline' ? [] : signedGroupIds(a, ctx),
     // Not the vendor's: a supervisor's break / log-out waiting for the agent's call to end.
     PendingUserState: a.pending ? USER_STATE[a.pending.state] : '',
   };
@@ -316,6 +329,8 @@ function cdrItem(r, ctx) {
     Duration: Math.round((r.releaseTime - r.startTime) / 1000),
     ReleaseInitiator: r.releaseInitiator,
     InstanceId: ctx.instanceId,
+    // The host's data carried with the call (X-CC-User-Data); '' when the call had none.
+    UserData: typeof r.userData === 'string' ? r.userData : '',
   };
 }
 
@@ -328,7 +343,7 @@ function cdrItem(r, ctx) {
 export const ACTIONS = {
   GetLoginDetails: {
     agentOnly: false,
-    run: ({ user, ctx }) => ({
+    run: ({ user, ctx, token }) => ({
       UserId: qualified(user.agentId, ctx),
       DisplayName: user.displayName,
       Extension: user.agentId,
@@ -339,6 +354,10 @@ export const ACTIONS = {
       WorkMode: 'ON_SITE',
       SipServerUrl: ctx.sipServerUrl,
       InstanceId: ctx.instanceId,
+      // The SIP digest password of this sign-in (the vendor's GetLoginDetails carries the softphone's
+      // credentials too): valid while the caller's token lives, so a page holding only a session
+      // never needs the account's own password. None without tokens (insecureDev).
+      ...(token && ctx.auth ? { SipPassword: ctx.auth.sipPassword(token) } : {}),
       // A supervisor's softphone dials these and sends these digits on any monitor leg (CTI-placed too).
       ...(user.role === 'supervisor'
         ? {
@@ -365,6 +384,64 @@ export const ACTIONS = {
         })),
         params,
       ),
+  },
+
+  ListSkillGroups: {
+    agentOnly: false,
+    // Every skill group of the instance (the vendor lets only admins; agents here may read it: the
+    // reference SDKs list groups to transfer to or sign into). SearchPattern: part of id or name.
+    run: ({ params, ctx, user }) => {
+      const pattern = str(params, 'SearchPattern', { max: 64, pattern: GROUP_SEARCH, why: 'not a skill group name' })?.toLowerCase();
+      const members = (/** @type {string} */ id) => ctx.directory.list().filter((a) => a.role === 'agent' && a.skills.some((s) => s.queue === id)).length;
+      return page(
+        ctx.queues
+          .filter((q) => pattern === undefined || q.id.toLowerCase().includes(pattern) || q.name.toLowerCase().includes(pattern))
+          .map((q) => ({
+            SkillGroupId: qualified(q.id, ctx),
+            SkillGroupName: q.name,
+            DisplayName: q.name,
+            Description: '',
+            InstanceId: ctx.instanceId,
+            UserCount: members(q.id),
+            // Not the vendor's: whether the caller is a member (may sign into it).
+            Member: user.skills.some((s) => s.queue === q.id),
+          })),
+        params,
+      );
+    },
+  },
+
+  SignInGroup: {
+    agentOnly: true,
+    // The vendor's "go online": the agent takes queue calls only from the listed groups (of its
+    // own), until it signs out; without the list, from all its groups (as ReadyForService alone
+    // does). Offline -> break "Warm-up" (ReadyForService makes it ready); otherwise the state stays
+    // and only the groups change, a call in progress included. `Additivity: true` adds the listed
+    // groups to those already signed. An explicit empty list signs into none (direct calls only).
+    run: ({ user, params, ctx }) => {
+      const listed = list(params, 'SignedSkillGroupIdList');
+      const additivity = params.Additivity === true || params.Additivity === 'true';
+      /** @type {string[]|null} */
+      let groups = null;
+      if (listed !== undefined) {
+        groups = [];
+        for (const raw of listed) {
+          const id = localPart(raw, ctx);
+          if (id === null || !ctx.queues.some((q) => q.id === id)) throw errors.skillGroupNotFound(raw);
+          if (!user.skills.some((s) => s.queue === id)) {
+            throw errors.invalid('SignedSkillGroupIdList', raw, `agent ${user.agentId} is not a member of this skill group`);
+          }
+          if (!groups.includes(id)) groups.push(id);
+        }
+        if (additivity && user.state !== 'offline') {
+          groups = user.signedGroups === null ? null : [...new Set([...user.signedGroups, ...groups])];
+        }
+      }
+      if (user.state === 'offline' && ctx.requireRegistration && !user.registered) throw errors.notRegistered(user.agentId);
+      ctx.directory.setSignedGroups(user.agentId, groups);
+      if (user.state === 'offline') ctx.directory.setState(user.agentId, 'break', { reason: WARM_UP_BREAK_CODE, viaCti: true });
+      return userContext(user.agentId, ctx);
+    },
   },
 
   ListOutboundNumbersOfUser: {
@@ -434,6 +511,8 @@ export const ACTIONS = {
       const callee = target(call, 'Callee');
       const callerParam = str(params, 'Caller', { max: 64, pattern: CALLER, why: 'not a phone number or "auto"' });
       const timeoutSeconds = int(params, 'TimeoutSeconds', { min: 1, max: 600 });
+      // Refused, not dropped: the caller of an API wants to know its data did not go out.
+      const userData = str(params, 'UserData', { max: 256, pattern: USER_DATA, why: 'letters, digits and -_.:=,; only, at most 256' });
       const internal = ctx.users.has(callee) && ctx.users.get(callee)?.role !== 'customer';
       let caller;
       if (callerParam !== undefined && callerParam.toLowerCase() !== 'auto') {
@@ -450,7 +529,13 @@ export const ACTIONS = {
       if (user.state === 'break') throw errors.state('CurrentStatesNotAllowedChanged', user.agentId, user.state, action);
       const cc = requireCallControl(call);
       const result = await bounded(call, () =>
-        cc.makeCall({ agentId: user.agentId, callee, ...(caller ? { caller } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) }),
+        cc.makeCall({
+          agentId: user.agentId,
+          callee,
+          ...(caller ? { caller } : {}),
+          ...(timeoutSeconds ? { timeoutSeconds } : {}),
+          ...(userData ? { userData } : {}),
+        }),
       );
       if (!result || typeof result.jobId !== 'string' || !result.jobId) throw errors.internal('Call control returned no jobId.');
       const CallType = internal ? 'INTERNAL' : 'OUTBOUND';
@@ -471,6 +556,7 @@ export const ACTIONS = {
               Timestamp: Date.now(),
             },
           ],
+          UserData: userData ?? '',
         }),
       };
     },

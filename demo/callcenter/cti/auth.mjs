@@ -4,8 +4,18 @@
 // `ctiHeaders` (the reference SDK's `ajaxHeaders`). Tokens are `<id>.<secret>`: the id finds the
 // record, the secret is compared in constant time with the SHA-256 kept instead of the secret,
 // so neither a timing probe nor a heap dump gives a working token. See README.md next to this file.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+//
+// The same token may ride in an HttpOnly cookie (SESSION_COOKIE), for pages written against the
+// reference SDKs, whose requests carry no Authorization header: in their architecture the CTI
+// path is the host's own backend, which knows its user by its session cookie. A cookie is sent by
+// the browser on its own, so cookie authentication is refused for requests another origin made
+// (crossOriginReason). Each token also yields a SIP digest password (sipPassword) that the SIP
+// server accepts while the token lives, so a softphone can register without the users.json one.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CtiError } from './errors.mjs';
+
+/** The session cookie's name (POST {sessionPath} sets it; cti-server.mjs). */
+export const SESSION_COOKIE = 'cc_session';
 
 /** Users who may hold a token: the staff of users.json (customers, queues and trunks only speak SIP). */
 export const TOKEN_ROLES = Object.freeze(['agent', 'supervisor']);
@@ -43,6 +53,12 @@ export const authErrors = {
   credentials: () => new CtiError('Unauthorized.Credentials', 401, 'UserId or Password is wrong, or the user may not use the CTI API.'),
   locked: (seconds) =>
     new CtiError('Throttling.User', 429, `Too many failed sign-ins for this user; try again in ${seconds} s.`),
+  crossOrigin: (why) =>
+    new CtiError(
+      'Forbidden.CrossOrigin',
+      403,
+      `The session cookie is not accepted from another origin (${why}); send "Authorization: Bearer <token>" instead.`,
+    ),
   supervisorOnly: (userId, what) =>
     new CtiError('Forbidden.NotAuthorized', 403, `${userId} is not a supervisor; ${what} is for supervisors only.`, ['UserId', userId]),
 };
@@ -75,6 +91,22 @@ export function createAuth({ users, ttlSeconds = 8 * 3600, maxTokensPerUser = 10
   const tokens = new Map();
   /** @type {Map<string, { count: number, since: number }>} wrong passwords per user */
   const failures = new Map();
+  /** Derives the SIP passwords; random per process, like the tokens it signs (a restart ends both). */
+  const sipKey = randomBytes(32);
+  /** @type {Set<(e: { tokenId: string, userId: string }) => void>} */
+  const revokeListeners = new Set();
+  /** @param {TokenRecord} r */
+  const revoked = (r) => {
+    for (const listener of revokeListeners) {
+      try {
+        listener({ tokenId: r.id, userId: r.userId });
+      } catch {
+        // A listener's failure must not undo or hide the revocation.
+      }
+    }
+  };
+  /** @param {TokenRecord} r */
+  const sipPasswordOf = (r) => createHmac('sha256', sipKey).update(`sip-digest:${r.id}`).digest('base64url');
 
   const purge = () => {
     const t = now();
@@ -114,7 +146,10 @@ export function createAuth({ users, ttlSeconds = 8 * 3600, maxTokensPerUser = 10
       const record = { id, userId: user, role: account.role, secretHash: sha256(secret), issuedAt, expiresAt: issuedAt + ttlSeconds * 1000 };
       tokens.set(id, record);
       const own = [...tokens.values()].filter((r) => r.userId === user).sort((a, b) => a.issuedAt - b.issuedAt);
-      for (const old of own.slice(0, Math.max(0, own.length - maxTokensPerUser))) tokens.delete(old.id);
+      for (const old of own.slice(0, Math.max(0, own.length - maxTokensPerUser))) {
+        tokens.delete(old.id);
+        revoked(old);
+      }
       return { token: `${id}.${secret}`, record };
     },
 
@@ -152,20 +187,78 @@ export function createAuth({ users, ttlSeconds = 8 * 3600, maxTokensPerUser = 10
     },
 
     /**
+     * The caller of an HTTP request from the session cookie, when it has no Authorization header
+     * and `cookie` is allowed; otherwise as authenticate().
+     * @param {import('node:http').IncomingMessage} req
+     * @param {{ cookie?: boolean }} [o]
+     * @returns {{ record: TokenRecord, via: 'bearer'|'cookie' }}
+     * @throws {CtiError} as authenticate(), and Forbidden.CrossOrigin (403) for a cookie sent by another origin's page
+     */
+    authenticateSession(req, { cookie = false } = {}) {
+      const header = req.headers.authorization;
+      const session = cookie ? readCookie(req, SESSION_COOKIE) : undefined;
+      if ((typeof header === 'string' && header.trim() !== '') || session === undefined) return { record: this.authenticate(req), via: 'bearer' };
+      const why = crossOriginReason(req);
+      if (why) throw authErrors.crossOrigin(why);
+      return { record: this.check(session), via: 'cookie' };
+    },
+
+    /**
      * Ends a token at once (the host page's logout).
      * @param {string} token
      * @returns {boolean} whether it was live
      */
     revoke(token) {
       const record = this.check(token);
-      return tokens.delete(record.id);
+      const live = tokens.delete(record.id);
+      if (live) revoked(record);
+      return live;
     },
 
     /** Ends every token of a user (e.g. a changed password). @param {string} userId */
     revokeUser(userId) {
       let n = 0;
-      for (const [id, r] of tokens) if (r.userId === userId && tokens.delete(id)) n++;
+      for (const [id, r] of tokens) {
+        if (r.userId === userId && tokens.delete(id)) {
+          n++;
+          revoked(r);
+        }
+      }
       return n;
+    },
+
+    /**
+     * The SIP digest password bound to a token: HMAC-SHA256 of its id under a per-process key,
+     * base64url (43 characters). Not the users.json password, and worthless once the token ends.
+     * @param {TokenRecord} record
+     */
+    sipPassword(record) {
+      return sipPasswordOf(record);
+    },
+
+    /**
+     * The SIP passwords of a user's live tokens, for the SIP server's digest check.
+     * @param {string} userId bare SIP user
+     * @returns {Array<{ id: string, password: string }>}
+     */
+    sipPasswordsOf(userId) {
+      const t = now();
+      /** @type {Array<{ id: string, password: string }>} */
+      const out = [];
+      for (const r of tokens.values()) if (r.userId === userId && r.expiresAt > t) out.push({ id: r.id, password: sipPasswordOf(r) });
+      return out;
+    },
+
+    /**
+     * Calls `listener` whenever a token is revoked (logout, revokeUser, the oldest of too many),
+     * so whatever it authorised can end (the SIP server drops registrations made with its SIP
+     * password). Expired tokens are not announced: their SIP password fails at the next refresh.
+     * @param {(e: { tokenId: string, userId: string }) => void} listener
+     * @returns {() => void} unsubscribes
+     */
+    onRevoke(listener) {
+      revokeListeners.add(listener);
+      return () => revokeListeners.delete(listener);
     },
 
     /** Live tokens (expired ones are dropped first). */
@@ -177,6 +270,61 @@ export function createAuth({ users, ttlSeconds = 8 * 3600, maxTokensPerUser = 10
 }
 
 /** @typedef {ReturnType<typeof createAuth>} Auth */
+
+/**
+ * The value of cookie `name` in the request's Cookie header(s), if any (the first one).
+ * @param {import('node:http').IncomingMessage} req
+ * @param {string} name
+ * @returns {string|undefined}
+ */
+export function readCookie(req, name) {
+  const raw = req.headers.cookie;
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  for (const part of raw.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    return value === '' ? undefined : value;
+  }
+  return undefined;
+}
+
+/**
+ * Why a request must not be trusted with the cookies the browser attached to it, or '' when it
+ * comes from a page of this very origin. SameSite=Strict keeps other sites' pages from sending the
+ * cookie, but not other origins of the same site (another port of 127.0.0.1, a sibling subdomain):
+ * `Sec-Fetch-Site` (sent by every current browser) must be `same-origin` (or `none`: typed in the
+ * address bar), and an `Origin` header must name the Host the request was sent to. A client that
+ * sends neither is not a browser acting for another page.
+ * @param {import('node:http').IncomingMessage} req
+ */
+export function crossOriginReason(req) {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return `Sec-Fetch-Site: ${site}`;
+  const origin = req.headers.origin;
+  if (origin === undefined) return '';
+  const host = String(req.headers.host ?? '').toLowerCase();
+  let from = '';
+  try {
+    from = new URL(String(origin)).host.toLowerCase();
+  } catch {
+    // "null" (a sandboxed frame, a file: page) or garbage: no origin it could share.
+  }
+  return from !== '' && from === host ? '' : `Origin ${String(origin).slice(0, 100)} is not ${host || 'this host'}`;
+}
+
+/**
+ * The Set-Cookie header value of a session (or, with token null, one that deletes it).
+ * HttpOnly: page scripts never see the token. SameSite=Strict: other sites' pages never send it.
+ * Secure only over TLS (the dev call center serves plain HTTP on loopback).
+ * @param {string|null} token
+ * @param {{ maxAgeSeconds?: number, secure?: boolean }} [o]
+ */
+export function sessionCookie(token, { maxAgeSeconds = 0, secure = false } = {}) {
+  const attributes = ['HttpOnly', 'SameSite=Strict', 'Path=/', `Max-Age=${token === null ? 0 : Math.max(0, Math.floor(maxAgeSeconds))}`];
+  if (secure) attributes.push('Secure');
+  return [`${SESSION_COOKIE}=${token ?? ''}`, ...attributes].join('; ');
+}
 
 /**
  * The `WWW-Authenticate` header of a 401 (RFC 6750 section 3).

@@ -4,9 +4,10 @@
 // the ACD bridges those and writes their records itself, with queue and JobId.
 //
 // Events (emitted by the proxy's EventEmitter):
-//   call-start  { callId, fromUser, toUser, time }
+//   call-start  { callId, fromUser, toUser, time, userData? }  userData: the call's X-CC-User-Data
 //   call-answer { callId, time }
 //   call-end    { callId, time, status, byUser? }   status: final SIP status (or text), byUser: who hung up
+import { readUserData } from '../user-data.mjs';
 
 /** SIP statuses meaning the callee did not take the call (timeout, unavailable, busy, declined). */
 const NOT_TAKEN = new Set([408, 480, 486, 600, 603]);
@@ -47,7 +48,7 @@ function ms(v, fallback) {
 export function recordProxyCalls({ proxy, store, directory, queueIds = ['sales', 'support'], skipPrefixes = [], logger = console, now = Date.now, maxPending = 1000 }) {
   const queues = new Set(queueIds);
   const skipped = [...skipPrefixes].filter((p) => typeof p === 'string' && p !== '');
-  /** @type {Map<string, {callId: string, from: string, to: string, startTime: number, establishedTime?: number}>} */
+  /** @type {Map<string, {callId: string, from: string, to: string, startTime: number, establishedTime?: number, userData: string}>} */
   const pending = new Map();
   const isStaff = (user) => directory.has(user);
 
@@ -64,7 +65,8 @@ export function recordProxyCalls({ proxy, store, directory, queueIds = ['sales',
     if (!isStaff(from) && !isStaff(to)) return;
     // Bounded: a proxy that never reports call-end must not grow this map forever.
     if (pending.size >= maxPending) pending.delete(pending.keys().next().value);
-    pending.set(callId, { callId, from, to, startTime: ms(e.time, now()) });
+    // The proxy passes only valid data on; checked again, since a record outlives any proxy bug.
+    pending.set(callId, { callId, from, to, startTime: ms(e.time, now()), userData: readUserData(e?.userData ?? undefined).value });
   };
 
   /** @param {any} e */
@@ -112,6 +114,7 @@ export function recordProxyCalls({ proxy, store, directory, queueIds = ['sales',
       result,
       sipStatus: Number.isFinite(status) ? status : undefined,
       source: 'sip-proxy',
+      ...(call.userData ? { userData: call.userData } : {}),
     };
     if (answered) record.establishedTime = call.establishedTime;
     try {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ACTIONS, localPart, USER_ID } from './actions.mjs';
 import { DEFAULT_FEATURE_CODES } from '../acd/feature-codes.mjs';
-import { challenge, createAuth } from './auth.mjs';
+import { authErrors, challenge, createAuth, crossOriginReason, readCookie, SESSION_COOKIE, sessionCookie } from './auth.mjs';
 import { CtiError, errors, show, toCtiError } from './errors.mjs';
 import { checkParams, readBody, readRequest, str } from './request.mjs';
 
@@ -24,6 +24,8 @@ export const DEFAULT_OUTBOUND_NUMBERS = JSON.parse(fs.readFileSync(new URL('./ou
  * @property {Array<string | { number: string, province?: string, city?: string, zh?: { province?: string, city?: string } }>} [outboundNumbers]
  *   `zh`: the region's names for requests whose Accept-Language prefers Chinese
  * @property {string} [path]          ajaxPath, default "/data/api.json"
+ * @property {string[]} [aliasPaths]  more paths answering the same API (the reference SDKs' printed
+ *   `ajaxPath`, e.g. "/aliyun/ccc/api"), default none
  * @property {string} [actionParam]   ajaxApiParamName, default "action"
  * @property {string} [instanceId]    accepted InstanceId, default users.domain
  * @property {string} [sipServerUrl]  returned by GetLoginDetails, default ""
@@ -34,6 +36,8 @@ export const DEFAULT_OUTBOUND_NUMBERS = JSON.parse(fs.readFileSync(new URL('./ou
  * @property {number} [maxQueryBytes] longest query string (after `?`), default 8192
  * @property {import('./auth.mjs').Auth} [auth]  the token store (shared with the other APIs); default: one of its own over `users`
  * @property {string} [tokenPath]     where tokens are issued (POST) and revoked (DELETE), default `${path}/token`
+ * @property {string} [sessionPath]   where a cookie session starts (POST, sets SESSION_COOKIE) and ends
+ *   (DELETE), default `${path}/session`; requests without Authorization may then authenticate with the cookie
  * @property {boolean} [insecureDev]  no authentication: the caller is whoever UserId / X-CC-Agent names (the old
  *   behaviour, for explicit local experiments only); default false
  * @property {number} [callControlTimeoutMs]  default 15000
@@ -85,6 +89,7 @@ export function createCtiHandler({
   callControl,
   outboundNumbers,
   path = '/data/api.json',
+  aliasPaths = [],
   actionParam = 'action',
   instanceId,
   sipServerUrl = '',
@@ -94,6 +99,7 @@ export function createCtiHandler({
   maxQueryBytes = 8 * 1024,
   auth,
   tokenPath,
+  sessionPath,
   insecureDev = false,
   callControlTimeoutMs = 15_000,
   logger = console,
@@ -118,7 +124,10 @@ export function createCtiHandler({
     featureCodes,
   };
   const tokens = insecureDev ? null : auth ?? createAuth({ users });
+  ctx.auth = tokens;
   const tokenRoute = tokenPath ?? `${path}/token`;
+  const sessionRoute = sessionPath ?? `${path}/session`;
+  const apiPaths = new Set([path, ...aliasPaths]);
   const write = typeof logger?.info === 'function' ? logger.info.bind(logger) : typeof logger?.log === 'function' ? logger.log.bind(logger) : () => {};
 
   /**
@@ -201,6 +210,79 @@ export function createCtiHandler({
       return { Revoked: true, UserId: `${record.userId}@${domain}` };
     }
     if (req.method !== 'POST') throw errors.methodNotAllowed(req.method);
+    const issued = await signIn(req, url, seen);
+    return {
+      AccessToken: issued.token,
+      TokenType: 'Bearer',
+      ExpiresIn: Math.round((issued.record.expiresAt - issued.record.issuedAt) / 1000),
+      ExpiresAt: issued.record.expiresAt,
+      UserId: `${issued.record.userId}@${domain}`,
+      Role: issued.record.role,
+    };
+  }
+
+  /**
+   * POST sessionPath { UserId, Password } starts a cookie session (a token in SESSION_COOKIE, the
+   * token itself never in the answer); DELETE sessionPath ends it. Both only from this origin's
+   * pages: a cross-origin sign-in would plant someone else's session (login CSRF).
+   * @param {import('node:http').IncomingMessage} req
+   * @param {URL} url
+   * @param {{ action?: string, userId?: unknown, headers?: Record<string, string> }} seen
+   */
+  async function session(req, url, seen) {
+    seen.action = req.method === 'DELETE' ? 'EndSession' : 'CreateSession';
+    if (!tokens) throw new CtiError('Auth.Disabled', 404, 'Sessions are not used: the call center runs with insecureDev.');
+    if (req.method !== 'POST' && req.method !== 'DELETE') throw errors.methodNotAllowed(req.method);
+    const why = crossOriginReason(req);
+    if (why) {
+      req.resume();
+      throw authErrors.crossOrigin(why);
+    }
+    const secure = /** @type {import('node:tls').TLSSocket} */ (req.socket).encrypted === true;
+    const old = readCookie(req, SESSION_COOKIE);
+    /** Ends the session the request's cookie names, if it is live; who it was. */
+    const endOld = () => {
+      if (old === undefined) return null;
+      try {
+        const record = tokens.check(old);
+        tokens.revoke(old);
+        return record;
+      } catch {
+        return null;
+      }
+    };
+    if (req.method === 'DELETE') {
+      req.resume();
+      const ended = endOld();
+      seen.userId = ended?.userId;
+      // Cleared whatever it held: a stale cookie must not linger either.
+      seen.headers = { 'set-cookie': sessionCookie(null, { secure }) };
+      return { Revoked: ended !== null, UserId: ended ? `${ended.userId}@${domain}` : '' };
+    }
+    const issued = await signIn(req, url, seen);
+    // One session per cookie: the one it replaces ends (no pile of live tokens behind one browser).
+    endOld();
+    const ExpiresIn = Math.round((issued.record.expiresAt - issued.record.issuedAt) / 1000);
+    seen.headers = { 'set-cookie': sessionCookie(issued.token, { maxAgeSeconds: ExpiresIn, secure }) };
+    return {
+      TokenType: 'Cookie',
+      CookieName: SESSION_COOKIE,
+      ExpiresIn,
+      ExpiresAt: issued.record.expiresAt,
+      UserId: `${issued.record.userId}@${domain}`,
+      Role: issued.record.role,
+    };
+  }
+
+  /**
+   * Reads `{ UserId, Password }` (JSON or form) and issues a token: the token and the session
+   * endpoints' common sign-in, with the same checks and the same lockout.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {URL} url
+   * @param {{ userId?: unknown }} seen
+   */
+  async function signIn(req, url, seen) {
+    if (!tokens) throw new CtiError('Auth.Disabled', 404, 'Tokens are not used: the call center runs with insecureDev.');
     if (url.search.length > 1) throw errors.invalid('query', '(hidden)', 'credentials go in the POST body, never in the URL');
     const body = (await readBody(req, 4096)).toString('utf8');
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -225,26 +307,25 @@ export function createCtiHandler({
     if (typeof password !== 'string' || password.length > 256) throw errors.invalid('Password', '(hidden)', 'must be a string of at most 256 characters');
     const issued = tokens.issue(id ?? '', password);
     seen.userId = issued.record.userId;
-    return {
-      AccessToken: issued.token,
-      TokenType: 'Bearer',
-      ExpiresIn: Math.round((issued.record.expiresAt - issued.record.issuedAt) / 1000),
-      ExpiresAt: issued.record.expiresAt,
-      UserId: `${issued.record.userId}@${domain}`,
-      Role: issued.record.role,
-    };
+    return issued;
   }
 
   /**
    * @param {import('node:http').IncomingMessage} req
    * @param {URL} url
-   * @param {{ action?: string, userId?: unknown }} seen  filled in as the request is understood, for the log line
+   * @param {{ action?: string, userId?: unknown, viaCookie?: boolean }} seen  filled in as the request is understood, for the log line
    * @returns {Promise<unknown>} the response's Data
    */
   async function run(req, url, seen) {
     if (req.method !== 'GET' && req.method !== 'POST') throw errors.methodNotAllowed(req.method);
     // Who is asking comes first: a stranger's body is never read, parsed or validated.
-    const record = tokens ? tokens.authenticate(req) : null;
+    /** @type {import('./auth.mjs').TokenRecord | null} */
+    let record = null;
+    if (tokens) {
+      const header = req.headers.authorization;
+      seen.viaCookie = !(typeof header === 'string' && header.trim() !== '') && readCookie(req, SESSION_COOKIE) !== undefined;
+      record = tokens.authenticateSession(req, { cookie: true }).record;
+    }
     if (record) seen.userId = record.userId;
     const { action, params } = await readRequest(req, url, { actionParam, maxBodyBytes });
     seen.action = action;
@@ -260,7 +341,15 @@ export function createCtiHandler({
     if (entry.agentOnly && user.role !== 'agent') {
       throw errors.forbidden(`${user.agentId} is a ${user.role}, not an agent; it cannot ${action}.`, ['UserId', user.agentId]);
     }
-    return entry.run({ action, params, user, ...(by ? { by } : {}), ctx, lang: prefersChinese(req.headers['accept-language']) ? 'zh' : 'en' });
+    return entry.run({
+      action,
+      params,
+      user,
+      ...(by ? { by } : {}),
+      ...(record ? { token: record } : {}),
+      ctx,
+      lang: prefersChinese(req.headers['accept-language']) ? 'zh' : 'en',
+    });
   }
 
   return function ctiHandler(req, res) {
@@ -270,16 +359,18 @@ export function createCtiHandler({
     } catch {
       return false;
     }
-    if (url.pathname !== path && url.pathname !== tokenRoute) return false;
+    if (!apiPaths.has(url.pathname) && url.pathname !== tokenRoute && url.pathname !== sessionRoute) return false;
     const started = performance.now();
     const requestId = randomUUID().toUpperCase();
-    /** @type {{ action?: string, userId?: unknown }} */
+    /** @type {{ action?: string, userId?: unknown, headers?: Record<string, string>, viaCookie?: boolean }} */
     const seen = {};
     Promise.resolve()
       .then(() => {
         const query = url.search.length > 0 ? url.search.length - 1 : 0;
         if (query > maxQueryBytes) throw errors.queryTooLarge(maxQueryBytes);
-        return url.pathname === tokenRoute ? token(req, url, seen) : run(req, url, seen);
+        if (url.pathname === tokenRoute) return token(req, url, seen);
+        if (url.pathname === sessionRoute) return session(req, url, seen);
+        return run(req, url, seen);
       })
       .then(
         (data) => ({ status: 200, body: { RequestId: requestId, Code: 'OK', HttpStatusCode: 200, Message: '', Data: data ?? null } }),
@@ -305,11 +396,14 @@ export function createCtiHandler({
             'cache-control': 'no-store',
             'x-acs-request-id': requestId,
           };
-          if (status === 405) headers.allow = url.pathname === tokenRoute ? 'POST, DELETE' : 'GET, POST';
+          if (status === 405) headers.allow = url.pathname === tokenRoute || url.pathname === sessionRoute ? 'POST, DELETE' : 'GET, POST';
+          Object.assign(headers, seen.headers ?? {});
+          // A session cookie that no longer works is dropped, so the page signs in again.
+          if (status === 401 && seen.viaCookie) headers['set-cookie'] = sessionCookie(null);
           const www = challenge(/** @type {CtiError} */ ({ httpStatus: status, code: body.Code }));
           if (www) headers['www-authenticate'] = www;
           // The rest of an oversized body is not worth reading on a kept-alive connection.
-          if (status === 413 || (status === 401 && req.method === 'POST' && !req.complete)) headers.connection = 'close';
+          if (status === 413 || ((status === 401 || body.Code === 'Forbidden.CrossOrigin') && req.method === 'POST' && !req.complete)) headers.connection = 'close';
           res.writeHead(status, headers);
           res.end(text);
         }

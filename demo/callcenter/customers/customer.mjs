@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { createAudioSource, createRecorder } from '../media/audio.mjs';
 import { isDtmfString, telephoneEventPayloadTypes } from '../media/dtmf.mjs';
+import { USER_DATA_HEADER } from '../user-data.mjs';
 
 /**
  * idle: not started; dialing: INVITE sent; queued: a 182 (Queued) came back; ringing: the far
@@ -46,15 +47,18 @@ const INCOMING_RING_LIMIT_MS = 60_000;
  * @property {string} dtmfSent
  * @property {string|null} sipCallId
  * @property {string|null} remoteIdentity who answered / who called, as the SIP signalling says
+ * @property {string} userData          the call's X-CC-User-Data: what the customer sent (outgoing), or
+ *   what the INVITE to it carried (incoming, e.g. an agent's call with the host's data); '' when none
  */
 
 export class Customer extends EventEmitter {
   /**
    * @param {{ id: string, ua: import('jssip').UA, domain: string, direction: 'outgoing'|'incoming',
    *           from: string, to: string, audio?: AudioSourceOptions, answerDelayMs?: number,
-   *           recordSeconds?: number, log?: Logger, displayName?: string }} o
+   *           recordSeconds?: number, log?: Logger, displayName?: string, userData?: string }} o
+   *   userData: checked by the caller (user-data.mjs); sent with an outgoing call, or received with an incoming one
    */
-  constructor({ id, ua, domain, direction, from, to, audio = { kind: 'tone', frequency: 440 }, answerDelayMs = 1000, recordSeconds = 60, log, displayName }) {
+  constructor({ id, ua, domain, direction, from, to, audio = { kind: 'tone', frequency: 440 }, answerDelayMs = 1000, recordSeconds = 60, log, displayName, userData = '' }) {
     super();
     this.id = id;
     this.ua = ua;
@@ -63,6 +67,7 @@ export class Customer extends EventEmitter {
     this.from = from;
     this.to = to;
     this.displayName = displayName;
+    this.userData = userData;
     this.answerDelayMs = answerDelayMs;
     this.log = log ?? { info() {}, warn() {} };
     /** @type {CustomerState} */
@@ -121,7 +126,7 @@ export class Customer extends EventEmitter {
       pcConfig: { iceServers: [] },
       fromUserName,
       fromDisplayName: this.displayName,
-      extraHeaders,
+      extraHeaders: this.direction === 'outgoing' && this.userData ? [...extraHeaders, `${USER_DATA_HEADER}: ${this.userData}`] : extraHeaders,
       eventHandlers: {
         // emitted inside ua.call(), before it returns
         peerconnection: (/** @type {{ peerconnection: unknown }} */ e) => this.attachPeerConnection(e.peerconnection),
@@ -408,6 +413,7 @@ export class Customer extends EventEmitter {
       dtmfSent: this.dtmfSent,
       sipCallId: this.sipCallId ?? null,
       remoteIdentity: this.remoteIdentity,
+      userData: this.userData,
     };
   }
 

@@ -1,7 +1,8 @@
 // HTTP control API of the simulated customers (the demo panel demo/customers.html uses it):
 //
 //   GET  {base}                  -> 200 { customers: CustomerSnapshot[] } (live first, newest first)
-//   POST {base}  { from?, to }   -> 201 CustomerSnapshot   (places a customer call)
+//   POST {base}  { from?, to, userData? } -> 201 CustomerSnapshot (places a customer call; userData
+//                                   goes out as X-CC-User-Data, snapshots show `userData` both ways)
 //   GET  {base}/:id[?lastMs=N]   -> 200 details: snapshot + audio analysis (of the last N ms) + DTMF log
 //   GET  {base}/:id/recording.wav-> 200 audio/wav (what the customer heard, last 60 s)
 //   POST {base}/:id/hangup       -> 200 CustomerSnapshot (once ended)
@@ -117,7 +118,12 @@ export function createCustomerHandler({ service, basePath = '/api/customers' }) 
         if (body.from !== undefined && typeof body.from !== 'string') throw new HttpError(400, 'invalid_field', '"from" must be a string', 'from');
         if (body.to === undefined || body.to === '') throw new HttpError(400, 'invalid_field', '"to" is required: a queue (sales, support), an extension or a number', 'to');
         if (typeof body.to !== 'string') throw new HttpError(400, 'invalid_field', '"to" must be a string', 'to');
-        const c = service.placeCall({ from: /** @type {string|undefined} */ (body.from) || undefined, to: body.to.trim() });
+        if (body.userData !== undefined && typeof body.userData !== 'string') throw new HttpError(400, 'invalid_field', '"userData" must be a string', 'userData');
+        const c = service.placeCall({
+          from: /** @type {string|undefined} */ (body.from) || undefined,
+          to: body.to.trim(),
+          ...(body.userData ? { userData: /** @type {string} */ (body.userData) } : {}),
+        });
         res.setHeader('Location', `${base}/${encodeURIComponent(c.id)}`);
         return sendJson(res, 201, c.snapshot());
       }

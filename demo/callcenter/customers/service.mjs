@@ -10,6 +10,7 @@
 import { loadNodeJsSIP, stopUa } from '../media/node-jssip.mjs';
 import { Customer, CustomerStateError } from './customer.mjs';
 import { startCustomerThread } from './thread.mjs';
+import { readUserData, USER_DATA_HEADER, USER_DATA_MAX_BYTES } from '../user-data.mjs';
 
 /** SIP user part accepted for `from` / `to`: a phone number, an extension or a queue name. */
 const SIP_USER = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,63}$|^\+[0-9]{3,20}$/;
@@ -50,7 +51,8 @@ export class CustomerInputError extends Error {
  * @typedef {object} CustomerService
  * @property {Customer[]} customers live calls then ended ones, newest first
  * @property {(id: string) => Customer|undefined} get
- * @property {(o: { from?: string, to: string, audio?: import('../media/audio.mjs').AudioSourceOptions }) => Customer} placeCall
+ * @property {(o: { from?: string, to: string, audio?: import('../media/audio.mjs').AudioSourceOptions, userData?: string }) => Customer} placeCall
+ *   userData: sent as X-CC-User-Data (the host's data a caller brings, e.g. from an IVR or a web form)
  * @property {(id: string) => Promise<boolean>} hangUp resolves false for an unknown id
  * @property {() => Promise<void>} hangUpAll
  * @property {(id: string) => ReturnType<Customer['details']>|null} stats
@@ -79,16 +81,19 @@ export function startCustomerService(options) {
  * Checks the calling and called party of a new customer call; throws CustomerInputError.
  * @param {unknown} from @param {unknown} to
  */
-export function checkCallParties(from, to) {
+export function checkCallParties(from, to, userData) {
   if (typeof to !== 'string' || !to) throw new CustomerInputError('to', '"to" is required: a queue (sales, support), an extension or a number');
   if (!SIP_USER.test(to)) throw new CustomerInputError('to', `"to" must be a SIP user (letters, digits, + . _ -), got ${JSON.stringify(to).slice(0, 80)}`);
   if (typeof from !== 'string' || !SIP_USER.test(from)) throw new CustomerInputError('from', `"from" must be a phone number or SIP user, got ${JSON.stringify(from).slice(0, 80)}`);
+  if (userData !== undefined && (typeof userData !== 'string' || readUserData(userData).dropped !== '')) {
+    throw new CustomerInputError('userData', `"userData" must be up to ${USER_DATA_MAX_BYTES} letters, digits or -_.:=,; (${USER_DATA_HEADER})`);
+  }
 }
 
 /**
  * The service on the caller's thread (what the worker thread runs).
  * @param {CustomerServiceOptions} options
- * @returns {Promise<CustomerService & { ua: import('jssip').UA, customers: Customer[], get: (id: string) => Customer|undefined, placeCall: (o: { id?: string, from?: string, to: string, audio?: import('../media/audio.mjs').AudioSourceOptions }) => Customer }>}
+ * @returns {Promise<CustomerService & { ua: import('jssip').UA, customers: Customer[], get: (id: string) => Customer|undefined, placeCall: (o: { id?: string, from?: string, to: string, audio?: import('../media/audio.mjs').AudioSourceOptions, userData?: string }) => Customer }>}
  */
 export async function startLocalCustomerService(options) {
   const {
@@ -154,7 +159,9 @@ export async function startLocalCustomerService(options) {
     // the To user is the number dialled; the Request-URI was rewritten to our registered contact
     const called = e.request?.to?.uri?.user ?? e.request?.ruri?.user ?? user;
     const caller = session.remote_identity?.uri?.user ?? 'unknown';
-    const c = new Customer({ id: nextId(), ua, domain, direction: 'incoming', from: caller, to: called, audio: answerAudio, answerDelayMs, recordSeconds, log });
+    // What the agent's call carried (the proxy passes only valid data; checked again all the same).
+    const userData = readUserData(e.request?.getHeaders?.(USER_DATA_HEADER)).value;
+    const c = new Customer({ id: nextId(), ua, domain, direction: 'incoming', from: caller, to: called, audio: answerAudio, answerDelayMs, recordSeconds, log, userData });
     track(c);
     c.answerIncoming(session, e.request);
     notify(c, 'created');
@@ -199,11 +206,13 @@ export async function startLocalCustomerService(options) {
     get(id) {
       return active.get(id) ?? history.find((c) => c.id === id);
     },
-    placeCall({ id, from = defaultFrom, to, audio: callAudio } = /** @type {any} */ ({})) {
+    placeCall({ id, from = defaultFrom, to, audio: callAudio, userData } = /** @type {any} */ ({})) {
       if (closed) throw new CustomerStateError('the customer service is closed');
-      checkCallParties(from, to);
+      checkCallParties(from, to, userData);
       if (active.size >= maxActive) throw new CustomerStateError(`already ${maxActive} customer calls`);
-      const c = new Customer({ id: id ?? nextId(), ua, domain, direction: 'outgoing', from, to, audio: callAudio ?? audio, recordSeconds, log, displayName: `Customer ${from}` });
+      const c = new Customer({
+        id: id ?? nextId(), ua, domain, direction: 'outgoing', from, to, audio: callAudio ?? audio, recordSeconds, log, displayName: `Customer ${from}`, userData: userData ?? '',
+      });
       track(c);
       try {
         c.call(to, { from });

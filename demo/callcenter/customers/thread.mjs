@@ -218,9 +218,9 @@ export async function startCustomerThread(options) {
     get(id) {
       return /** @type {any} */ (mirrors.get(id) ?? history.find((c) => c.id === id));
     },
-    placeCall({ from = defaultFrom, to, audio } = /** @type {any} */ ({})) {
+    placeCall({ from = defaultFrom, to, audio, userData } = /** @type {any} */ ({})) {
       if (closed) throw new CustomerStateError('the customer service is closed');
-      checkCallParties(from, to);
+      checkCallParties(from, to, userData);
       if (mirrors.size >= maxActive) throw new CustomerStateError(`already ${maxActive} customer calls`);
       const id = `c${Atomics.add(ids, 0, 1) + 1}`;
       const now = Date.now();
@@ -228,9 +228,9 @@ export async function startCustomerThread(options) {
       const m = mirror({
         id, direction: 'outgoing', from, to, state: 'idle', createdAt: now, queuedSince: null, ringingSince: null, talkingSince: null,
         endedAt: null, endCause: null, endedBy: null, held: false, heldBy: null, holdCount: 0, packetsIn: 0, packetsOut: 0,
-        dtmfReceived: '', dtmfSent: '', sipCallId: null, remoteIdentity: null,
+        dtmfReceived: '', dtmfSent: '', sipCallId: null, remoteIdentity: null, userData: userData ?? '',
       });
-      call('placeCall', { id, from, to, audio }).catch((error) => {
+      call('placeCall', { id, from, to, audio, ...(userData === undefined ? {} : { userData }) }).catch((error) => {
         log.warn(`customers: call ${id} not placed: ${error.message}`);
         mirror({ ...m.snapshot(), state: 'ended', endedAt: Date.now(), endCause: 'Failed', endedBy: 'system' });
       });

@@ -22,7 +22,7 @@ const snapshot = (c) => c.snapshot();
 
 /** @type {Record<string, (m: any) => unknown>} */
 const commands = {
-  placeCall: ({ id, from, to, audio }) => snapshot(/** @type {NonNullable<typeof service>} */ (service).placeCall({ id, from, to, audio })),
+  placeCall: ({ id, from, to, audio, userData }) => snapshot(/** @type {NonNullable<typeof service>} */ (service).placeCall({ id, from, to, audio, userData })),
   hangUp: async ({ customerId }) => {
     const c = customer(customerId);
     await c.hangUp();

@@ -49,12 +49,19 @@ const md5 = (/** @type {string} */ s) => createHash('md5').update(s, 'utf8').dig
 const NONCE_LIFETIME_MS = 300_000;
 
 /**
+ * @typedef {(user: string) => Array<{ id: string, password: string }>} SessionPasswords
+ *   the passwords a user may use besides its own, each with the id of what issued it (the dev call
+ *   center: the SIP passwords of the user's live CTI tokens, cti/auth.mjs sipPasswordsOf)
+ */
+
+/**
  * Issues and checks digest challenges for one realm. Nonces are self-validating (time + HMAC),
  * so the server keeps no per-challenge state.
  * @param {string} realm
  * @param {Map<string, SipUser>} users
+ * @param {{ sessionPasswords?: SessionPasswords }} [o]
  */
-export function createDigestAuth(realm, users) {
+export function createDigestAuth(realm, users, { sessionPasswords } = {}) {
   const secret = randomBytes(16);
   const sign = (/** @type {string} */ t) => createHmac('sha256', secret).update(t).digest('hex').slice(0, 24);
 
@@ -68,7 +75,8 @@ export function createDigestAuth(realm, users) {
    * Checks one Authorization / Proxy-Authorization value for `method`.
    * @param {string | undefined} header
    * @param {string} method
-   * @returns {{ ok: true, user: SipUser } | { ok: false, stale?: boolean, reason: string }}
+   * @returns {{ ok: true, user: SipUser, credential: string|null } | { ok: false, stale?: boolean, reason: string }}
+   *   `credential`: the id of the session password that matched, null for the users.json one
    */
   function verify(header, method) {
     if (!header) return { ok: false, reason: 'no credentials' };
@@ -82,12 +90,27 @@ export function createDigestAuth(realm, users) {
     const mac = Buffer.from(nonce.slice(-24));
     const expected = Buffer.from(sign(t));
     if (!t || mac.length !== expected.length || !timingSafeEqual(mac, expected)) return { ok: false, reason: 'nonce not issued here' };
-    const ha1 = md5(`${user.user}:${realm}:${user.password}`);
     const ha2 = md5(`${method}:${p.uri}`);
-    const want = p.qop ? md5(`${ha1}:${nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : md5(`${ha1}:${nonce}:${ha2}`);
-    if (p.response !== want) return { ok: false, reason: `wrong password for ${user.user}` };
+    /** @param {string} password */
+    const responseFor = (password) => {
+      const ha1 = md5(`${user.user}:${realm}:${password}`);
+      return p.qop ? md5(`${ha1}:${nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : md5(`${ha1}:${nonce}:${ha2}`);
+    };
+    /** @type {string|null|undefined} undefined: no password matched */
+    let credential;
+    if (p.response === responseFor(user.password)) credential = null;
+    else {
+      // Asked for at each request, so a revoked or expired session's password fails at once.
+      for (const session of sessionPasswords?.(user.user) ?? []) {
+        if (p.response === responseFor(session.password)) {
+          credential = session.id;
+          break;
+        }
+      }
+    }
+    if (credential === undefined) return { ok: false, reason: `wrong password for ${user.user}` };
     if (Date.now() - parseInt(t, 16) > NONCE_LIFETIME_MS) return { ok: false, stale: true, reason: 'stale nonce' };
-    return { ok: true, user };
+    return { ok: true, user, credential };
   }
 
   return { challenge, verify };

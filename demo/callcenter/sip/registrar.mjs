@@ -11,11 +11,13 @@ import { EventEmitter } from 'node:events';
  * @property {number} expiresAt    ms since epoch
  * @property {number} registeredAt ms since epoch of the first REGISTER of this binding
  * @property {number} refreshedAt  ms since epoch of the last REGISTER of this binding
+ * @property {string|null} credential the session password the last REGISTER was authorised with
+ *   (its id; null: the user's own password), so the binding can end with that session
  */
 
 /**
  * Emits `registered` / `unregistered` with `{ user, contact, reason }`, reason being
- * 'expired' | 'unregister' | 'socket-closed' for `unregistered`.
+ * 'expired' | 'unregister' | 'socket-closed' | 'revoked' for `unregistered`.
  */
 export class Registrar extends EventEmitter {
   /** @type {Map<string, Binding[]>} user -> bindings */
@@ -49,18 +51,19 @@ export class Registrar extends EventEmitter {
    * @param {string} contactParams
    * @param {string} connectionId
    * @param {number} expires seconds (> 0)
+   * @param {string|null} [credential] id of the session password used (null: the user's own)
    */
-  add(user, contact, contactParams, connectionId, expires) {
+  add(user, contact, contactParams, connectionId, expires, credential = null) {
     const now = Date.now();
     const list = this.#bindings.get(user) ?? [];
     let b = list.find((x) => x.contact === contact);
     const isNew = !b;
     if (!b) {
-      b = { user, contact, contactParams, connectionId, expiresAt: 0, registeredAt: now, refreshedAt: now };
+      b = { user, contact, contactParams, connectionId, expiresAt: 0, registeredAt: now, refreshedAt: now, credential };
       list.push(b);
       this.#bindings.set(user, list);
     }
-    Object.assign(b, { contactParams, connectionId, expiresAt: now + expires * 1000, refreshedAt: now });
+    Object.assign(b, { contactParams, connectionId, expiresAt: now + expires * 1000, refreshedAt: now, credential });
     clearTimeout(this.#timers.get(b));
     const binding = b;
     this.#timers.set(b, setTimeout(() => this.#remove(binding, 'expired'), expires * 1000).unref());
@@ -84,6 +87,22 @@ export class Registrar extends EventEmitter {
     for (const b of this.list()) if (b.connectionId === connectionId) this.#remove(b, 'socket-closed');
   }
 
+  /**
+   * Drops every binding registered with the session password `credential` (its session ended).
+   * @param {string} credential
+   * @returns {number} how many
+   */
+  dropCredential(credential) {
+    let n = 0;
+    for (const b of this.list()) {
+      if (b.credential === credential) {
+        this.#remove(b, 'revoked');
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Forgets everything without events (server shutdown). */
   clear() {
     for (const t of this.#timers.values()) clearTimeout(t);
@@ -93,7 +112,7 @@ export class Registrar extends EventEmitter {
 
   /**
    * @param {Binding} b
-   * @param {'expired'|'unregister'|'socket-closed'} reason
+   * @param {'expired'|'unregister'|'socket-closed'|'revoked'} reason
    */
   #remove(b, reason) {
     const list = this.#bindings.get(b.user);

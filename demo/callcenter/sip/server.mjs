@@ -15,6 +15,7 @@ import {
   prepend, randomToken, removeFirst, serialize, set, splitList,
 } from './message.mjs';
 import { Registrar } from './registrar.mjs';
+import { readUserData, USER_DATA_HEADER } from '../user-data.mjs';
 
 /**
  * @typedef {import('./message.mjs').SipMessage} SipMessage
@@ -79,9 +80,9 @@ const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, REFER, 
 /**
  * The running server. Events (time = ms since epoch):
  * - `registered` { user, contact } when a new binding appears (refreshes are silent)
- * - `unregistered` { user, contact, reason: 'expired' | 'unregister' | 'socket-closed' }
- * - `call-start` { callId, fromUser, toUser, time } for each authenticated initial INVITE
- *   (toUser is the dialed Request-URI user)
+ * - `unregistered` { user, contact, reason: 'expired' | 'unregister' | 'socket-closed' | 'revoked' }
+ * - `call-start` { callId, fromUser, toUser, time, userData } for each authenticated initial INVITE
+ *   (toUser is the dialed Request-URI user; userData the valid X-CC-User-Data it carries, else '')
  * - `call-answer` { callId, time } on the 2xx to it
  * - `call-end` { callId, time, status, reason: 'bye' | 'cancel' | 'failed' | 'socket-closed', byUser? }
  *   status is the INVITE's final status (200 for answered calls); byUser hung up (BYE) or vanished.
@@ -115,6 +116,9 @@ export class SipServer extends EventEmitter {
  * @param {number} [options.maxHeaderLines] more header lines are answered 513 (default 200)
  * @param {number} [options.vanishedGraceMs] how long a party of a call whose socket closed may come
  *   back with the same Contact before the other party gets a BYE for it (default 20000)
+ * @param {import('./auth.mjs').SessionPasswords} [options.sessionPasswords] passwords a user may
+ *   authenticate with besides its users.json one (the SIP passwords of its CTI sessions), asked for
+ *   at every challenge answer; `server.dropCredential(id)` ends the registrations made with one
  * @param {FeatureRoute[]} [options.featureRoutes] INVITEs whose Request-URI user starts with one of
  *   `prefixes` (feature codes such as `*2221001`) go to the registration of `user` (the ACD) with
  *   the caller asserted (see FeatureRoute); default none
@@ -124,7 +128,7 @@ export async function startSipServer({
   host = '127.0.0.1', port = 0, users = new URL('../../users.json', import.meta.url), log,
   minExpires = 30, maxExpires = 3600, transactionTimeout = 32_000, pingInterval = 30_000,
   maxMessageBytes = 64 * 1024, maxHeaderBytes = 16 * 1024, maxHeaderLines = 200, vanishedGraceMs = VANISHED_GRACE_MS,
-  featureRoutes = [],
+  featureRoutes = [], sessionPasswords,
 } = {}) {
   if (!LOOPBACK.has(host)) throw new Error(`startSipServer: host must be a loopback address (127.0.0.1, ::1, localhost), got "${host}"`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startSipServer: bad port ${port}`);
@@ -135,7 +139,7 @@ export async function startSipServer({
   }
   const directory = loadUsers(users);
   const { domain } = directory;
-  const digest = createDigestAuth(domain, directory.users);
+  const digest = createDigestAuth(domain, directory.users, { sessionPasswords });
   const say = log === false ? () => {} : (log ?? ((line) => console.error(`[sip] ${line}`)));
   const server = new SipServer();
   const registrar = server.registrar;
@@ -493,7 +497,7 @@ export async function startSipServer({
     }
     for (const c of changes) {
       if (c.expires === 0) registrar.unregister(user, c.uri);
-      else registrar.add(user, c.uri, c.params, st.conn.id, c.expires);
+      else registrar.add(user, c.uri, c.params, st.conn.id, c.expires, auth.credential);
     }
     // Never answer `Contact: *` (JsSIP's parser throws on it): list the bindings one by one.
     const now = Date.now();
@@ -555,6 +559,12 @@ export async function startSipServer({
     if (method === 'INVITE') {
       send(st.conn, makeResponse(req, 100, 'Trying'));
       const callId = /** @type {string} */ (get(req, 'call-id'));
+      // The host's data for the call goes on only when it is what every reader expects.
+      const userData = readUserData(getAll(req, USER_DATA_HEADER.toLowerCase()));
+      if (userData.dropped) {
+        say(`INVITE ${callId} ${from.uri.user} -> ${ruri.user}: ${userData.dropped}; header dropped, not forwarded`);
+        set(req, USER_DATA_HEADER.toLowerCase(), undefined);
+      }
       const contact = get(req, 'contact');
       /** @type {Dialog} */
       const dialog = {
@@ -564,7 +574,7 @@ export async function startSipServer({
       };
       st.dialog = dialog;
       dialogs.set(callId, dialog);
-      server.emit('call-start', { callId, fromUser: dialog.fromUser, toUser: dialog.toUser, time: Date.now() });
+      server.emit('call-start', { callId, fromUser: dialog.fromUser, toUser: dialog.toUser, time: Date.now(), userData: userData.value });
     }
     // The agent-state NOTIFY is the call center's word to a softphone: no client may forge it.
     if (method === 'NOTIFY' && /^\s*x-cc-agent-state\b/i.test(get(req, 'event') ?? '')) {
@@ -596,6 +606,14 @@ export async function startSipServer({
   function inDialog(st) {
     const { req } = st;
     popOwnRoutes(req);
+    if (req.method === 'INVITE') {
+      // A re-INVITE is held to the same rule as the INVITE that began the call.
+      const userData = readUserData(getAll(req, USER_DATA_HEADER.toLowerCase()));
+      if (userData.dropped) {
+        say(`re-INVITE ${get(req, 'call-id')}: ${userData.dropped}; header dropped, not forwarded`);
+        set(req, USER_DATA_HEADER.toLowerCase(), undefined);
+      }
+    }
     const ruri = parseUri(/** @type {string} */ (req.uri), 'Request-URI');
     const conn = aliasConn(ruri);
     const dialog = dialogs.get(/** @type {string} */ (get(req, 'call-id')));
@@ -862,6 +880,14 @@ export async function startSipServer({
     }
     return sent;
   };
+
+  /**
+   * Ends every registration made with the session password `credential` (its CTI session was
+   * revoked): the softphone is unregistered at once rather than at its next refresh.
+   * @param {string} credential
+   * @returns {number} how many bindings ended
+   */
+  server.dropCredential = (credential) => registrar.dropCredential(credential);
 
   /** @param {Conn} conn */
   function onClose(conn) {

@@ -193,7 +193,7 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
   /** @type {{ answer: 'auto' | 'manual' | number }} */
   const policy = { answer };
   /** Headers of each incoming INVITE, in order. */
-  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, queueName: string|undefined, referredBy: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined, monitor: string|undefined, callId: string, at: number }>} */ ([]);
+  const invites = /** @type {Array<{ from: string, fromName: string, pai: string|undefined, queue: string|undefined, queueName: string|undefined, referredBy: string|undefined, jobId: string|undefined, replaces: boolean, callInfo: string|undefined, monitor: string|undefined, userData: string[], callerArea: string|undefined, callId: string, at: number }>} */ ([]);
   ua.on('newRTCSession', (/** @type {any} */ { session, originator, request }) => {
     if (originator !== 'remote') return;
     const call = new TestCall(session, createAudioSource({ kind: 'tone', frequency, amplitude: 0.3 }));
@@ -211,6 +211,9 @@ export async function startPhone({ wsUrl, domain, user, password, frequency, ans
       replaces: request.hasHeader('Replaces'),
       callInfo: request.getHeader('Call-Info'),
       monitor: request.getHeader('X-CC-Monitor'),
+      // Every X-CC-User-Data line, so a duplicated header shows too.
+      userData: request.getHeaders('X-CC-User-Data'),
+      callerArea: request.getHeader('X-CC-Caller-Area'),
       at: Date.now(),
     });
     // A replacing INVITE (consult transfer) is answered like any other call here.
