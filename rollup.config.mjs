@@ -100,6 +100,15 @@ configs.push({
 // itself (next to dist/facades/), so a facade adds nothing to the agent's first load. The IIFE's
 // exports also land on window.CcFacades.
 export const FACADES = ['workbench-sdk', 'workbench-sdk-v03', 'phone-sdk', 'emic-phonebar', 'phonekit'];
+// In the classic scripts `import.meta.url` would be rollup's document.currentScript shim, whose
+// variable rollup leaves undeclared when import.meta sits in a module other than the entry; the
+// facades read their script's URL themselves (facade-core.ts facadeUrl), so there it is ''.
+const classicScriptUrl = {
+  name: 'classic-script-url',
+  resolveImportMeta(property, { format }) {
+    return format === 'iife' && property === 'url' ? '""' : null;
+  },
+};
 for (const name of FACADES) {
   configs.push({
     input: `dist/esm/src/facades/${name}.js`,
@@ -107,7 +116,7 @@ for (const name of FACADES) {
       { file: `dist/facades/${name}.js`, format: 'es', sourcemap: true },
       { file: `dist/facades/${name}.iife.js`, format: 'iife', name: 'CcFacades', extend: true, inlineDynamicImports: true, sourcemap: true },
     ],
-    plugins: plugins(),
+    plugins: [classicScriptUrl, ...plugins()],
   });
 }
 

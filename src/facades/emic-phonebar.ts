@@ -397,7 +397,7 @@ export function createPhonebar(): EmicPhonebar {
       s.token = token;
       s.supervisor = details.role === 'supervisor';
       claimLogin(s);
-      await loadWorkbench(import.meta.url);
+      await loadWorkbench();
       if (s.ending) return;
       const visible = settings.container;
       const el = createWorkbench(

@@ -107,10 +107,21 @@ export function callHook(hooks: Readonly<Record<string, unknown>>, name: string,
 }
 
 /**
+ * The facade's classic script, read while it runs (`document.currentScript` is null later, and in
+ * an ES module). The classic-script builds resolve `import.meta.url` to '' (rollup.config.mjs).
+ */
+const ownScript = typeof document === 'undefined' ? null : document.currentScript;
+
+/** The facade's own URL: its classic script's, or its module's. */
+export function facadeUrl(): string {
+  return (ownScript instanceof HTMLScriptElement && ownScript.src) || import.meta.url || document.baseURI;
+}
+
+/**
  * The URL of dist/cc-workbench.js seen from a facade's own URL (facades live in dist/facades/).
  * A page may point elsewhere with `<meta name="cc-workbench-src" content="...">`.
  */
-export function workbenchSource(base: string): string {
+export function workbenchSource(base: string = facadeUrl()): string {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="cc-workbench-src"]');
   return new URL(meta?.content || '../cc-workbench.js', meta?.content ? document.baseURI : base).href;
 }
@@ -121,7 +132,7 @@ let loading: Promise<unknown> | null = null;
  * Loads `<cc-workbench>` (dist/cc-workbench.js next to the facades) unless the page already has
  * it, and waits for its definition.
  */
-export async function loadWorkbench(base: string): Promise<void> {
+export async function loadWorkbench(base: string = facadeUrl()): Promise<void> {
   if (!customElements.get('cc-workbench')) {
     loading ??= import(workbenchSource(base));
     await loading;

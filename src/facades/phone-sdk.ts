@@ -150,8 +150,6 @@ const INVALID = 7101;
 const NOT_CONNECTED = 6001;
 
 const SDK = 'agent';
-/** This module's URL, read while it is evaluated: a classic script knows its own URL only then (document.currentScript). */
-const FACADE_URL = import.meta.url;
 const bare = (id: string): string => id.replace(/^sips?:/i, '').split('@')[0] ?? id;
 const invalid = (method: string, argument: string, why: string): CcFacadeError =>
   new CcFacadeError(INVALID, `${SDK}.${method}(${argument}): ${argument} ${why}`);
@@ -262,7 +260,7 @@ export default class Agent {
       const current = (): void => {
         if (generation !== this.generation) throw new CcFacadeError(7020, `${SDK}.connect(): a later connect() or disconnect() replaced this one`);
       };
-      await loadWorkbench(FACADE_URL);
+      await loadWorkbench();
       const token = await signIn(ctiUrl, user, password);
       if (generation !== this.generation) void revokeToken(ctiUrl, token);
       current();

@@ -18,8 +18,6 @@ import type { CcStatusChangeDetail } from '../events/cc-status-change-event.js';
 import type { PhoneApi } from '../phone-api.js';
 import { CcFacadeError, CcSignInError, callHook, command, createWorkbench, ctiTransport, developmentError, errorInfo, listen, loadWorkbench, loginDetails, notApplicable, requireFunctions, revokeToken, signIn } from './facade-core.js';
 
-/** Read once: in the classic-script build `import.meta.url` comes from `document.currentScript`, gone after the first run. */
-const BASE = import.meta.url;
 const OK = '00000';
 
 /** The reference's callbacks, in `initial`'s params. */
@@ -397,7 +395,7 @@ class CcPhoneKitSession {
   }
 
   private async start(pwd: string, container: unknown, afterCall: number | 'manual' | undefined, previous: () => Promise<void>): Promise<PhoneKitInitialData> {
-    const loading = loadWorkbench(BASE);
+    const loading = loadWorkbench();
     // Awaited below; until then its failure must not count as unhandled.
     loading.catch(() => undefined);
     await previous();

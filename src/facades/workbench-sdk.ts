@@ -345,7 +345,7 @@ export class WorkbenchSdk {
       this.notify({ errorCode: 8023, errorMsg: errorInfo(error).errorMsg });
       return;
     }
-    await loadWorkbench(import.meta.url);
+    await loadWorkbench();
     const { details, config } = this;
     const el = createWorkbench(
       this.frame,

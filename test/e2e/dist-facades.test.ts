@@ -37,36 +37,54 @@ describe('the built facades (dist/facades/*.iife.js)', () => {
     expect(customElements.get('cc-workbench'), 'nothing loads the workbench before it is used').to.equal(undefined);
   });
 
-  it('WorkbenchSdk from its classic script loads dist/cc-workbench.js itself and registers with the SIP server GetLoginDetails names', async () => {
-    await classicScript('/dist/facades/workbench-sdk.iife.js');
-    const WorkbenchSdk = (window as unknown as { WorkbenchSdk: new (config: Record<string, unknown>) => { element: HTMLElement | null; register(): Promise<void>; getStatusCode(): { code: number }; destroy(): void } }).WorkbenchSdk;
-    const agent = testUser('1001');
-    const container = document.createElement('div');
-    container.id = 'wb';
-    document.body.append(container);
-    const asked: string[] = [];
-    // The host's own transport (apiAxiosFunc): GetLoginDetails names Kamailio and the SIP password;
-    // there is no CTI backend here, so the workbench runs SIP-only after that.
-    const sdk = new WorkbenchSdk({
-      dom: 'wb',
-      instanceId: 'pbx.test',
-      regionId: 'cn-shanghai',
-      apiAxiosFunc: async (apiName: string) => {
+  for (const [file, version] of [
+    ['workbench-sdk.iife.js', '2.0'],
+    ['workbench-sdk-v03.iife.js', '0.3.2'],
+  ] as const) {
+    it(`WorkbenchSdk ${version} from its classic script loads dist/cc-workbench.js itself and registers with the SIP server GetLoginDetails names`, async () => {
+      // A page of its own (a same-origin frame), so that nothing defined <cc-workbench> before.
+      const frame = document.createElement('iframe');
+      frame.src = '/test/support/facade-frame.html';
+      document.body.append(frame);
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      const win = frame.contentWindow as Window & typeof globalThis;
+      await new Promise((resolve, reject) => {
+        const script = win.document.createElement('script');
+        script.src = `/dist/facades/${file}`;
+        script.onload = resolve;
+        script.onerror = reject;
+        win.document.head.append(script);
+      });
+      const problems: string[] = [];
+      win.addEventListener('error', (e) => problems.push(String(e.message)));
+      win.addEventListener('unhandledrejection', (e) => problems.push(String((e.reason as Error)?.message ?? e.reason)));
+      const agent = testUser(version === '2.0' ? '1001' : '1002');
+      const asked: string[] = [];
+      // The host backend: GetLoginDetails names Kamailio and the SIP password; nothing else is
+      // there, so the workbench runs SIP-only after that (2.0 through apiAxiosFunc, 0.3.2 through
+      // its ajax requests, answered here).
+      const backend = async (apiName: string) => {
         asked.push(apiName);
         if (apiName !== 'GetLoginDetails') return { Code: 'OK', Data: {} };
-        return { Code: 'OK', Data: { UserId: `${agent.user}@${sipEnv().domain}`, SipServerUrl: sipEnv().wsUrl, SipPassword: agent.password, DisplayName: 'Alice' } };
-      },
+        return { Code: 'OK', Data: { UserId: `${agent.user}@${sipEnv().domain}`, SipServerUrl: sipEnv().wsUrl, SipPassword: agent.password } };
+      };
+      win.fetch = async (input: RequestInfo | URL) => {
+        const url = new URL(String(input), location.href);
+        return new Response(JSON.stringify(await backend(url.searchParams.get('action') ?? '')), { headers: { 'Content-Type': 'application/json' } });
+      };
+      const Sdk = (win as unknown as { WorkbenchSdk: new (config: Record<string, unknown>) => { element: HTMLElement | null; getStatusCode(): { code: number }; destroy(): void } }).WorkbenchSdk;
+      const sdk = new Sdk({ dom: 'wb', instanceId: 'pbx.test', regionId: 'cn-shanghai', useOpenApiSdk: false, ...(version === '2.0' ? { apiAxiosFunc: backend } : { ajaxPath: '/backend' }) });
+      try {
+        await waitFor(() => sdk.element, `onInit: the workbench mounted (${problems.join('; ')}; asked ${asked.join(', ')})`, 15_000);
+        expect(win.customElements.get('cc-workbench'), 'the facade loaded dist/cc-workbench.js').to.not.equal(undefined);
+        expect(sdk.element!.getAttribute('sip-uri')).to.equal(`sip:${agent.user}@${sipEnv().domain}`);
+        await (sdk.element as unknown as { register(): Promise<void> }).register();
+        expect(sdk.getStatusCode().code).to.equal(1);
+        expect(asked[0]).to.equal('GetLoginDetails');
+      } finally {
+        sdk.destroy();
+        frame.remove();
+      }
     });
-    try {
-      await waitFor(() => sdk.element, 'onInit: the workbench mounted', 15_000);
-      expect(customElements.get('cc-workbench'), 'dist/cc-workbench.js was loaded').to.not.equal(undefined);
-      expect(sdk.element!.getAttribute('sip-uri')).to.equal(`sip:${agent.user}@${sipEnv().domain}`);
-      await (sdk.element as unknown as { register(): Promise<void> }).register();
-      expect(sdk.getStatusCode().code).to.equal(1);
-      expect(asked[0]).to.equal('GetLoginDetails');
-    } finally {
-      sdk.destroy();
-      container.remove();
-    }
-  });
+  }
 });
