@@ -178,7 +178,10 @@ export class WorkbenchSdk extends WorkbenchSdk2 {
   override register(): Promise<void> {
     return this.run('register', async (el) => {
       await this.checkSkillGroups();
-      if (el.getStatusCode().code === -1) await el.register();
+      if (el.getStatusCode().code === -1) {
+        await this.claimLogin();
+        await el.register();
+      }
       if (el.getStatusCode().code === 1) await el.logIn();
     });
   }

@@ -264,6 +264,9 @@ export class WorkbenchSdk {
   private stopListening: () => void = () => undefined;
   private volume = 1;
   private dtmfQueue: Promise<unknown> = Promise.resolve();
+  /** The pages of this browser signed in as the same agent (2.0 section 九: a second login is intercepted). */
+  private logins: BroadcastChannel | null = null;
+  private readonly loginId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
   constructor(config: WorkbenchSdkConfig) {
     this.checkConfig(config);
@@ -369,9 +372,11 @@ export class WorkbenchSdk {
     this.element = el;
     const unwire = this.wire(el);
     const unmount = this.mounted(el);
+    const unlogin = this.watchLogins(details.userId);
     this.stopListening = () => {
       unwire();
       unmount();
+      unlogin();
     };
     this.showImage(el.getStatusCode().code);
     const reloaded = sessionStorage.getItem(RELOAD_MARK) === details.userId;
@@ -436,6 +441,52 @@ export class WorkbenchSdk {
   /** After the workbench is created (0.3.2 adds its localStorage protocol); returns what undoes it. */
   protected mounted(_el: CcWorkbench): () => void {
     return () => undefined;
+  }
+
+  /**
+   * One online WorkbenchSdk per agent in this browser, as the reference's FAQ says: `register()`
+   * asks the other pages first; one in a call answers busy (this login gets 8020), the others go
+   * offline with 8021 (their SIP registration only: the new login's status at the call center
+   * stays untouched).
+   */
+  private watchLogins(userId: string): () => void {
+    if (typeof BroadcastChannel !== 'function') return () => undefined;
+    const channel = new BroadcastChannel(`cc-workbench-sdk:${userId}`);
+    this.logins = channel;
+    channel.onmessage = (event: MessageEvent<{ type?: string; id?: string }>) => {
+      const el = this.element;
+      if (!el || event.data?.type !== 'login' || event.data.id === this.loginId) return;
+      const code = el.getStatusCode().code;
+      if (IN_CALL.has(code)) channel.postMessage({ type: 'busy', id: event.data.id });
+      else if (code >= 0) {
+        this.notify({ errorCode: 8021, errorMsg: `${userId} went online in another page of this browser; this page is offline` });
+        el.unregister().catch(() => undefined);
+      }
+    };
+    return () => {
+      channel.close();
+      this.logins = null;
+    };
+  }
+
+  /** Tells the other pages of this agent that this one goes online; rejects with 8020 when one is in a call. */
+  protected async claimLogin(): Promise<void> {
+    const channel = this.logins;
+    if (!channel) return;
+    const busy = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), 300);
+      const onBusy = (event: MessageEvent<{ type?: string; id?: string }>): void => {
+        if (event.data?.type === 'busy' && event.data.id === this.loginId) done(true);
+      };
+      const done = (answer: boolean): void => {
+        clearTimeout(timer);
+        channel.removeEventListener('message', onBusy);
+        resolve(answer);
+      };
+      channel.addEventListener('message', onBusy);
+      channel.postMessage({ type: 'login', id: this.loginId });
+    });
+    if (busy) throw new CcFacadeError(8020, 'register: this agent is in a call in another page of this browser; this login is intercepted');
   }
 
   /** What `onRegister` gets: GetLoginDetails' data without the SIP password. */
@@ -588,7 +639,10 @@ export class WorkbenchSdk {
       if (login.data['DeviceState'] === 'ONLINE' && busy.includes(String(login.data['UserState']))) {
         throw new CcFacadeError(8020, `register: ${login.userId} is in a call on another device; this login is intercepted`);
       }
-      if (el.getStatusCode().code === -1) await el.register();
+      if (el.getStatusCode().code === -1) {
+        await this.claimLogin();
+        await el.register();
+      }
       await this.signIn(el, loginSkillGroupArray);
     });
   }

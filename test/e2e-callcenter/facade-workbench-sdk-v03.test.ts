@@ -204,7 +204,7 @@ localStorage.setItem('workbenchSdkCall', JSON.stringify(value))
 
   it('implements exactly its declarations: methods and hooks', () => {
     const own = (proto: object): string[] => Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor' && typeof (proto as Record<string, unknown>)[n] === 'function');
-    const internal = /^(checkConfig|ajax|storageCallsByElement|mounted|toolbar|start|wire|registerConfig|emitStatus|emitCall|notify|referenceError|showImage|show|setVolume|run|signIn|checkDevices|listAccessPoints|useAccessPoint|writeStorageStatus|checkSkillGroups|currentIds|checkConnid|reject|storageCallsByElement|mounted)$/;
+    const internal = /^(checkConfig|ajax|storageCallsByElement|mounted|watchLogins|claimLogin|toolbar|start|wire|registerConfig|emitStatus|emitCall|notify|referenceError|showImage|show|setVolume|run|signIn|checkDevices|listAccessPoints|useAccessPoint|writeStorageStatus|checkSkillGroups|currentIds|checkConnid|reject|storageCallsByElement|mounted)$/;
     const methods = new Set([...own(Object.getPrototypeOf(WorkbenchSdk.prototype)), ...own(WorkbenchSdk.prototype)].filter((n) => !internal.test(n)));
     const declared = [...Object.keys(declaration.methods), ...Object.keys(declaration.extensions).filter((n) => n !== 'element')];
     // 2.0's isAvailBroswer / checkNetwork / ... are 0.3.2 methods too; 2.0-only ones are extensions.

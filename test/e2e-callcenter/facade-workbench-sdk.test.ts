@@ -303,11 +303,44 @@ describe('WorkbenchSdk 2.0 facade (reference 000) against the dev call center', 
     expect(code()).to.equal(1);
   });
 
+  it('keeps one online page per agent in this browser: a second register() takes over (8021 in the first), but not from a page in a call (8020)', async () => {
+    await signInHost('1005');
+    container('wb1', mounted);
+    container('wb2', mounted);
+    const errors: { page: string; errorCode: unknown }[] = [];
+    const make = (dom: string) =>
+      new WorkbenchSdk({ dom, regionId: 'cn-shanghai', instanceId: 'pbx.test', ajaxPath: '/aliyun/ccc/api', afterCallRule: 'manual', onErrorNotify: (e: { errorCode: unknown }) => void errors.push({ page: dom, errorCode: e.errorCode }) });
+    const first = make('wb1');
+    const second = make('wb2');
+    try {
+      await waitFor(() => first.element && second.element, 'both pages initialised');
+      first.register();
+      await waitFor(() => first.getStatusCode().code === 3, 'the first page online', 15_000);
+      second.register();
+      await waitFor(() => second.getStatusCode().code === 3, 'the second page online', 15_000);
+      await waitFor(() => first.getStatusCode().code === -1, 'the first page offline');
+      expect(errors).to.deep.include({ page: 'wb1', errorCode: 8021 });
+      await waitFor(async () => (await serverState('1005')) === 'Ready', '1005 still ready at the call center');
+      // The second page in a call: the first cannot take over.
+      second.call('13900000016');
+      await waitFor(() => second.getStatusCode().code === 10, 'the second page talks', 15_000);
+      first.register();
+      await waitFor(() => errors.some((e) => e.page === 'wb1' && e.errorCode === 8020), '8020 for the first page');
+      expect(first.getStatusCode().code).to.equal(-1);
+      expect(second.getStatusCode().code).to.equal(10);
+      second.hangUp();
+      await waitFor(() => second.getStatusCode().code === 5, 'after-call work');
+    } finally {
+      first.destroy();
+      second.destroy();
+    }
+  });
+
   it('implements exactly its declarations: methods and hooks', () => {
     const methods = Object.getOwnPropertyNames(WorkbenchSdk.prototype).filter(
       (name) => name !== 'constructor' && typeof (WorkbenchSdk.prototype as unknown as Record<string, unknown>)[name] === 'function',
     );
-    const publicMethods = methods.filter((name) => !/^(checkConfig|ajax|storageCallsByElement|mounted|toolbar|start|wire|registerConfig|emitStatus|emitCall|notify|referenceError|showImage|show|setVolume|run|signIn|checkDevices|listAccessPoints|useAccessPoint)$/.test(name));
+    const publicMethods = methods.filter((name) => !/^(checkConfig|ajax|storageCallsByElement|mounted|watchLogins|claimLogin|toolbar|start|wire|registerConfig|emitStatus|emitCall|notify|referenceError|showImage|show|setVolume|run|signIn|checkDevices|listAccessPoints|useAccessPoint)$/.test(name));
     const declared = [...Object.keys(declaration.methods), ...Object.keys(declaration.extensions).filter((n) => n !== 'element')];
     expect([...publicMethods].sort()).to.deep.equal([...declared].sort());
     expect([...HOOK_NAMES].sort()).to.deep.equal(Object.keys(declaration.hooks).sort());
