@@ -63,6 +63,8 @@ export const consultHoldId = (consultCallId: string): string => `${INTERNAL}cons
 /** Ids of the resumes a conference or a swap asks the legs for. */
 const CONFERENCE_ID = `${INTERNAL}conference`;
 const SWAP_ID = `${INTERNAL}swap`;
+/** Id of a swap's hold of the talking party, naming the role resumed once it is held. */
+const SWAP_HOLD = `${INTERNAL}swap-hold:`;
 
 /** Both legs steady: connected, no hold or resume in flight. */
 const steady = (leg: LegRef | null): boolean => legIs(leg, 'connected') && !legIs(leg, 'holding') && !legIs(leg, 'resuming');
@@ -152,6 +154,9 @@ export const agentSetup = setup({
     canJoin: ({ context }) => !context.conference && steady(context.call) && steady(context.consult),
     isConferenceResume: ({ event }) => (event.type === 'leg.request.done' || event.type === 'leg.request.failed') && event.id === CONFERENCE_ID,
     isSwapResume: ({ event }) => (event.type === 'leg.request.done' || event.type === 'leg.request.failed') && event.id === SWAP_ID,
+    isSwapHold: ({ event }) => event.type === 'leg.request.done' && event.id.startsWith(SWAP_HOLD),
+    /** Either request of a swap (its hold or its resume). */
+    isSwapStep: ({ event }) => (event.type === 'leg.request.done' || event.type === 'leg.request.failed') && event.id.startsWith(SWAP_ID),
     isAfterCallTimed: ({ context }) => context.policy.afterCall !== 'manual',
     isFromAfterCall: ({ context }) => context.dialOrigin === 'afterCall',
     usesCti: ({ context }) => context.cti,
@@ -396,12 +401,19 @@ export const agentSetup = setup({
       const ids = [legInfo(context.call)?.callId ?? '', legInfo(context.consult)?.callId ?? ''] as const;
       enqueue.sendTo('sip', { type: 'sip.conference', callIds: ids } satisfies SipCommand);
     }),
-    /** Holds the party the agent talks to and resumes the other (17 <-> 18). */
+    /**
+     * Holds the party the agent talks to, then (resumeSwapped) resumes the other (17 <-> 18): the
+     * swap is done when both are, so a conference or transfer right after it finds both steady.
+     */
     swapLegs: enqueueActions(({ context, enqueue }) => {
       const consultHeld = legIs(context.consult, 'held');
       const [hold, resume] = consultHeld ? [context.call, context.consult] : [context.consult, context.call];
-      if (hold && !legIs(hold, 'held')) enqueue.sendTo(hold, { type: 'call.hold' } satisfies LegCommand);
-      if (resume) enqueue.sendTo(resume, { type: 'call.retrieve', id: SWAP_ID } satisfies LegCommand);
+      if (hold && !legIs(hold, 'held')) enqueue.sendTo(hold, { type: 'call.hold', id: SWAP_HOLD + (consultHeld ? 'consult' : 'call') } satisfies LegCommand);
+      else if (resume) enqueue.sendTo(resume, { type: 'call.retrieve', id: SWAP_ID } satisfies LegCommand);
+    }),
+    resumeSwapped: enqueueActions(({ context, event, enqueue }) => {
+      const leg = event.type === 'leg.request.done' ? context[event.id.slice(SWAP_HOLD.length) as 'call' | 'consult'] : null;
+      if (leg) enqueue.sendTo(leg, { type: 'call.retrieve', id: SWAP_ID } satisfies LegCommand);
     }),
     dropParty: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'call.dropParty') return;

@@ -58,12 +58,13 @@ export const onCall = agentSetup.createStateConfig({
         guard: 'isConferenceResume',
         actions: { type: 'raiseLegError', params: { answers: ['call.conference'] } },
       },
-      { guard: 'isSwapResume', actions: [{ type: 'raiseLegError', params: { answers: ['call.swap'] } }, 'setStatus'] },
+      { guard: 'isSwapStep', actions: [{ type: 'raiseLegError', params: { answers: ['call.swap'] } }, 'setStatus'] },
       { actions: 'relayRequest' },
     ],
     // Both parties talk again: the adapter mixes them; the resumed party of a swap: done.
     'leg.request.done': [
       { guard: 'isConferenceResume', actions: 'mixConference' },
+      { guard: 'isSwapHold', actions: 'resumeSwapped' },
       { guard: 'isSwapResume', actions: [{ type: 'complete', params: { commands: ['call.swap'] } }, 'setStatus'] },
       { actions: 'relayRequest' },
     ],

@@ -920,16 +920,35 @@ describe('agent statechart: swap and conference (status 18, 19)', () => {
   const resumed = (callId: string): Ev => ({ type: 'sip.call.resumed', callId });
   const held = (callId: string): Ev => ({ type: 'sip.call.held', callId });
 
-  it('swap holds the consulted party and resumes the customer (18), and back (17); done when resumed', () => {
+  it('swap holds the consulted party, then resumes the customer (18), and back (17); done when both are', () => {
     const h = harness();
+    const done = (id: string) => h.emitted.some((e) => e.type === 'request.done' && e.id === id);
     h.send(...CONSULT_TALKING, { type: 'call.swap', id: 's1' });
     expect(h.commands).to.deep.include({ type: 'sip.hold', callId: 'c2' });
+    // The customer is resumed only once the consulted party is held: never both talking.
+    expect(h.commands).to.not.deep.include({ type: 'sip.unhold', callId: 'c1' });
+    h.send(held('c2'));
     expect(h.commands).to.deep.include({ type: 'sip.unhold', callId: 'c1' });
-    expect(h.emitted.some((e) => e.type === 'request.done' && e.id === 's1')).to.equal(false);
-    h.send(held('c2'), resumed('c1'));
+    expect(done('s1')).to.equal(false);
+    h.send(resumed('c1'));
     expect(h.actor.getSnapshot().context.code).to.equal(STATUS.consultSwitched);
-    expect(h.emitted.some((e) => e.type === 'request.done' && e.id === 's1')).to.equal(true);
-    h.send({ type: 'call.swap', id: 's2' }, held('c1'), resumed('c2'));
+    expect(done('s1')).to.equal(true);
+    h.send({ type: 'call.swap', id: 's2' });
+    // Back: while the customer's hold is still out, the swap is not done and a conference is refused.
+    h.send(held('c1'));
+    expect(done('s2')).to.equal(false);
+    h.send({ type: 'call.conference', id: 'early' });
+    expect(h.emitted.some((e) => e.type === 'request.failed' && e.id === 'early')).to.equal(true);
+    h.send(resumed('c2'));
+    expect(done('s2')).to.equal(true);
+    expect(h.actor.getSnapshot().context.code).to.equal(STATUS.consultTalking);
+  });
+
+  it('a swap whose hold is refused fails and resumes nothing', () => {
+    const h = harness();
+    h.send(...CONSULT_TALKING, { type: 'call.swap', id: 's1' }, { type: 'sip.call.hold.failed', callId: 'c2', cause: '488 Not Acceptable Here' });
+    expect(h.emitted.some((e) => e.type === 'request.failed' && e.id === 's1')).to.equal(true);
+    expect(h.commands).to.not.deep.include({ type: 'sip.unhold', callId: 'c1' });
     expect(h.actor.getSnapshot().context.code).to.equal(STATUS.consultTalking);
   });
 
