@@ -2,8 +2,8 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import terser from '@rollup/plugin-terser';
-import { jssipLiteRollup, privateNamesRollup, xstateLiteRollup } from './scripts/jssip-lite.mjs';
-import { minifyCssLiterals, minifyHtmlLiterals } from './scripts/minify-literals.mjs';
+import { jssipLiteRollup, litLiteRollup, privateNamesRollup, xstateLiteRollup } from './scripts/jssip-lite.mjs';
+import { minifyCssLiterals, minifyHtmlLiterals, shortCustomProperties } from './scripts/minify-literals.mjs';
 
 // Rollup bundles the JavaScript that `tsc -p tsconfig.build.json` emitted into dist/esm
 // (scripts/build.mjs runs both), so TypeScript is compiled once, by tsc.
@@ -16,26 +16,31 @@ const esInput = { 'cc-workbench': 'dist/esm/src/define.js', 'cc-phone': 'dist/es
 const iifeInput = 'dist/esm/src/bundle.js';
 
 // JsSIP's `debug`, `events`, package.json and unused MESSAGE/OPTIONS/SUBSCRIBE classes are
-// swapped for small stand-ins, and what the workbench never runs of JsSIP and XState is left out
-// (scripts/jssip-lite.mjs); the tests bundle JsSIP the same way.
+// swapped for small stand-ins, what the workbench never runs of JsSIP and XState is left out, and
+// XState's and Lit's error messages are shorter (scripts/jssip-lite.mjs); the tests bundle JsSIP
+// the same way. The elements' css and html literals are minified and their private custom
+// properties (`--_primary`) get short names (scripts/minify-literals.mjs).
 const plugins = () => [
   jssipLiteRollup,
   xstateLiteRollup(),
+  litLiteRollup(),
   minifyCssLiterals(),
   minifyHtmlLiterals(),
+  shortCustomProperties(),
   nodeResolve({ browser: true, preferBuiltins: false }),
   // JsSIP and its helpers are CommonJS; its modules require each other in cycles.
   commonjs({ strictRequires: 'auto' }),
   json(),
   // unsafe / unsafe_comps: shorter builtin calls and comparisons (npm test, including the built
-  // bundle's own test, runs on this output). Not pure_new: JsSIP creates server transactions
-  // with a bare `new` that registers them.
+  // bundle's own test, runs on this output); unsafe_math: `Number(x)` becomes `+x` (the same but
+  // for a BigInt, and none reaches one). Not pure_new: JsSIP creates server transactions with a
+  // bare `new` that registers them. Four passes: a fifth finds nothing more.
   terser({
     ecma: 2020,
     module: true,
     toplevel: true,
     format: { comments: false },
-    compress: { passes: 3, unsafe: true, unsafe_comps: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+    compress: { passes: 4, unsafe: true, unsafe_comps: true, unsafe_arrows: true, unsafe_methods: true, unsafe_math: true, pure_getters: true },
   }),
 ];
 

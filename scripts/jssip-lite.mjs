@@ -3,10 +3,11 @@
 // trim, fold and inline the rest the same way, so the tests exercise exactly the JsSIP that ships.
 // test/sip/*.test.mjs compare the grammar and sdp-transform stand-ins with the originals,
 // test/scripts/jssip-lite-trims.test.mjs the trimmed JsSIP with JsSIP on the wire. The rollup builds
-// also trim XState (XSTATE_DROPPED; test/scripts/xstate-lite.test.mjs).
-import { readFileSync } from 'node:fs';
+// also trim XState (XSTATE_DROPPED; test/scripts/xstate-lite.test.mjs), shorten Lit's error messages
+// (LIT_SHORTER), and the ES build gives private members short names (privateNamesRollup).
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MagicString from 'magic-string';
 
@@ -371,10 +372,13 @@ export function liteJssipModule(code, id = '') {
  * transitions' and invokes' `toJSON()`, getPersistedSnapshot() / restoreSnapshot() (no actor is
  * created from a persisted snapshot, none is persisted), the devtools adapter (no actor is created
  * with `devTools`) and the inspection events (no actor is created with `inspect`, nothing calls
- * `system.inspect()`, which is gone too).
- * Each entry names the module (`file`, its name before the hash) and either a class `member` (2
- * spaces) by its first lines, dropped up to its closing brace (or swapped for `replace`), or a
- * snippet to `cut`; `count` is how often it occurs (once by default), else the build fails.
+ * `system.inspect()`, which is gone too); setup()'s log() and extend(); history and parallel
+ * states (refused when a machine is made); and its error messages' explanations (each error is
+ * still thrown where it was).
+ * Each entry names the module (`file`, its name before the hash: `raise` for raise-effbee0c.esm.js,
+ * `xstate` for xstate.esm.js) and either a class `member` (2 spaces) by its first lines, dropped up
+ * to its closing brace, or a snippet to `cut`; either is swapped for `replace` when it has one;
+ * `count` is how often it occurs (once by default), else the build fails.
  * test/scripts/xstate-lite.test.mjs runs statecharts on this XState and on the original one.
  */
 export const XSTATE_DROPPED = [
@@ -406,16 +410,80 @@ export const XSTATE_DROPPED = [
   { file: 'raise', cut: "    inspect: observerOrFn => {\n      const observer = toObserver(observerOrFn);\n      inspectionObservers.add(observer);\n      return {\n        unsubscribe() {\n          inspectionObservers.delete(observer);\n        }\n      };\n    },\n    _sendInspectionEvent: sendInspectionEvent,\n" },
   { file: 'raise', cut: "  const sendInspectionEvent = event => {\n    if (!inspectionObservers.size) {\n      return;\n    }\n    const resolvedInspectionEvent = {\n      ...event,\n      rootId: rootActor.sessionId\n    };\n    inspectionObservers.forEach(observer => observer.next?.(resolvedInspectionEvent));\n  };\n" },
   { file: 'raise', cut: "  const inspectionObservers = new Set();\n" },
-  // XState's explanations of errors the workbench's statecharts cannot reach (an eventless cycle,
-  // a machine without an initial state): the first words stay, for a bug report.
+  // XState's error messages, shorter: what is wrong and the ids involved stay (a bug report still
+  // says which state, event, guard or actor), the explanations and advice go. None is caught or
+  // matched by the workbench; test/scripts/xstate-lite.test.mjs throws each on both XStates.
+  ...[
+    ['raise', "`Actor with system ID '${systemId}' already exists.`", "`System ID '${systemId}' taken`"],
+    ['raise', '`Cannot stop child actor ${child.id} of ${this.id} because it is not a child`', '`Not a child: ${child.id}`'],
+    ['raise', "'A non-root actor cannot be stopped directly.'", "'Not a root actor'"],
+    ['raise', "`Guard '${typeof guard === 'string' ? guard : guard.type}' is not implemented.'.`", "`No guard '${typeof guard === 'string' ? guard : guard.type}'`"],
+    ['raise', '\'Null events ("") cannot be specified as a transition key. Use `always: { ... }` instead.\'', '\'Null event ("")\''],
+    ['raise', '`Initial state node "${_target}" not found on parent state node #${stateNode.id}`', '`No initial state "${_target}" in #${stateNode.id}`'],
+    ['raise', "`Invalid transition definition for state node '${stateNode.id}':\\n${err.message}`", "`Bad transition in '${stateNode.id}': ${err.message}`"],
+    ['raise', '`Invalid target: "${target}" is not a valid target from the root node. Did you mean ".${target}"?`', '`Invalid target: "${target}"`'],
+    ['raise', "`Unable to retrieve child state '${stateKey}' from '${stateNode.id}'; no child states exist.`", "`No state '${stateKey}' in '${stateNode.id}'`"],
+    ['raise', "`Child state '${stateKey}' does not exist on '${stateNode.id}'`", "`No state '${stateKey}' in '${stateNode.id}'`"],
+    ['raise', "`State '${stateValue}' does not exist on '${stateNode.id}'`", "`No state '${stateValue}' in '${stateNode.id}'`"],
+    [
+      'raise',
+      "`Infinite loop detected: the machine has processed more than ${maxIterations} microsteps without reaching a stable state. This usually happens when there's a cycle of transitions (e.g., eventless transitions or raised events causing state A -> B -> C -> A).`",
+      '`Infinite loop: ${maxIterations} microsteps`',
+    ],
+    ['raise', '`Only event objects may be used with raise; use raise({ type: "${eventOrExpr}" }) instead`', '`raise: "${eventOrExpr}" is no event object`'],
+    [
+      'StateMachine',
+      '`No initial state specified for compound state node "#${this.id}". Try adding { initial: "${Object.keys(this.states)[0]}" } to the state config.`',
+      '`No initial state in #${this.id}`',
+    ],
+    [
+      'StateMachine',
+      "`Unable to evaluate guard ${guardType ? `'${guardType}' ` : ''}in transition for event '${eventType}' in state node '${this.id}':\\n${err.message}`",
+      "`Guard ${guardType ? `'${guardType}' ` : ''}failed on '${eventType}' in '${this.id}': ${err.message}`",
+    ],
+    ['StateMachine', "`Child state node '#${resolvedStateId}' does not exist on machine '${this.id}'`", "`No state '#${resolvedStateId}' in '${this.id}'`"],
+    ['log', '`Only event objects may be used with sendTo; use sendTo({ type: "${eventOrExpr}" }) instead`', '`sendTo: "${eventOrExpr}" is no event object`'],
+    ['log', "`Unable to send event to actor '${resolvedTarget}' from machine '${snapshot.machine.id}'.`", "`No actor '${resolvedTarget}' in '${snapshot.machine.id}'`"],
+    ['assign', "`Actor logic '${src}' not implemented in machine '${machine.id}'`", "`No actor logic '${src}' in '${machine.id}'`"],
+    ['assign', "'Cannot assign to undefined `context`. Ensure that `context` is defined in the machine config.'", "'assign: no context'"],
+  ].map(([file, cut, replace]) => ({ file, cut, replace })),
+  // History and parallel states: the statecharts have none, and this XState refuses one (a state
+  // node of either type throws when its machine is made), so the checks for them are false and the
+  // branches behind them go: no state is a history node, none records history on exit, no region
+  // is parallel.
+  {
+    file: 'StateMachine',
+    cut: "    this.type = this.config.type || (this.config.states && Object.keys(this.config.states).length ? 'compound' : this.config.history ? 'history' : 'atomic');\n",
+    replace:
+      "    this.type = this.config.type || (this.config.states && Object.keys(this.config.states).length ? 'compound' : this.config.history ? 'history' : 'atomic');\n    if (this.type === 'history' || this.type === 'parallel') throw new Error(`No ${this.type} states in this XState (#${this.id})`);\n",
+  },
+  { file: 'raise', cut: "function isHistoryNode(stateNode) {\n  return stateNode.type === 'history';\n}", replace: 'function isHistoryNode(stateNode) {\n  return false;\n}' },
   {
     file: 'raise',
-    cut: " This usually happens when there's a cycle of transitions (e.g., eventless transitions or raised events causing state A -> B -> C -> A).",
+    cut: "function getHistoryNodes(stateNode) {\n  return Object.keys(stateNode.states).map(key => stateNode.states[key]).filter(sn => sn.type === 'history');\n}",
+    replace: 'function getHistoryNodes(stateNode) {\n  return [];\n}',
   },
-  { file: 'StateMachine', cut: ' Try adding { initial: "${Object.keys(this.states)[0]}" } to the state config.' },
+  ...[
+    ["      if (s.type === 'parallel') {", "      if (false) {"],
+    ["\n  if (stateNode.type === 'parallel') {", '\n  if (false) {'],
+    ["    if (stateNode.parent.type === 'parallel') {", '    if (false) {'],
+    ["    } else if (descStateNode.type === 'parallel') {", '    } else if (false) {'],
+    ["      let ancestorMarker = parent?.type === 'parallel' ? parent : parent?.parent;", '      let ancestorMarker = parent?.parent;'],
+    ["      while (ancestorMarker?.type === 'parallel' && ", '      while (false && '],
+    ["      if (domain?.type === 'parallel') {", '      if (false) {'],
+    ["      if (stateNode.type === 'parallel') {", '      if (false) {'],
+    ["    if (anc.type === 'parallel') {", '    if (false) {'],
+  ].map(([cut, replace]) => ({ file: 'raise', cut, replace })),
+  // setup()'s `log` action creator (the statecharts log nothing; console calls stay where they are).
+  { file: 'xstate', cut: '    raise,\n    log,\n    cancel,\n', replace: '    raise,\n    cancel,\n' },
+  // ... and its extend() (one setup() per statechart; none is extended).
+  {
+    file: 'xstate',
+    cut: ',\n    extend: extended => setup({\n      schemas,\n      actors,\n      actions: {\n        ...actions,\n        ...extended.actions\n      },\n      guards: {\n        ...guards,\n        ...extended.guards\n      },\n      delays: {\n        ...delays,\n        ...extended.delays\n      }\n    })',
+  },
 ];
 /** XState's production ES modules (not the development ones), by the name before their hash. */
-const XSTATE_DIST = /[\\/]node_modules[\\/]xstate[\\/]dist[\\/]([A-Za-z]+)-[0-9a-f]{8}\.esm\.js$/;
+const XSTATE_DIST = /[\\/]node_modules[\\/]xstate[\\/]dist[\\/]([A-Za-z]+)(?:-[0-9a-f]{8})?\.esm\.js$/;
 
 /** Where `entry` is in `code`: [start, end) of each occurrence. */
 function xstateRanges(code, entry) {
@@ -470,6 +538,58 @@ export function xstateLiteRollup() {
       const loaded = [...this.getModuleIds()].some((moduleId) => XSTATE_DIST.test(moduleId));
       const missing = [...new Set(XSTATE_DROPPED.map((entry) => entry.file))].filter((file) => !seen.has(file));
       if (loaded && missing.length) this.error(`xstate-lite: ${missing.join(', ')} of XState was not trimmed: XState changed, update XSTATE_DROPPED`);
+    },
+  };
+}
+
+/**
+ * Lit's error messages, shorter (the same errors, thrown where they were; what is wrong stays):
+ * each entry names the module (its path under node_modules), the text of its published, minified
+ * code and what replaces it; the build fails when the text is not there once.
+ * test/scripts/jssip-lite-trims.test.mjs throws each.
+ */
+export const LIT_SHORTER = [
+  { file: '@lit/reactive-element/css-tag.js', cut: '"CSSResult is not constructable. Use `unsafeCSS` or `css` instead."', replace: '"CSSResult is not constructable"' },
+  {
+    file: '@lit/reactive-element/css-tag.js',
+    cut: `"Value passed to 'css' function must be a 'css' function result: "+t+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security."`,
+    replace: '"Not a css result: "+t',
+  },
+];
+
+/** `code` of the Lit module `id` with LIT_SHORTER applied, with a source map; null when it has none. */
+export function liteLitModule(code, id = '') {
+  const entries = LIT_SHORTER.filter((entry) => id.replaceAll('\\', '/').endsWith(`/node_modules/${entry.file}`));
+  if (!entries.length) return null;
+  const s = new MagicString(code);
+  for (const entry of entries) {
+    const at = code.indexOf(entry.cut);
+    if (at === -1 || code.indexOf(entry.cut, at + 1) !== -1) throw new Error(`lit-lite: ${JSON.stringify(entry.cut)} is not once in ${id}: Lit changed, update LIT_SHORTER`);
+    s.overwrite(at, at + entry.cut.length, entry.replace);
+  }
+  return { code: s.toString(), map: s.generateMap({ hires: true }) };
+}
+
+/** Rollup plugin: Lit with LIT_SHORTER; the build fails when a bundled package's module with entries was not trimmed. */
+export function litLiteRollup() {
+  const seen = new Set();
+  return {
+    name: 'lit-lite',
+    buildStart() {
+      seen.clear();
+    },
+    transform(code, id) {
+      const out = liteLitModule(code, id);
+      if (out) seen.add(LIT_SHORTER.find((entry) => id.replaceAll('\\', '/').endsWith(`/node_modules/${entry.file}`)).file);
+      return out;
+    },
+    buildEnd(error) {
+      if (error || !this.getModuleIds) return;
+      const ids = [...this.getModuleIds()].map((id) => id.replaceAll('\\', '/'));
+      // A module of the entry's package was bundled, the entry's own was not (or not trimmed).
+      const bundled = (file) => ids.some((id) => id.includes(`/node_modules/${file.slice(0, file.lastIndexOf('/') + 1)}`));
+      const missing = [...new Set(LIT_SHORTER.map((entry) => entry.file))].filter((file) => !seen.has(file) && bundled(file));
+      if (missing.length) this.error(`lit-lite: ${missing.join(', ')} of Lit was not trimmed: Lit changed, update LIT_SHORTER`);
     },
   };
 }
@@ -540,19 +660,179 @@ export const INTERNAL_MEMBERS = [
 ];
 const PRIVATE_MEMBER = new RegExp(`^(?:_[A-Za-z]|(?:${INTERNAL_MEMBERS.join('|')})$)`);
 
-/** Chunks whose private members get short names; each is mangled on its own, with the same reserved names. */
-const SHORT_PRIVATE_NAMES_IN = ['cc-phone'];
+/**
+ * The workbench's own TypeScript `private` members (src/, elements/, machines/: `phoneHost`,
+ * `keypadOpen`, `awaitingCallEnd`, ...) get short names in every chunk of the ES build, each name
+ * the same short name in every chunk (a chunk's code reaches into another's objects). tsc keeps
+ * those names; TypeScript lets only the class itself use them, and a name is renamed only when
+ * nothing else could reach it under that name (renamablePrivateMembers): it is declared private and
+ * nowhere declared otherwise (a public or protected member, an interface or type member, an object
+ * literal's key, a destructured name, except the `static properties` of Lit's internal reactive
+ * state), it is in no string of the sources, in no declaration of the DOM, JavaScript or the
+ * dependencies (TypeScript's lib files, Lit's, XState's and JsSIP's .d.ts), and no dependency in
+ * the bundle reads, writes or declares it as a property or has it as a string (privateNameMap).
+ * The builds made alone (embed, facades, IIFE) keep the names and drive the elements through their
+ * public API. test/scripts/jssip-lite-trims.test.mjs holds the rules, test/e2e/dist-bundle.test.ts
+ * and the embed and facade tests run the built files.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** Where the workbench's TypeScript sources are. */
+const OWN_SOURCES = ['src', 'elements', 'machines'];
+/** Declaration files whose names are never renamed: the DOM's and JavaScript's, and the dependencies'. */
+const DECLARED_ELSEWHERE = [
+  ['node_modules/typescript/lib', /^lib\..*\.d\.ts$/],
+  ...['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'xstate', 'jssip'].map((name) => [`node_modules/${name}`, /\.d\.ts$/]),
+];
+/** Called by the browser on custom elements by name; never renamed. */
+const CUSTOM_ELEMENT_CALLBACKS = ['connectedCallback', 'disconnectedCallback', 'adoptedCallback', 'attributeChangedCallback', 'connectedMoveCallback', 'formAssociatedCallback', 'formDisabledCallback', 'formResetCallback', 'formStateRestoreCallback', 'observedAttributes', 'formAssociated'];
+const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+
+function filesUnder(dir, pattern) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name), pattern) : pattern.test(e.name) ? [join(dir, e.name)] : []));
+}
+
+/**
+ * The names of the workbench's TypeScript private members that may be renamed (see above), with
+ * the reason each other private name is kept: { names, kept: Map(name -> reason) }.
+ */
+export async function renamablePrivateMembers(base = root) {
+  const { default: ts } = await import('typescript');
+  const privates = new Set();
+  const kept = new Map();
+  const keep = (name, why) => {
+    if (name && !kept.has(name)) kept.set(name, why);
+  };
+  const textOf = (name) => (name && (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) ? name.text : null);
+  const isLitState = (node) =>
+    ts.isPropertyAssignment(node) &&
+    ts.isObjectLiteralExpression(node.parent) &&
+    ts.isPropertyDeclaration(node.parent.parent) &&
+    textOf(node.parent.parent.name) === 'properties' &&
+    ts.isObjectLiteralExpression(node.initializer) &&
+    node.initializer.properties.some(
+      (p) =>
+        ts.isPropertyAssignment(p) &&
+        ((textOf(p.name) === 'state' && p.initializer.kind === ts.SyntaxKind.TrueKeyword) || (textOf(p.name) === 'attribute' && p.initializer.kind === ts.SyntaxKind.FalseKeyword)),
+    );
+  const MEMBER_MODIFIERS = [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.PublicKeyword, ts.SyntaxKind.ReadonlyKeyword];
+  for (const file of OWN_SOURCES.flatMap((dir) => filesUnder(join(base, dir), /(?<!\.d)\.ts$/))) {
+    const where = relative(base, file);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (node) => {
+      const modifiers = ts.canHaveModifiers(node) ? (ts.getModifiers(node) ?? []) : [];
+      if ((ts.isClassElement(node) && node.name) || (ts.isParameter(node) && modifiers.some((m) => MEMBER_MODIFIERS.includes(m.kind)))) {
+        const name = textOf(node.name);
+        if (name && modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)) privates.add(name);
+        else keep(name, `a member that is not private (${where})`);
+      } else if (ts.isPropertySignature(node) || ts.isMethodSignature(node)) keep(textOf(node.name), `a type's member (${where})`);
+      else if (ts.isObjectLiteralElementLike(node) && node.name && !isLitState(node)) keep(textOf(node.name), `an object literal's key (${where})`);
+      else if (ts.isBindingElement(node)) keep(textOf(node.propertyName ?? node.name), `a destructured name (${where})`);
+      else if (ts.isEnumMember(node)) keep(textOf(node.name), `an enum member (${where})`);
+      else if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node))
+        for (const [word] of node.text.matchAll(IDENTIFIER)) keep(word, `in a string (${where})`);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  for (const [dir, pattern] of DECLARED_ELSEWHERE) {
+    for (const file of filesUnder(join(base, dir), pattern)) {
+      // Comments left out: only what is declared counts.
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:\\])\/\/.*$/gm, '$1');
+      for (const [word] of code.matchAll(IDENTIFIER)) if (privates.has(word)) keep(word, `declared in ${relative(base, file)}`);
+    }
+  }
+  for (const name of CUSTOM_ELEMENT_CALLBACKS) keep(name, 'a custom element callback');
+  return { names: [...privates].filter((name) => !kept.has(name)).sort(), kept };
+}
+
+/** Property names (members read or written, keys, methods, fields) and strings in an ESTree `ast`. */
+function propertyNames(ast, into) {
+  const visit = (node) => {
+    if (!node || typeof node.type !== 'string') return;
+    if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier') into.set(node.property.name, (into.get(node.property.name) ?? 0) + 1);
+    else if ((node.type === 'Property' || node.type === 'MethodDefinition' || node.type === 'PropertyDefinition') && !node.computed && node.key.type === 'Identifier')
+      into.set(node.key.name, (into.get(node.key.name) ?? 0) + 1);
+    else if (node.type === 'Literal' && typeof node.value === 'string') into.set(node.value, (into.get(node.value) ?? 0) + 1);
+    for (const key of Object.keys(node)) {
+      const child = node[key];
+      if (Array.isArray(child)) child.forEach(visit);
+      else if (child && typeof child === 'object' && typeof child.type === 'string') visit(child);
+    }
+  };
+  visit(ast);
+}
+
+const JS_WORDS = new Set(['do', 'if', 'in', 'for', 'let', 'new', 'try', 'var', 'case', 'else', 'enum', 'eval', 'null', 'this', 'true', 'void', 'with']);
+/** Short names in order: a..z, A..Z, then two characters. */
+function* shortNames() {
+  const first = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const next = `${first}0123456789_$`;
+  for (const a of first) yield a;
+  for (const a of first) for (const b of next) yield a + b;
+  for (const a of first) for (const b of next) for (const c of next) yield a + b + c;
+}
+
+/**
+ * name -> short name for the renamable private members found in `modules` ({ ast, own }: `own`
+ * when the module is the workbench's, not a dependency's): none that a dependency's code reads,
+ * writes or declares as a property or has as a string; the most used get the shortest; and no
+ * short name is a property name or string anywhere in the bundle.
+ */
+export function privateNameMap(names, modules) {
+  const used = new Map();
+  const inDependencies = new Map();
+  for (const { ast, own } of modules) propertyNames(ast, own ? used : inDependencies);
+  for (const [name, count] of inDependencies) used.set(name, (used.get(name) ?? 0) + count);
+  const renamed = names.filter((name) => used.has(name) && !inDependencies.has(name)).sort((a, b) => used.get(b) - used.get(a) || (a < b ? -1 : 1));
+  const free = shortNames();
+  const map = new Map();
+  for (const name of renamed) {
+    let short;
+    do short = free.next().value;
+    while (used.has(short) || JS_WORDS.has(short));
+    map.set(name, short);
+  }
+  return map;
+}
+
+/** Chunk whose JsSIP and XState members starting with `_` (and INTERNAL_MEMBERS) get short names too. */
+const JSSIP_CHUNK = 'cc-phone';
+
+/** The build's map of renamed private members (privateNameMap), made once all modules are loaded. */
+let privateNames = new Map();
 
 /** Rollup plugin (after terser): the short private names. */
 export const privateNamesRollup = {
   name: 'private-names',
+  async renderStart() {
+    const { names } = await renamablePrivateMembers();
+    // tsc's output of the workbench's sources, which rollup bundles.
+    const ownDirs = OWN_SOURCES.map((dir) => join(root, 'dist', 'esm', dir) + sep);
+    const modules = [...this.getModuleIds()]
+      .map((id) => [id, this.getModuleInfo(id)?.code])
+      .filter(([, code]) => typeof code === 'string')
+      .map(([id, code]) => ({ ast: this.parse(code), own: ownDirs.some((dir) => id.startsWith(dir)) }));
+    privateNames = privateNameMap(names, modules);
+  },
   async renderChunk(code, chunk) {
-    if (!SHORT_PRIVATE_NAMES_IN.includes(chunk.name)) return null;
+    const map = privateNames;
+    const jssip = chunk.name === JSSIP_CHUNK;
+    if (!map.size && !jssip) return null;
+    const own = map.size ? `^(?:${[...map.keys()].join('|')})$` : null;
+    const regex = new RegExp([own, jssip ? PRIVATE_MEMBER.source : null].filter(Boolean).join('|'));
     const { minify } = await import('terser');
     const out = await minify(code, {
       module: true,
       compress: false,
-      mangle: { properties: { regex: PRIVATE_MEMBER, reserved: KEPT_PRIVATE_MEMBERS } },
+      // Every chunk starts from the same names; in the JsSIP chunk terser picks others for JsSIP's.
+      nameCache: { props: { props: Object.fromEntries([...map].map(([name, short]) => [`$${name}`, short])) } },
+      mangle: { properties: { regex, reserved: KEPT_PRIVATE_MEMBERS } },
       sourceMap: true,
     });
     return { code: out.code ?? code, map: out.map };

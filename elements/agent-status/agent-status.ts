@@ -30,6 +30,8 @@ export const DEFAULT_BREAK_REASONS: readonly string[] = ['rest', 'meal', 'meetin
  * @csspart header - The bar around everything.
  * @csspart status - The status label, break reason and code.
  * @csspart actions - The agent action buttons.
+ * @csspart break - The break reason and the Break button.
+ * @csspart go-offline - The Go offline button.
  * @csspart missed - The latest missed call (with Call back and Dismiss), until dismissed.
  *
  * @cssproperty --cc-primary-color - Primary actions, avatar and focus rings.
@@ -132,7 +134,7 @@ export class CcAgentStatus extends CcPhoneElement {
         ${canLogIn ? html`<button class="btn primary" aria-disabled=${off} @click=${this.onLogIn}>${t.action.logIn}</button>` : nothing}
         ${canReady ? html`<button class="btn primary" aria-disabled=${off} @click=${this.onReady}>${t.action.ready}</button>` : nothing}
         ${canBreak
-          ? html`<span class="break">
+          ? html`<span part="break" class="break">
               <select aria-label=${t.label.breakReason} aria-disabled=${off} @change=${this.onReasonChange}>
                 ${this.breakReasons.map(
                   (reason) => html`<option value=${reason} ?selected=${reason === chosen}>${breakReasonLabel(t, reason)}</option>`,
@@ -141,7 +143,7 @@ export class CcAgentStatus extends CcPhoneElement {
               <button class="btn" aria-disabled=${off} @click=${this.onBreak}>${t.action.break}</button>
             </span>`
           : nothing}
-        ${canLogOut ? html`<button class="btn ghost" aria-disabled=${off} @click=${this.onLogOut}>${t.action.goOffline}</button>` : nothing}
+        ${canLogOut ? html`<button part="go-offline" class="btn ghost" aria-disabled=${off} @click=${this.onLogOut}>${t.action.goOffline}</button>` : nothing}
       </div>
     `;
   }

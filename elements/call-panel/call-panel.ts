@@ -41,6 +41,8 @@ const CONSULT_ACTIONS: readonly (readonly [UiCommand, keyof CcTranslation['actio
  * @csspart hangup-button - The Hang up button ("Decline" while the call rings).
  * @csspart dialpad - The in-call `<cc-dialpad>` (keypad open).
  * @csspart transfer-targets - CTI only: the agents offered for transfer and consult.
+ * @csspart transfer - The transfer / consult target field and its buttons.
+ * @csspart conference-button - The Conference button of a consultation.
  *
  * @cssproperty --cc-primary-color - Toggled controls and the consultation leg.
  * @cssproperty --cc-success-color - Answer, and the ringing pulse.
@@ -151,7 +153,7 @@ export class CcCallPanel extends CcPhoneElement {
         </button>
       </div>
       ${canTransfer || canConsult
-        ? html`<div class="transfer">
+        ? html`<div part="transfer" class="transfer">
             <label class="field-label" for="transfer-target">${t.label.transferTarget}</label>
             <input
               id="transfer-target"
@@ -186,7 +188,9 @@ export class CcCallPanel extends CcPhoneElement {
         </div>
         <div class="consult-actions">
           ${CONSULT_ACTIONS.map(([command, label, run], i) =>
-            can(view, command) ? html`<button class="btn ${i ? '' : 'primary'}" @click=${() => this.run(run)}>${t.action[label]}</button>` : nothing,
+            can(view, command)
+              ? html`<button part=${command === 'call.conference' ? 'conference-button' : nothing} class="btn ${i ? '' : 'primary'}" @click=${() => this.run(run)}>${t.action[label]}</button>`
+              : nothing,
           )}
         </div>
       </div>

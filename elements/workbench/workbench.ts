@@ -32,7 +32,7 @@ import { visuallyHiddenStyles } from '../visually-hidden.styles.js';
 import { workbenchStyles } from './workbench.styles.js';
 
 /** Parts of `<cc-call-panel>` that the workbench forwards as its own. */
-const CALL_PARTS = 'call-panel, timer, call-origin, answer-button, hangup-button, dialpad, transfer-targets';
+const CALL_PARTS = 'call-panel, timer, call-origin, answer-button, hangup-button, dialpad, transfer, transfer-targets, conference-button';
 
 /** Where focus goes when the focused control disappears, best first (searched across the children's shadow roots). */
 const FOCUS_FALLBACK = [
@@ -119,6 +119,8 @@ function fire(host: EventTarget, event: Event): void {
  * @csspart status - The status label, time in status, break reason (and code with `show-status-code`).
  * @csspart missed - The latest missed call, with Call back and Dismiss.
  * @csspart actions - The agent action buttons (Log in, Ready, Break, Go offline).
+ * @csspart break - The break reason and the Break button.
+ * @csspart go-offline - The Go offline button.
  * @csspart call-panel - The current call: party, timer, controls.
  * @csspart timer - The running call timer.
  * @csspart call-origin - Where the call comes from: queue name, who transferred it.
@@ -130,7 +132,9 @@ function fire(host: EventTarget, event: Event): void {
  * @csspart notice - "Connection restored", or the prompt to enable a ringtone the browser blocked.
  * @csspart config-error - The configuration error panel.
  * @csspart caller-id - CTI only: the caller ID picker above the dialpad (label, select, refresh).
+ * @csspart transfer - The transfer / consult target field and its buttons.
  * @csspart transfer-targets - CTI only: the agents offered for transfer and consult (their count, refresh, errors).
+ * @csspart conference-button - The Conference button of a consultation.
  * @csspart recent-calls - CTI only: the collapsible recent calls list (a `<details>`).
  *
  * @cssstate unconfigured - No phone: `server` or `sip-uri` is missing.
@@ -311,7 +315,7 @@ export class CcWorkbench extends LitElement {
         ${this.noHeader
           ? nothing
           : html`<cc-agent-status
-              exportparts="header, status, actions, missed"
+              exportparts="header, status, actions, break, go-offline, missed"
               lang=${this.localize.lang}
               .phone=${this.phoneHost.phone}
               .name=${name}

@@ -29,7 +29,7 @@ export const CONFIG: Rows = {
   ajaxMethod: CONFIG_2['ajaxMethod']!,
   ajaxOtherParams: CONFIG_2['ajaxOtherParams']!,
   ajaxHeaders: CONFIG_2['ajaxHeaders']!,
-  moreActionList: partial('`break` / `offline` are the header\'s own buttons; `mobilePhoneAnswer` is not offered (see `offline()`)'),
+  moreActionList: partial('the header shows Break (`break`) and Go offline (`offline`) only when listed; `mobilePhoneAnswer` is not offered (see `offline()`)'),
   useLocalStorageToCall: yes('multi-tab calling of section 十; `workbenchSdkStatus` holds 0.3.2\'s numbers (break `4`)'),
 };
 

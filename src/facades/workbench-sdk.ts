@@ -154,7 +154,10 @@ const TIPS: Readonly<Record<string, string>> = {
 
 const RELOAD_MARK = 'cc-workbench-sdk:online';
 const px = (value: number | string): string => (typeof value === 'number' ? `${value}px` : value);
-const NAV_PARTS: Readonly<Record<string, string>> = { 呼出: 'dialpad', 通话记录: 'recent-calls' };
+/** sideNavList entries and the workbench parts they show (an entry left out hides its parts). */
+const NAV_PARTS: Readonly<Record<string, string>> = { 呼出: 'dialpad', 通话记录: 'recent-calls', 转接: 'transfer', 会议: 'conference-button' };
+/** moreActionList entries and the header parts they show. */
+const ACTION_PARTS: Readonly<Record<string, string>> = { break: 'break', offline: 'go-offline' };
 
 let styled = false;
 /** The facade's own few rules (the panel frame, hidden parts); once per document. */
@@ -169,7 +172,7 @@ function addStyles(): void {
     '.cc-wbsdk-image{display:block;max-width:100%}',
     '.cc-wbsdk-notice{padding:6px 8px;background:#fff4e5;color:#7a3d00;font:13px system-ui,sans-serif}',
     '.cc-wbsdk.min cc-workbench,.cc-wbsdk.min .cc-wbsdk-image{display:none}',
-    ...Object.values(NAV_PARTS).map((part) => `.cc-wbsdk[data-hide~="${part}"] cc-workbench::part(${part}){display:none}`),
+    ...[...Object.values(NAV_PARTS), ...Object.values(ACTION_PARTS)].map((part) => `.cc-wbsdk[data-hide~="${part}"] cc-workbench::part(${part}){display:none}`),
   ].join('\n');
   document.head.append(style);
 }
@@ -282,7 +285,9 @@ export class WorkbenchSdk {
     this.frame.style.width = px(config.width ?? 280);
     if (config.height !== undefined) this.frame.style.height = px(config.height);
     this.frame.hidden = config.defaultVisible === false;
-    const hide = (config.sideNavList ?? null) === null ? [] : Object.entries(NAV_PARTS).filter(([label]) => !config.sideNavList!.includes(label)).map(([, part]) => part);
+    const left = (list: readonly string[] | undefined, parts: Readonly<Record<string, string>>): string[] =>
+      list === undefined ? [] : Object.entries(parts).filter(([entry]) => !list.includes(entry)).map(([, part]) => part);
+    const hide = [...left(config.sideNavList, NAV_PARTS), ...left(config.moreActionList, ACTION_PARTS)];
     if (hide.length) this.frame.dataset['hide'] = hide.join(' ');
     this.frame.append(this.toolbar());
     this.image = document.createElement('img');

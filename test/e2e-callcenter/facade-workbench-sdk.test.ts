@@ -291,16 +291,32 @@ describe('WorkbenchSdk 2.0 facade (reference 000) against the dev call center', 
     await waitFor(() => window.workbench!.element, 'onInit');
     window.workbench.changeVisible(true);
     expect(frame.hidden).to.equal(false);
-    expect(frame.dataset['hide']).to.equal('dialpad');
+    expect(frame.dataset['hide']).to.equal('dialpad transfer conference-button');
     await window.workbench.element!.register();
     await waitFor(() => code() === 1, 'offline');
     expect(host.querySelector<HTMLImageElement>('.cc-wbsdk-image')!.hidden).to.equal(false);
+    const el = window.workbench.element!;
+    expect(getComputedStyle(el.shadowRoot!.querySelector('cc-dialpad')!).display, 'the keypad (呼出 left out)').to.equal('none');
     // An SPA re-rendered the page: the same panel goes into the new container.
     host.id = '';
     const next = container('wb', mounted);
     window.workbench.reRender();
     expect(next.querySelector('.cc-wbsdk')).to.equal(frame);
     expect(code()).to.equal(1);
+  });
+
+  it('shows only the header actions moreActionList names', async () => {
+    await signInHost('1004');
+    container('wb', mounted);
+    window.workbench = new WorkbenchSdk({ dom: 'wb', regionId: 'cn-shanghai', instanceId: 'pbx.test', ajaxPath: '/aliyun/ccc/api', moreActionList: ['break'] });
+    await waitFor(() => window.workbench!.element, 'onInit');
+    window.workbench.register();
+    await waitFor(() => code() === 3, 'ready', 15_000);
+    const status = window.workbench.element!.shadowRoot!.querySelector('cc-agent-status')!.shadowRoot!;
+    const shown = (part: string) => getComputedStyle(status.querySelector(`[part~="${part}"]`)!).display !== 'none';
+    await waitFor(() => status.querySelector('[part~="go-offline"]'), 'the Go offline button rendered');
+    expect(shown('break'), 'break is listed').to.equal(true);
+    expect(shown('go-offline'), 'offline is not listed').to.equal(false);
   });
 
   it('keeps one online page per agent in this browser: a second register() takes over (8021 in the first), but not from a page in a call (8020)', async () => {

@@ -3,17 +3,36 @@
 // JsSIP peers (test/support/, which bundle the same JsSIP), every rule still finds
 // its code in JsSIP, and the trimmed JsSIP (bundled as the tests and the build bundle it) says on
 // the wire exactly what JsSIP says, message for message, through registration with digest
-// authentication, the requests nobody listens for, a declined call and an unregistration.
+// authentication, the requests nobody listens for, a declined call and an unregistration. Also
+// the ES build's renaming of the workbench's own private members (renamablePrivateMembers,
+// privateNameMap) and Lit's shorter error messages (LIT_SHORTER).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { build } from 'esbuild';
-import { CUT, DROPPED_MEMBERS, EMPTIED_MEMBERS, FOLDED, INLINED_CONSTANTS, INTERNAL_MEMBERS, KEPT_CONSTANTS, constantTable, jssipLiteEsbuild, liteJssipModule, resolveJssipLite } from '../../scripts/jssip-lite.mjs';
+import { parseAst } from 'rollup/parseAst';
+import {
+  CUT,
+  DROPPED_MEMBERS,
+  EMPTIED_MEMBERS,
+  FOLDED,
+  INLINED_CONSTANTS,
+  INTERNAL_MEMBERS,
+  KEPT_CONSTANTS,
+  LIT_SHORTER,
+  constantTable,
+  jssipLiteEsbuild,
+  liteJssipModule,
+  liteLitModule,
+  privateNameMap,
+  renamablePrivateMembers,
+  resolveJssipLite,
+} from '../../scripts/jssip-lite.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const lib = join(root, 'node_modules/jssip/lib/');
@@ -121,6 +140,103 @@ test('only JsSIP uses the internal members the bundle renames', () => {
     // Only as an event name, which is a string of its own.
     assert.deepEqual([...new Set(quoted)].filter((call) => !['emit', 'on', 'once', 'removeListener', 'listeners'].includes(call)), [], `${name} is read by a string`);
   }
+});
+
+// The ES build renames the workbench's own TypeScript private members in every chunk alike
+// (privateNamesRollup): only where no code but the class's own can reach the name.
+test('a private member is renamed only when nothing else can reach it by its name', async (t) => {
+  const base = mkdtempSync(join(tmpdir(), 'private-names-'));
+  t.after(() => rmSync(base, { recursive: true, force: true }));
+  symlinkSync(join(root, 'node_modules'), join(base, 'node_modules'), 'dir');
+  for (const dir of ['src', 'elements', 'machines']) mkdirSync(join(base, dir));
+  writeFileSync(
+    join(base, 'elements/widget.ts'),
+    `export class Widget {
+  static properties = { litState: { state: true }, litHidden: { attribute: false }, litAttribute: { type: Boolean } };
+  private tally = 0;
+  private litState = '';
+  private litHidden = '';
+  private litAttribute = false;
+  private sharedName = 0;
+  private typedName = 0;
+  private keyedName = 0;
+  private quotedName = 0;
+  private pickedName = 0;
+  private focus(): void {}
+  private onAfterSnapshot = 0;
+  private connectedMoveCallback(): void {}
+  constructor(private readonly host: object, private readonly spareHost: object) {}
+}
+export class Gadget {
+  sharedName = 1;
+}
+`,
+  );
+  writeFileSync(
+    join(base, 'src/uses.ts'),
+    `export interface Shape {
+  typedName: number;
+}
+export const options = { keyedName: 1 };
+export const path = 'widget.quotedName';
+export function pick({ pickedName }: { pickedName: number }): number {
+  return pickedName;
+}
+`,
+  );
+  const { names, kept } = await renamablePrivateMembers(base);
+  assert.deepEqual(names, ['litHidden', 'litState', 'onAfterSnapshot', 'spareHost', 'tally']);
+  assert.match(kept.get('sharedName'), /not private/);
+  assert.match(kept.get('typedName'), /type's member/);
+  assert.match(kept.get('keyedName'), /object literal's key/);
+  assert.match(kept.get('litAttribute'), /object literal's key/);
+  assert.match(kept.get('quotedName'), /in a string/);
+  assert.match(kept.get('pickedName'), /destructured/);
+  assert.match(kept.get('focus'), /lib\.dom\.d\.ts/);
+  assert.match(kept.get('host'), /declared in node_modules/);
+  assert.match(kept.get('connectedMoveCallback'), /custom element callback/);
+});
+
+test('renamed members get short names that no property of the bundle has, the most used the shortest', () => {
+  const own = (code) => ({ ast: parseAst(code), own: true });
+  const dependency = (code) => ({ ast: parseAst(code), own: false });
+  const map = privateNameMap(
+    ['tally', 'rare', 'depName', 'absent'],
+    [own('class W { go() { this.tally++; this.tally--; this.rare = this.depName; } }'), dependency("o.depName; o.a = { b: 1, c() {} }; o['d'];")],
+  );
+  // depName: a dependency reads it; absent: in no module; a, b, c, d: properties of the bundle.
+  assert.deepEqual([...map], [
+    ['tally', 'e'],
+    ['rare', 'f'],
+  ]);
+});
+
+test('no test that loads the built files reaches a member the build renames', async () => {
+  const { names } = await renamablePrivateMembers();
+  assert.ok(names.includes('phoneHost') && names.length > 50, 'the workbench has renamable members');
+  const member = new RegExp(`\\.(${names.join('|')})\\b`);
+  const distTests = ['test/e2e', 'test/e2e-callcenter', 'test/e2e-pstn', 'test/support']
+    .flatMap((dir) => files(join(root, dir)))
+    .filter((f) => /\.(ts|mjs|js)$/.test(f) && readFileSync(f, 'utf8').includes('/dist/'));
+  assert.ok(distTests.some((f) => f.endsWith('dist-bundle.test.ts')));
+  for (const file of distTests) assert.doesNotMatch(readFileSync(file, 'utf8'), member, file);
+});
+
+test("Lit's errors are thrown as before, with shorter messages", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lit-lite-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const files = new Set(LIT_SHORTER.map((entry) => entry.file));
+  assert.deepEqual([...files], ['@lit/reactive-element/css-tag.js']);
+  const path = join(root, 'node_modules/@lit/reactive-element/css-tag.js');
+  const lite = liteLitModule(readFileSync(path, 'utf8'), path).code;
+  for (const entry of LIT_SHORTER) assert.ok(lite.includes(entry.replace) && !lite.includes(entry.cut));
+  writeFileSync(join(dir, 'css-tag.mjs'), lite);
+  const { css, CSSResult } = await import(pathToFileURL(join(dir, 'css-tag.mjs')).href);
+  assert.throws(() => new CSSResult('a{}', undefined, Symbol()), { message: 'CSSResult is not constructable' });
+  assert.throws(() => css`a{color:${'red'}}`, { message: 'Not a css result: red' });
+  assert.equal(css`a{margin:${4}px}`.cssText, 'a{margin:4px}');
+  assert.throws(() => liteLitModule('export {};', path), /Lit changed, update LIT_SHORTER/);
+  assert.equal(liteLitModule('export {};', join(root, 'node_modules/lit-html/lit-html.js')), null);
 });
 
 /** A JsSIP.Socket whose far end is `peer(message, reply)`; it records every message both ways. */

@@ -1,5 +1,7 @@
 // The XState the bundles carry (scripts/jssip-lite.mjs, XSTATE_DROPPED): without its introspection,
-// inspection and persistence, and otherwise the same. XState's production modules are trimmed into a temp
+// inspection and persistence, setup()'s log() and extend(), and history and parallel states (which
+// it refuses, and the workbench's statecharts do not have), with shorter error messages, and
+// otherwise the same. XState's production modules are trimmed into a temp
 // folder, and a statechart that uses what the workbench's statecharts use (invoked and spawned
 // actors, delays, guards, emitted events, enqueued actions, final states with output, can())
 // runs on both; the two runs must see the same snapshots and events.
@@ -22,7 +24,7 @@ async function liteXstate(t) {
   for (const name of readdirSync(dist).filter((f) => f.endsWith('.esm.js') && !f.includes('.development.'))) {
     const code = readFileSync(join(dist, name), 'utf8');
     const lite = liteXstateModule(code, join(dist, name));
-    if (lite) trimmed.add(name.split('-')[0]);
+    if (lite) trimmed.add(name.replace(/(?:-[0-9a-f]{8})?\.esm\.js$/, ''));
     writeFileSync(join(dir, name), lite?.code ?? code);
   }
   assert.deepEqual([...trimmed].sort(), [...new Set(XSTATE_DROPPED.map((e) => e.file))].sort());
@@ -162,5 +164,141 @@ test('the trimmed XState has no introspection, inspection or persistence, and no
 
 test('every XSTATE_DROPPED entry names code that is in XState (the build fails when one is not)', () => {
   assert.throws(() => liteXstateModule('export {};\n', join(dist, 'raise-00000000.esm.js')), /XState changed, update XSTATE_DROPPED/);
-  assert.equal(liteXstateModule('export {};\n', join(dist, 'xstate.esm.js')), null);
+  assert.throws(() => liteXstateModule('export {};\n', join(dist, 'xstate.esm.js')), /XState changed, update XSTATE_DROPPED/);
+  assert.equal(liteXstateModule('export {};\n', join(dist, 'xstate-actors.esm.js')), null);
+});
+
+/** How each misuse fails on one XState: the error thrown, or the one an actor's snapshot holds. */
+function failures(x) {
+  const m = (config) => x.createMachine({ id: 'm', ...config });
+  const next = (machine, event) => x.getNextSnapshot(machine, x.getInitialSnapshot(machine), event);
+  const started = (machine) => {
+    const actor = x.createActor(machine);
+    actor.subscribe({ error() {} });
+    return actor.start().getSnapshot();
+  };
+  const cases = {
+    guard: () => next(m({ initial: 'a', states: { a: { on: { go: { guard: 'nope', target: 'b' } } }, b: {} } }), { type: 'go' }),
+    guardThrows: () => next(m({ initial: 'a', states: { a: { on: { go: { guard: () => { throw new Error('boom'); }, target: 'b' } } }, b: {} } }), { type: 'go' }),
+    initial: () => x.getInitialSnapshot(m({ initial: 'nope', states: { a: {} } })),
+    noInitial: () => m({ states: { a: {} } }),
+    target: () => m({ initial: 'a', states: { a: { on: { go: 'nope' } } } }).root.states.a.transitions,
+    rootTarget: () => m({ initial: 'a', on: { go: 'nope' }, states: { a: {} } }).root.transitions,
+    nullEvent: () => m({ initial: 'a', states: { a: { on: { '': 'a' } } } }).root.states.a.transitions,
+    byId: () => m({ initial: 'a', states: { a: {} } }).getStateNodeById('#nope'),
+    state: () => m({ initial: 'a', states: { a: {} } }).resolveState({ value: 'nope' }),
+    childState: () => m({ initial: 'a', states: { a: {} } }).resolveState({ value: { a: 'b' } }),
+    loop: () => x.getInitialSnapshot(m({ options: { maxIterations: 10 }, initial: 'a', states: { a: { always: 'b' }, b: { always: 'a' } } })),
+    raise: () => x.getInitialSnapshot(m({ entry: x.raise('go') })),
+    sendTo: () => x.getInitialSnapshot(m({ entry: x.sendTo('y', 'go') })),
+    sendToNobody: () => next(m({ on: { go: { actions: x.sendTo('nope', { type: 'x' }) } } }), { type: 'go' }),
+    spawn: () => x.getInitialSnapshot(m({ context: {}, entry: x.assign({ c: ({ spawn }) => spawn('nope') }) })),
+    systemId: () => started(m({ invoke: [{ src: x.createMachine({}), systemId: 's' }, { src: x.createMachine({}), systemId: 's' }] })),
+    stopChild: () => {
+      const actor = x.createActor(m({ invoke: { id: 'c', src: x.createMachine({}) } })).start();
+      actor.getSnapshot().children.c.stop();
+    },
+  };
+  return Object.fromEntries(
+    Object.entries(cases).map(([name, run]) => {
+      try {
+        const result = run();
+        return [name, result?.status === 'error' ? result.error.message : null];
+      } catch (error) {
+        return [name, error.message];
+      }
+    }),
+  );
+}
+
+test("XState's errors are thrown where they were, with shorter messages that still name what is wrong", async (t) => {
+  const lite = await liteXstate(t);
+  const full = failures(original);
+  assert.ok(Object.values(full).every((message) => typeof message === 'string'), 'every case fails on XState');
+  assert.match(full.loop, /This usually happens when/);
+  assert.deepEqual(failures(lite), {
+    guard: "Guard 'nope' failed on 'go' in 'm.a': No guard 'nope'",
+    guardThrows: "Guard failed on 'go' in 'm.a': boom",
+    initial: 'No initial state "nope" in #m',
+    noInitial: 'No initial state in #m',
+    target: "Bad transition in 'm.a': No state 'nope' in 'm'",
+    rootTarget: 'Invalid target: "nope"',
+    nullEvent: 'Null event ("")',
+    byId: "No state '#nope' in 'm'",
+    state: "No state 'nope' in 'm'",
+    childState: "No state 'b' in 'm.a'",
+    loop: 'Infinite loop: 10 microsteps',
+    raise: 'raise: "go" is no event object',
+    sendTo: 'sendTo: "go" is no event object',
+    sendToNobody: "No actor 'nope' in 'm'",
+    spawn: "No actor logic 'nope' in 'm'",
+    systemId: "System ID 's' taken",
+    stopChild: 'Not a root actor',
+  });
+});
+
+test("setup() has no log() and no extend(), which none of the workbench's statecharts calls", async (t) => {
+  const lite = await liteXstate(t);
+  const [full, trimmed] = [original.setup({}), lite.setup({})];
+  assert.equal(typeof full.log, 'function');
+  assert.equal(typeof full.extend, 'function');
+  assert.deepEqual(Object.keys(trimmed).sort(), Object.keys(full).filter((key) => key !== 'log' && key !== 'extend').sort());
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.ts$/.test(e.name) ? [join(dir, e.name)] : []));
+  for (const file of ['src', 'machines', 'elements'].flatMap((dir) => files(join(root, dir)))) {
+    const code = readFileSync(file, 'utf8');
+    assert.doesNotMatch(code, /\.extend\(/, `${file} extends a setup()`);
+    assert.doesNotMatch(code, /(?<!console)\.log\(|\blog\b[^;]*from 'xstate'/, `${file} uses XState's log()`);
+  }
+});
+
+/** Every state node of `machine` and of the machines it names as actors or invokes, by type. */
+function stateTypes(machine, seen = new Set()) {
+  const types = new Set();
+  const walkMachine = (m) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    for (const logic of Object.values(m.implementations?.actors ?? {})) if (logic?.root) walkMachine(logic);
+    const walk = (node) => {
+      types.add(node.type);
+      for (const invoke of node.invoke ?? []) if (invoke.src?.root) walkMachine(invoke.src);
+      for (const child of Object.values(node.states ?? {})) walk(child);
+    };
+    walk(m.root);
+  };
+  walkMachine(machine);
+  return types;
+}
+
+test("the workbench's statecharts have no history or parallel states, which the trimmed XState refuses", async (t) => {
+  const lite = await liteXstate(t);
+  const configs = {
+    history: { id: 'm', initial: 'a', states: { a: { on: { back: 'last' } }, last: { type: 'history' } } },
+    parallel: { id: 'm', type: 'parallel', states: { a: {}, b: {} } },
+  };
+  for (const [type, config] of Object.entries(configs)) {
+    assert.equal(stateTypes(original.createMachine(config)).has(type), true);
+    assert.throws(() => lite.createMachine(config), { message: `No ${type} states in this XState (#${type === 'history' ? 'm.last' : 'm'})` });
+  }
+  // The statecharts as the sources define them, on the original XState.
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'xstate-machines-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: { agent: 'machines/agent-machine.ts', monitoring: 'machines/monitoring.ts' },
+    absWorkingDir: root,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+  const { agentMachine } = await import(pathToFileURL(join(dir, 'agent.mjs')).href);
+  const { createMonitoringMachine, DEFAULT_MONITOR_CODES } = await import(pathToFileURL(join(dir, 'monitoring.mjs')).href);
+  const machines = [agentMachine, createMonitoringMachine({ cti: async () => undefined, codes: null }), createMonitoringMachine({ cti: null, codes: DEFAULT_MONITOR_CODES })];
+  const types = new Set(machines.flatMap((machine) => [...stateTypes(machine)]));
+  assert.ok(types.has('compound') && types.has('final'), 'the walk reaches the call legs');
+  assert.deepEqual([...types].filter((type) => type === 'history' || type === 'parallel'), []);
 });
