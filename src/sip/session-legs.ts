@@ -39,6 +39,8 @@ interface Leg {
   endCause: string | null;
   /** On hold (the PBX accepted the re-INVITE): its remote audio is silent, the other leg plays. */
   held?: boolean;
+  /** The microphone opened while the call rang (null: refused); stopped when the leg ends. */
+  mic?: Promise<MediaStream | null> | undefined;
 }
 
 const AUDIO_ONLY = { audio: true, video: false } as const;
@@ -130,6 +132,8 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
   const finishLeg = (leg: Leg): void => {
     if (leg.ended) return;
     leg.ended = true;
+    // JsSIP closes only the streams it opened itself, not the one handed to answer().
+    void leg.mic?.then((stream) => stream?.getTracks().forEach((t) => t.stop()));
     if (conference?.legs.includes(leg)) endConference();
     leg.stopGuard?.();
     if (leg.transferTimer) clearTimeout(leg.transferTimer);
@@ -258,7 +262,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     const queueName = header('X-CC-Queue-Name');
     const monitor = header('X-CC-Monitor');
     const userData = header('X-CC-User-Data');
-    attach(callId, session);
+    const leg = attach(callId, session);
     send({
       type: 'sip.call.incoming',
       callId,
@@ -274,6 +278,10 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
       ...(monitor ? { monitor } : {}),
       ...(userData ? { userData } : {}),
     });
+    // The microphone opens while the call rings (not for a call refused at once), so that the
+    // answer does not wait for it; its audio goes nowhere before the answer. A refusal waits for
+    // the answer, which asks again and fails as it always did (8001).
+    if (!leg.ended) leg.mic = navigator.mediaDevices?.getUserMedia(AUDIO_ONLY).catch(() => null);
   };
 
   const dial = (ua: UA | null, callId: string, target: string, callerId?: string, userData?: string): void => {
@@ -364,11 +372,15 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
           send({ type: 'sip.call.failed', callId: command.callId, cause: 'call no longer exists' });
           return;
         }
-        try {
-          leg.session.answer({ mediaConstraints: AUDIO_ONLY, pcConfig: pcConfig() });
-        } catch (error) {
-          send({ type: 'sip.call.failed', callId: command.callId, cause: messageOf(error) });
-        }
+        void Promise.resolve(leg.mic).then((mic) => {
+          if (leg.ended) return;
+          try {
+            // A microphone unplugged while the call rang (no live track) is asked for again.
+            leg.session.answer({ mediaConstraints: AUDIO_ONLY, pcConfig: pcConfig(), ...(mic?.active ? { mediaStream: mic } : {}) });
+          } catch (error) {
+            send({ type: 'sip.call.failed', callId: command.callId, cause: messageOf(error) });
+          }
+        });
         return;
       case 'sip.reject':
       case 'sip.terminate':

@@ -11,6 +11,20 @@ import type { Agent } from '../support/e2e-agents.js';
 import { waitFor } from '../support/e2e.js';
 import { HEARD, SILENT, heardShares, installToneMicrophone, setTone, untilHeard } from '../support/tones.js';
 
+/**
+ * The next microphones opened get these tones, in order. A workbench opens its microphone when
+ * it dials and when a call starts ringing (not at the answer), so the tone must be set by the
+ * order the microphones open, not before the answer.
+ */
+function nextMicrophones(...tones: number[]): void {
+  const gum = navigator.mediaDevices.getUserMedia;
+  navigator.mediaDevices.getUserMedia = (constraints?: MediaStreamConstraints) => {
+    const hz = tones.shift();
+    if (hz !== undefined) setTone(hz);
+    return gum.call(navigator.mediaDevices, constraints);
+  };
+}
+
 const CALLER = 440;
 const AGENT = 1200;
 const COLLEAGUE = 1800;
@@ -19,17 +33,14 @@ const ALL = [CALLER, AGENT, COLLEAGUE];
 
 /** Three workbenches, each with its tone: the caller (1003) calls the agent (1001), who answers; the colleague (1002) is ready. */
 async function callerOnAgent(): Promise<{ agent: Agent; colleague: Agent; caller: Agent }> {
-  setTone(AGENT);
   const agent = await readyAgent('1001');
-  setTone(COLLEAGUE);
   const colleague = await readyAgent('1002');
-  setTone(CALLER);
   const caller = await mountAgent('1003');
   await caller.el.register();
   await caller.el.logIn();
+  nextMicrophones(CALLER, AGENT);
   const dialled = caller.el.call('1001');
   await waitFor(() => agent.code() === STATUS.ringing, 'agent ringing');
-  setTone(AGENT);
   await agent.el.answer();
   await dialled;
   return { agent, colleague, caller };
@@ -37,9 +48,9 @@ async function callerOnAgent(): Promise<{ agent: Agent; colleague: Agent; caller
 
 /** The agent consults the colleague (the caller goes on hold), who answers. */
 async function consultColleague(agent: Agent, colleague: Agent): Promise<void> {
+  nextMicrophones(AGENT, COLLEAGUE);
   const consulted = agent.el.consult('1002');
   await waitFor(() => colleague.code() === STATUS.ringing, 'colleague ringing');
-  setTone(COLLEAGUE);
   await colleague.el.answer();
   await consulted;
 }
