@@ -200,10 +200,11 @@ function reachable(entries, { dynamic = true, stop = [] } = {}) {
 /**
  * Chunks an agent's page loads only where used, with figures of their own (like the supervisor
  * module): the tab election (`tabs="shared"`) and its relay (a second tab of the agent opened),
- * and the page links (`click-to-dial`, `use-local-storage-to-call`). What only they reach (the
- * monitor events a supervisor's relay fires) goes with them.
+ * the page links (`click-to-dial`, `use-local-storage-to-call`), and the call history with
+ * `<cc-my-work>` (loaded once the agent is logged in, unless `history="off"`). What only they
+ * reach (the monitor events a supervisor's relay fires) goes with them.
  */
-const WHERE_USED = ['chunks/tab-seat-', 'chunks/tab-relay-', 'chunks/page-links-controller-'];
+const WHERE_USED = ['chunks/tab-seat-', 'chunks/tab-relay-', 'chunks/page-links-controller-', 'chunks/history-'];
 const whereUsed = readdirSync(`${root}dist/chunks`)
   .map((f) => `chunks/${f}`)
   .filter((f) => f.endsWith('.js') && WHERE_USED.some((prefix) => f.startsWith(prefix)));
@@ -247,8 +248,9 @@ const embedAndTabs = {
   embedClientGzipKiB: kib(gz(read('embed-client.js'))),
   embedClientIifeGzipKiB: kib(gz(read('embed-client.iife.js'))),
   tabSeatGzipKiB: kib(gz(read(chunkOf('tab-seat-')))),
-  tabRelayGzipKiB: gzOf(whereUsedFiles.filter((f) => !/^chunks\/(?:page-links-controller|tab-seat)-/.test(f))),
+  tabRelayGzipKiB: gzOf(whereUsedFiles.filter((f) => !/^chunks\/(?:page-links-controller|tab-seat|history)-/.test(f))),
   pageLinksGzipKiB: kib(gz(read(chunkOf('page-links-controller-')))),
+  historyGzipKiB: kib(gz(read(chunkOf('history-')))),
 };
 
 // The reference SDKs' facades (dist/facades/<name>.js, .iife.js): pages that used a vendor's SDK
@@ -504,6 +506,7 @@ line('embed client ES / classic (gzip KiB)', `${embedAndTabs.embedClientGzipKiB}
 line('tabs: election (gzip KiB)', embedAndTabs.tabSeatGzipKiB, 'tabs="shared" only, not in "everything"');
 line('tabs: relay (gzip KiB)', embedAndTabs.tabRelayGzipKiB, 'tabs="shared" with a second tab open (with the monitor events)');
 line('click-to-dial + localStorage calls', embedAndTabs.pageLinksGzipKiB, 'gzip KiB, loaded with their attributes, not in "everything"');
+line('call history + my work (gzip KiB)', embedAndTabs.historyGzipKiB, 'after log-in unless history="off", not in "everything"');
 for (const [name, figure] of Object.entries(facades)) {
   line(`facade ${name} ES / classic`, `${figure.esGzipKiB} / ${figure.iifeGzipKiB}`, 'gzip KiB, pages of that reference SDK only, besides cc-workbench.js');
 }

@@ -1,14 +1,8 @@
 import { css } from 'lit';
 
 export const recentCallsStyles = css`
-  /* Children of <details> inherit from its built-in slots (content-box), not from the card. */
-  .recent > * {
-    box-sizing: border-box;
-  }
   .recent {
     position: relative;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
   }
   /* Progress and refresh sit in the summary's row, after it in focus order (no buttons inside a summary). */
   .body > .cti-line {
@@ -17,33 +11,8 @@ export const recentCallsStyles = css`
     inset-inline-end: 6px;
     text-align: end;
   }
-  summary {
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    padding: 8px 12px;
-    border-radius: var(--_radius);
-    font-weight: 600;
-    cursor: pointer;
-  }
-  summary .icon {
-    color: var(--_muted);
-  }
-  summary::-webkit-details-marker {
-    display: none;
-  }
-  /* A flex summary loses its disclosure triangle: this chevron shows open and closed instead. */
   summary::after {
-    content: '';
-    inline-size: 10px;
-    block-size: 6px;
     margin-inline-end: auto;
-    background: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='6'%3E%3Cpath d='M1 1l4 4 4-4' fill='none' stroke='%236b7280' stroke-width='1.5'/%3E%3C/svg%3E")
-      no-repeat;
-    transition: transform 0.12s;
-  }
-  .recent[open] summary::after {
-    transform: rotate(180deg);
   }
   .body {
     display: grid;

@@ -7,11 +7,12 @@ import { CcNumberPickEvent } from '../../src/events/cc-number-pick-event.js';
 import type { CcTranslation } from '../../src/localize/en.js';
 import { controlsStyles } from '../controls.styles.js';
 import { ctiStyles } from '../cti/cti.styles.js';
-import { CTI_ICON, ctiOf, fire, listError, refreshButton, selfIds } from '../cti/cti-parts.js';
+import { CTI_ICON, fire, listError, refreshButton, selfIds } from '../cti/cti-parts.js';
 import { formatDuration } from '../format.js';
 import { icon } from '../icons.js';
 import { CcPhoneElement } from '../phone-element.js';
 import { themeStyles } from '../theme.styles.js';
+import { disclosureStyles } from '../disclosure.styles.js';
 import { recentCallsStyles } from './recent-calls.styles.js';
 
 /** Answered calls; any other result (missed, abandoned, failed, ...) is flagged. */
@@ -28,8 +29,9 @@ function formatWhen(date: Date, lang: string): string {
 }
 
 /**
- * @summary CTI only: the agent's recent calls (ListRecentCallDetailRecords) in a collapsible
- * list; picking one offers its number for dialing.
+ * @summary The agent's recent calls in a collapsible list: with a CTI API the server's
+ * (ListRecentCallDetailRecords), without one the calls kept in this browser (the last 200,
+ * recorded by `<cc-workbench>`); picking one offers its number for dialing.
  *
  * Nothing is fetched until the list is opened; an open list refreshes after each call ends.
  * Picking an entry fires `cc-number-pick` (bubbling, not composed: `<cc-workbench>` puts the
@@ -46,14 +48,18 @@ function formatWhen(date: Date, lang: string): string {
  * @cssproperty --cc-danger-color - Missed calls and the inline error.
  */
 export class CcRecentCalls extends CcPhoneElement {
-  static override styles = [themeStyles, controlsStyles, ctiStyles, recentCallsStyles];
+  static override styles = [themeStyles, controlsStyles, ctiStyles, disclosureStyles, recentCallsStyles];
   static override properties: PropertyDeclarations = { open: { state: true, attribute: false } };
 
   private open = false;
 
+  // Without a CTI API: the calls kept in this browser (src/history/, a chunk of its own).
   private readonly recent = new CcListController<CallRecord>(
     this,
-    () => ctiOf(this.phone).listRecentCalls(20),
+    () => {
+      const cti = this.phone?.cti;
+      return cti ? cti.listRecentCalls(20) : import('../../src/history/history.js').then((history) => history.recentCalls(this.phone));
+    },
     (error) => fire(this, new CcErrorEvent(error)),
   );
   private self: ReadonlySet<string> = new Set();
@@ -80,12 +86,16 @@ export class CcRecentCalls extends CcPhoneElement {
     }
   }
 
-  /** Follows the phone's released calls while connected: an open list shows the call that just ended. */
+  /**
+   * Follows the phone's released calls while connected: an open list shows the call that just
+   * ended. The local list follows every status change: it comes after the call was written, and
+   * after a log-out that cleared the history (`history-clear-on-logout`).
+   */
   private listen(): void {
     this.offReleased?.();
     this.offReleased = null;
     if (!this.isConnected || !this.phone) return;
-    this.offReleased = this.phone.on('call.released', () => {
+    this.offReleased = this.phone.on(this.phone.cti ? 'call.released' : 'status', () => {
       // A closed list fetches when opened, so only an open one refreshes now.
       if (this.open) void this.recent.load();
     });
@@ -96,7 +106,7 @@ export class CcRecentCalls extends CcPhoneElement {
     const list = this.recent;
     const items = list.items ?? [];
     return html`
-      <details part="recent-calls" class="recent" ?open=${this.open} @toggle=${this.onToggle}>
+      <details part="recent-calls" class="recent disclosure" ?open=${this.open} @toggle=${this.onToggle}>
         <summary>${icon(CTI_ICON.history)}${t.cti.recentCalls}</summary>
         <div class="body">
           <div class="cti-line">

@@ -68,6 +68,12 @@ function fire(host: EventTarget, event: Event): void {
  * configuration error panel. It lays out `<cc-agent-status>`, `<cc-call-panel>`,
  * `<cc-after-call>`, `<cc-dialpad>` and, with a CTI API, `<cc-caller-id>` and `<cc-recent-calls>`.
  *
+ * Once the agent is logged in it keeps the agent's calls (the last 200) and status times in this
+ * browser (IndexedDB) and shows `<cc-my-work>` (the day's figures) and, without a CTI API,
+ * `<cc-recent-calls>` listing those calls. The attribute `history="off"` turns this off (read
+ * when the agent logs in and at each event); `history-clear-on-logout` forgets the agent's
+ * history when the agent logs out (status 1).
+ *
  * @attr {string} server - ws:// or wss:// URL of the SIP WebSocket server (required).
  * @attr {string} sip-uri - The agent's SIP URI, `sip:user@domain` (required).
  * @attr {string} display-name - Shown to called parties and in the header.
@@ -135,7 +141,8 @@ function fire(host: EventTarget, event: Event): void {
  * @csspart transfer - The transfer / consult target field and its buttons.
  * @csspart transfer-targets - CTI only: the agents offered for transfer and consult (their count, refresh, errors).
  * @csspart conference-button - The Conference button of a consultation.
- * @csspart recent-calls - CTI only: the collapsible recent calls list (a `<details>`).
+ * @csspart recent-calls - The collapsible recent calls list (a `<details>`): the CTI API's, or without one the calls kept in this browser.
+ * @csspart my-work - The collapsible figures of the agent's day (a `<details>`), unless `history="off"`.
  *
  * @cssstate unconfigured - No phone: `server` or `sip-uri` is missing.
  * @cssstate config-error - A configuration value is invalid.
@@ -221,6 +228,12 @@ export class CcWorkbench extends LitElement {
   private alerts: CcAlertController | null = null;
   /** `click-to-dial` and `use-local-storage-to-call`: a chunk loaded the first time either is set. */
   private pageLinks: Promise<unknown> | null = null;
+  /**
+   * The call history and "my work" (src/history/): a chunk loaded once the agent is logged in,
+   * unless `history="off"`; `true` once its elements are defined (`<cc-my-work>`, and
+   * `<cc-recent-calls>` for a phone without a CTI API).
+   */
+  private history: Promise<void> | true | null = null;
   /** Only the tab holding the media rings and asks before leaving; the agent's other tabs show the call. */
   private readonly alertSource = (): AlertSource => {
     const media = this.phoneHost.phone?.holdsMedia !== false;
@@ -291,6 +304,13 @@ export class CcWorkbench extends LitElement {
   }
 
   protected override updated(): void {
+    if (this.agent.value.code > STATUS.offline && this.getAttribute('history') !== 'off') {
+      this.history ??= import('../../src/history/history.js').then(({ showHistory }) => {
+        showHistory(this);
+        this.history = true;
+        this.requestUpdate();
+      });
+    }
     if ((this.clickToDial || this.useLocalStorageToCall) && !this.pageLinks) {
       this.pageLinks = import('../../src/controllers/page-links-controller.js').then(({ CcPageLinksController }) => {
         new CcPageLinksController(this, () => this.phoneHost.phone);
@@ -403,7 +423,7 @@ export class CcWorkbench extends LitElement {
           ></cc-caller-id>`
         : nothing}
       ${onCall ? nothing : html`<cc-dialpad part="dialpad" lang=${lang} .phone=${phone} .callerId=${this.callerId}></cc-dialpad>`}
-      ${cti
+      ${cti || this.history === true
         ? html`<cc-recent-calls
             exportparts="recent-calls"
             lang=${lang}
@@ -412,6 +432,7 @@ export class CcWorkbench extends LitElement {
             @cc-number-pick=${this.onNumberPick}
           ></cc-recent-calls>`
         : nothing}
+      ${this.history === true ? html`<cc-my-work exportparts="my-work" ?hidden=${onCall} .phone=${phone}></cc-my-work>` : nothing}
     `;
   }
 
