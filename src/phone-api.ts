@@ -5,6 +5,7 @@ import type { CtiClient } from './cti/cti-client.js';
 import type { HostEventHooks } from './events/host-events.js';
 import type { Phone } from './phone.js';
 import type { PHONE_COMMANDS } from './compat/phone-methods.js';
+import type { MediaPlug } from './sip/media-plug.js';
 
 /** The view model of a phone's state and its changes: what the elements subscribe to. */
 export interface ViewSource {
@@ -30,6 +31,8 @@ export interface PhoneApi extends Pick<Phone, (typeof PHONE_COMMANDS)[number]> {
   readonly views: ViewSource;
   /** The view model of the current state. */
   readonly view: AgentView;
+  /** The devices and call quality chunk plugged into the call legs; only a phone that holds the media has one. */
+  readonly media?: MediaPlug | null;
   /** True when this phone registers and plays the media itself. */
   readonly holdsMedia: boolean;
   /** Resolves once the phone was destroyed and nothing more of it reaches the registrar. */

@@ -27,6 +27,7 @@ import type { EmittedOf, PublicConfig, ViewSource } from './phone-api.js';
 import { createSipActor } from './sip/jssip-actor.js';
 import type { SipSettings } from './sip/jssip-actor.js';
 import type { JsSIP } from './sip/load-jssip.js';
+import type { MediaPlug } from './sip/media-plug.js';
 
 export type AgentActor = Actor<AgentMachine>;
 export type AgentSnapshot = SnapshotFrom<AgentMachine>;
@@ -93,7 +94,10 @@ export class Phone {
   onBeforeDial: PhoneConfig['onBeforeDial'];
   /** Runs before each hang-up: return false to veto. */
   onBeforeHangup: PhoneConfig['onBeforeHangup'];
-  private readonly audio: HTMLAudioElement;
+  /** Where the remote audio plays: `audioElement`, else an element of the phone's own (not in the page). */
+  readonly audio: HTMLAudioElement;
+  /** The devices and call quality chunk (src/media/), once loaded: the call legs ask it for their microphone. */
+  media: MediaPlug | null = null;
   private readonly hostErrorHandlers = new Set<(error: CcErrorInfo) => void>();
   /** Commands sent and not yet answered, by request id: destroy() rejects them. */
   private readonly waiting = new Map<string, (error: CcErrorInfo) => void>();
@@ -144,6 +148,7 @@ export class Phone {
       jobIdHeader: config.jobIdHeader ?? DEFAULTS.jobIdHeader,
       audioElement: () => this.audio,
       transferTimeoutMs: 60_000,
+      media: () => this.media,
       contactUri: config.contactUri ?? null,
       instanceId: config.instanceId ?? null,
       closed: () => closed(),

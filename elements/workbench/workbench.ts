@@ -241,6 +241,7 @@ export class CcWorkbench extends LitElement {
       ringing: this.agent.value.code === STATUS.ringing ? this.announcement : null,
       onCall: media && this.agent.value.onCall,
       ringtone: media ? this.ringtone : 'off',
+      ringSink: this.phoneHost.phone?.media?.ringSink?.() ?? '',
     };
   };
   private readonly phoneHost = new CcPhoneHostController(this, {

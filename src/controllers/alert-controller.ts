@@ -8,6 +8,8 @@ export interface AlertSource {
   readonly onCall: boolean;
   /** `ringtone` attribute: '' for the built-in tone, 'off', or the URL of a sound to loop. */
   readonly ringtone: string;
+  /** The output device to ring on (the agent's choice, src/media/devices.ts); '' for the default. */
+  readonly ringSink?: string;
 }
 
 /** The built-in ring: 440 + 480 Hz (the North American ring tone), 2 s on, 4 s off. */
@@ -105,17 +107,20 @@ export class CcAlertController implements ReactiveController {
   }
 
   private async playRing(): Promise<void> {
-    const { ringtone } = this.source();
+    const { ringtone, ringSink } = this.source();
     if (ringtone === 'off') return;
     if (ringtone) {
       const sound = new Audio(ringtone);
       sound.loop = true;
+      if (ringSink) await sound.setSinkId(ringSink).catch(() => undefined);
       this.ring = { stop: () => sound.pause() };
       await sound.play().catch(() => this.blocked());
       return;
     }
     const context = this.audio();
     if (!context) return;
+    // A device unplugged since it was chosen: the default output rings.
+    if (ringSink !== undefined && 'setSinkId' in context) await (context as AudioContext & { setSinkId(id: string): Promise<void> }).setSinkId(ringSink).catch(() => undefined);
     if (context.state !== 'running') await context.resume().catch(() => undefined);
     // resume() waits for a gesture without failing: a context still suspended is blocked.
     if (context.state !== 'running' || this.ringingText === null || this.ring) return this.blocked();

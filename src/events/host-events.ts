@@ -80,7 +80,9 @@ export function bindHostEvents(host: HTMLElement, phone: PhoneApi, hooks: HostEv
     }),
     phone.on('call.dialing', ({ call }) => fire(new CcCallDialingEvent(callDetailOf(call, agentUser)))),
     phone.on('call.established', ({ call }) => fire(new CcCallEstablishedEvent(callDetailOf(call, agentUser)))),
-    phone.on('call.released', ({ call, cause, missed }) => fire(new CcCallReleasedEvent({ ...callDetailOf(call, agentUser), cause, missed }))),
+    phone.on('call.released', ({ call, cause, missed }) =>
+      fire(new CcCallReleasedEvent({ ...callDetailOf(call, agentUser), cause, missed, ...phone.media?.released?.(call.callId) })),
+    ),
     phone.on('call.hangup', ({ hangupType, call }) => fire(new CcCallHangupEvent({ type: hangupType, callId: call.sipCallId ?? call.callId }))),
   ];
   return () => {

@@ -5,6 +5,7 @@ import type { SipCommand, SipFact } from '../../machines/agent-types.js';
 import type { JsSIP } from './load-jssip.js';
 import { holdSession } from './reinvite-hold.js';
 import { MEDIA_LOST_MS, guardMedia, reoffer } from './call-guard.js';
+import type { MediaPlug } from './media-plug.js';
 
 /** What the call legs need of the phone's SIP settings. */
 export interface LegSettings {
@@ -22,6 +23,8 @@ export interface LegSettings {
   readonly audioElement: () => HTMLAudioElement;
   /** Milliseconds to wait for the final NOTIFY of a transfer before calling it failed. */
   readonly transferTimeoutMs: number;
+  /** The devices / call quality chunk, once loaded (`Phone.media`). */
+  readonly media?: () => MediaPlug | null;
 }
 
 /** One JsSIP session and what the adapter knows of it. */
@@ -41,9 +44,9 @@ interface Leg {
   held?: boolean;
   /** The microphone opened while the call rang (null: refused); stopped when the leg ends. */
   mic?: Promise<MediaStream | null> | undefined;
+  /** Resolves the plug's `ended` of the leg. */
+  done?: () => void;
 }
-
-const AUDIO_ONLY = { audio: true, video: false } as const;
 
 /**
  * Seconds after which a server-initiated call (CTI click-to-dial, paging) asks to be answered:
@@ -99,6 +102,8 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
   /** Sessions created by an accepted INVITE with Replaces, and the leg each one replaces. */
   const replacements = new WeakMap<RTCSession, Leg>();
   const pcConfig = (): RTCConfiguration => ({ iceServers: [...settings.iceServers] });
+  /** Audio only, from the microphone the agent chose (src/media/devices.ts), else the default one. */
+  const audioOnly = (): MediaStreamConstraints => ({ audio: settings.media?.()?.audio?.() ?? true, video: false });
 
   /** The conference mix while there is one (it plays both remotes itself). */
   let conference: { legs: readonly Leg[]; mix: Promise<import('./conference.js').Conference> } | null = null;
@@ -116,6 +121,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
   };
 
   const watchPeerConnection = (leg: Leg, pc: RTCPeerConnection): void => {
+    settings.media?.()?.leg?.({ callId: leg.callId, pc, ended: new Promise((resolve) => (leg.done = resolve)) });
     pc.addEventListener('track', (e) => {
       if (e.track.kind !== 'audio') return;
       leg.remoteStream = e.streams[0] ?? new MediaStream([e.track]);
@@ -132,6 +138,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
   const finishLeg = (leg: Leg): void => {
     if (leg.ended) return;
     leg.ended = true;
+    leg.done?.();
     // JsSIP closes only the streams it opened itself, not the one handed to answer().
     void leg.mic?.then((stream) => stream?.getTracks().forEach((t) => t.stop()));
     if (conference?.legs.includes(leg)) endConference();
@@ -236,7 +243,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     });
     session.on('failed', keepOld);
     try {
-      session.answer({ mediaConstraints: AUDIO_ONLY, pcConfig: pcConfig() });
+      session.answer({ mediaConstraints: audioOnly(), pcConfig: pcConfig() });
     } catch {
       keepOld();
     }
@@ -281,7 +288,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     // The microphone opens while the call rings (not for a call refused at once), so that the
     // answer does not wait for it; its audio goes nowhere before the answer. A refusal waits for
     // the answer, which asks again and fails as it always did (8001).
-    if (!leg.ended) leg.mic = navigator.mediaDevices?.getUserMedia(AUDIO_ONLY).catch(() => null);
+    if (!leg.ended) leg.mic = navigator.mediaDevices?.getUserMedia(audioOnly()).catch(() => null);
   };
 
   const dial = (ua: UA | null, callId: string, target: string, callerId?: string, userData?: string): void => {
@@ -296,7 +303,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
           ...(callerId ? [`P-Preferred-Identity: <${toSipTarget(callerId, domain)}>`] : []),
           ...(userData ? [`X-CC-User-Data: ${userData}`] : []),
         ],
-        mediaConstraints: AUDIO_ONLY,
+        mediaConstraints: audioOnly(),
         pcConfig: pcConfig(),
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
       });
@@ -376,7 +383,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
           if (leg.ended) return;
           try {
             // A microphone unplugged while the call rang (no live track) is asked for again.
-            leg.session.answer({ mediaConstraints: AUDIO_ONLY, pcConfig: pcConfig(), ...(mic?.active ? { mediaStream: mic } : {}) });
+            leg.session.answer({ mediaConstraints: audioOnly(), pcConfig: pcConfig(), ...(mic?.active ? { mediaStream: mic } : {}) });
           } catch (error) {
             send({ type: 'sip.call.failed', callId: command.callId, cause: messageOf(error) });
           }
