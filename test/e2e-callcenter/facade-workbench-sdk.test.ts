@@ -291,7 +291,7 @@ describe('WorkbenchSdk 2.0 facade (reference 000) against the dev call center', 
     await waitFor(() => window.workbench!.element, 'onInit');
     window.workbench.changeVisible(true);
     expect(frame.hidden).to.equal(false);
-    expect(frame.dataset['hide']).to.equal('dialpad transfer conference-button');
+    expect(frame.dataset['hide']).to.equal('dialpad transfer conference-button my-work');
     await window.workbench.element!.register();
     await waitFor(() => code() === 1, 'offline');
     expect(host.querySelector<HTMLImageElement>('.cc-wbsdk-image')!.hidden).to.equal(false);
@@ -317,6 +317,10 @@ describe('WorkbenchSdk 2.0 facade (reference 000) against the dev call center', 
     await waitFor(() => status.querySelector('[part~="go-offline"]'), 'the Go offline button rendered');
     expect(shown('break'), 'break is listed').to.equal(true);
     expect(shown('go-offline'), 'offline is not listed').to.equal(false);
+    // No sideNavList: every panel, "my work" (我的工作) too once logged in.
+    const root = window.workbench.element!.shadowRoot!;
+    await waitFor(() => root.querySelector('cc-my-work'), 'my work rendered');
+    expect(getComputedStyle(root.querySelector('cc-my-work')!).display).to.not.equal('none');
   });
 
   it('keeps one online page per agent in this browser: a second register() takes over (8021 in the first), but not from a page in a call (8020)', async () => {
