@@ -188,6 +188,7 @@ const sipServer = {
     if (command === 'sip-bindings') return sipBindings(payload.user);
     if (command.startsWith('tab-')) return tabCommand(session, command, payload);
     if (command === 'udp-block') return blockUdp(payload.on);
+    if (command === 'packet-loss') return (await import('./test/support/packet-loss.mjs')).packetLoss(payload ?? {});
     if (command === 'page-freeze') return freezePage(session, payload);
     if (command === 'sip-fuzz' || command === 'sip-hostile-invite') {
       const { fuzzSip, hostileInvite } = await import('./test/support/sip-fuzz.mjs');

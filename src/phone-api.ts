@@ -33,6 +33,8 @@ export interface PhoneApi extends Pick<Phone, (typeof PHONE_COMMANDS)[number]> {
   readonly view: AgentView;
   /** The devices and call quality chunk plugged into the call legs; only a phone that holds the media has one. */
   readonly media?: MediaPlug | null;
+  /** Where the remote audio plays; only a phone that holds the media has one. */
+  readonly audio?: HTMLAudioElement;
   /** True when this phone registers and plays the media itself. */
   readonly holdsMedia: boolean;
   /** Resolves once the phone was destroyed and nothing more of it reaches the registrar. */

@@ -16,6 +16,8 @@ import { CcPhoneHostController } from '../../src/controllers/phone-host-controll
 import { CcSelectController } from '../../src/controllers/select-controller.js';
 import { CcErrorEvent } from '../../src/events/cc-error-event.js';
 import type { CcNumberPickEvent } from '../../src/events/cc-number-pick-event.js';
+import type { CcMedia } from '../../src/media/media.js';
+import type { CcMediaMethods } from '../../src/media/media-types.js';
 import type { CcTranslation } from '../../src/localize/en.js';
 import { errorDetail, errorLabel } from '../../src/localize/localize.js';
 import type { PhoneApi, ViewSource } from '../../src/phone-api.js';
@@ -187,6 +189,16 @@ export class CcWorkbench extends LitElement {
       current: (el) => el.phoneHost.phone,
       callerId: (el) => el.callerId,
     });
+    // The agent's-day methods live in its chunk (src/media/media.ts): each loads it first.
+    for (const name of ['listDevices', 'setDevice', 'startEchoTest', 'stopEchoTest', 'checkNetwork', 'switchAccessPoint', 'getCallQuality'] as const) {
+      Object.defineProperty(this.prototype, name, {
+        value(this: CcWorkbench, ...args: never[]) {
+          return this.loadMedia().then((media) => (media[name] as (...a: never[]) => unknown)(...args));
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 
   /** Registers as soon as the phone exists. */
@@ -234,6 +246,13 @@ export class CcWorkbench extends LitElement {
    * `<cc-recent-calls>` for a phone without a CTI API).
    */
   private history: Promise<void> | true | null = null;
+  /**
+   * The agent's day (src/media/: devices, call quality, network check): a chunk loaded once the
+   * agent is logged in in the tab that holds the media, or by one of its methods; `mediaReady`
+   * once loaded.
+   */
+  private media: Promise<CcMedia> | null = null;
+  private mediaReady: CcMedia | null = null;
   /** Only the tab holding the media rings and asks before leaving; the agent's other tabs show the call. */
   private readonly alertSource = (): AlertSource => {
     const media = this.phoneHost.phone?.holdsMedia !== false;
@@ -287,7 +306,9 @@ export class CcWorkbench extends LitElement {
         this.announcement = this.localize.t.message.incomingCall(partyText(call));
       },
     });
+    this.mediaReady?.attach(phone);
     return () => {
+      this.mediaReady?.attach(null);
       unbind();
       unbindMessages();
       if (this.agent.source === phone.views) this.agent.source = null;
@@ -304,7 +325,18 @@ export class CcWorkbench extends LitElement {
     if (!this.agent.value.call) this.announcement = '';
   }
 
+  private loadMedia(): Promise<CcMedia> {
+    return (this.media ??= import('../../src/media/media.js').then(({ CcMedia }) => {
+      const media = new CcMedia(this);
+      media.attach(this.phoneHost.phone);
+      this.mediaReady = media;
+      this.requestUpdate();
+      return media;
+    }));
+  }
+
   protected override updated(): void {
+    if (this.agent.value.code > STATUS.offline && this.phoneHost.phone?.holdsMedia) void this.loadMedia();
     if (this.agent.value.code > STATUS.offline && this.getAttribute('history') !== 'off') {
       this.history ??= import('../../src/history/history.js').then(({ showHistory }) => {
         showHistory(this);
@@ -412,6 +444,7 @@ export class CcWorkbench extends LitElement {
     // The CTI parts stay in the DOM while hidden, so their lists and choices outlive a call.
     return html`
       ${onCall ? html`<cc-call-panel exportparts=${CALL_PARTS} lang=${lang} .phone=${phone}></cc-call-panel>` : nothing}
+      ${this.mediaReady?.qualityView(onCall, phone, lang)}
       ${code === STATUS.afterCall ? html`<cc-after-call exportparts="after-call" lang=${lang} .phone=${phone}></cc-after-call>` : nothing}
       ${hint ? html`<p class="hint">${hint}</p>` : nothing}
       ${cti
@@ -434,6 +467,7 @@ export class CcWorkbench extends LitElement {
           ></cc-recent-calls>`
         : nothing}
       ${this.history === true ? html`<cc-my-work exportparts="my-work" ?hidden=${onCall} .phone=${phone}></cc-my-work>` : nothing}
+      ${this.mediaReady?.devicesView(phone, lang)}
     `;
   }
 
@@ -451,4 +485,4 @@ export class CcWorkbench extends LitElement {
 }
 
 // The config fields (declared once, in src/config.ts) and the phone's commands (installed above).
-export interface CcWorkbench extends ElementConfig, CcPhoneMethods {}
+export interface CcWorkbench extends ElementConfig, CcPhoneMethods, CcMediaMethods {}

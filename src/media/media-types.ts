@@ -52,3 +52,23 @@ export interface CcMediaPart {
   leg?(leg: MediaLeg): void;
   dispose(): void;
 }
+
+/**
+ * The agent's-day methods of `<cc-workbench>`: each loads the chunk first (it needs no phone:
+ * `checkNetwork()` works before registering).
+ */
+export interface CcMediaMethods {
+  /** The microphones and speakers the browser offers, and the ones chosen. */
+  listDevices(): Promise<CcDeviceList>;
+  /** Chooses a device ('' = the browser's default); remembered in this browser. A call in progress switches at once. */
+  setDevice(kind: CcDeviceKind, deviceId: string): Promise<void>;
+  /** Plays the microphone back through a local WebRTC loop; resolves once the audio comes back. */
+  startEchoTest(): Promise<void>;
+  stopEchoTest(): Promise<void>;
+  /** The pre-call check: the SIP WebSocket, ICE candidates (and a TURN relay when configured). */
+  checkNetwork(): Promise<CcNetworkCheck>;
+  /** Moves to another of the `access-points` by name, without a reload. */
+  switchAccessPoint(name: string): Promise<void>;
+  /** The live call quality of the current call, null without one. */
+  getCallQuality(): Promise<{ readonly callId: string; readonly level: string; readonly figures: CcQualityFigures } | null>;
+}
