@@ -720,6 +720,7 @@ export async function renamablePrivateMembers(base = root) {
         ts.isPropertyAssignment(p) &&
         ((textOf(p.name) === 'state' && p.initializer.kind === ts.SyntaxKind.TrueKeyword) || (textOf(p.name) === 'attribute' && p.initializer.kind === ts.SyntaxKind.FalseKeyword)),
     );
+  const isExported = (node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   const MEMBER_MODIFIERS = [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.PublicKeyword, ts.SyntaxKind.ReadonlyKeyword];
   for (const file of OWN_SOURCES.flatMap((dir) => filesUnder(join(base, dir), /(?<!\.d)\.ts$/))) {
     const where = relative(base, file);
@@ -734,6 +735,13 @@ export async function renamablePrivateMembers(base = root) {
       else if (ts.isObjectLiteralElementLike(node) && node.name && !isLitState(node)) keep(textOf(node.name), `an object literal's key (${where})`);
       else if (ts.isBindingElement(node)) keep(textOf(node.propertyName ?? node.name), `a destructured name (${where})`);
       else if (ts.isEnumMember(node)) keep(textOf(node.name), `an enum member (${where})`);
+      // A module's exports are read as properties of its namespace (`(await import(...)).seatFor`).
+      else if (ts.isExportSpecifier(node)) keep(textOf(node.name), `an exported name (${where})`);
+      else if (
+        (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isVariableDeclaration(node)) &&
+        isExported(ts.isVariableDeclaration(node) ? node.parent.parent : node)
+      )
+        keep(textOf(node.name), `an exported name (${where})`);
       else if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node))
         for (const [word] of node.text.matchAll(IDENTIFIER)) keep(word, `in a string (${where})`);
       ts.forEachChild(node, visit);

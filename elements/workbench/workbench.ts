@@ -76,11 +76,18 @@ function fire(host: EventTarget, event: Event): void {
  * when the agent logs in and at each event); `history-clear-on-logout` forgets the agent's
  * history when the agent logs out (status 1).
  *
+ * Then too (in the tab that holds the media), it loads the devices and call quality chunk:
+ * `<cc-devices>` (microphone, speaker, ringer, level meter, echo test) and, during a call,
+ * `<cc-call-quality>`; `cc-call-quality` and `cc-device-change` fire on the element. The methods
+ * `listDevices()`, `setDevice()`, `startEchoTest()`, `stopEchoTest()`, `checkNetwork()`,
+ * `switchAccessPoint()` and `getCallQuality()` load it (the network check its own chunk) first.
+ *
  * @attr {string} server - ws:// or wss:// URL of the SIP WebSocket server (required).
  * @attr {string} sip-uri - The agent's SIP URI, `sip:user@domain` (required).
  * @attr {string} display-name - Shown to called parties and in the header.
  * @attr {string} authorization-user - Digest user when it differs from the URI's user.
  * @attr {string} ice-servers - JSON array of RTCIceServer.
+ * @attr {string} access-points - JSON array of `{ name, server, iceServers? }`: the access points `switchAccessPoint(name)` chooses from.
  * @attr {string} auto-answer - Answer after N seconds of ringing.
  * @attr {boolean} accept-auto-answer - Answer calls whose INVITE asks for it (Call-Info answer-after).
  * @attr {string} job-id-header - SIP header naming the call center's id for a call (default X-CC-Job-Id).
@@ -145,6 +152,13 @@ function fire(host: EventTarget, event: Event): void {
  * @csspart conference-button - The Conference button of a consultation.
  * @csspart recent-calls - The collapsible recent calls list (a `<details>`): the CTI API's, or without one the calls kept in this browser.
  * @csspart my-work - The collapsible figures of the agent's day (a `<details>`), unless `history="off"`.
+ * @csspart devices - The devices panel (a `<details>`): microphone, speaker, ringer, level meter, echo test.
+ * @csspart microphone-select - The microphone choice (also `speaker-select`, `ringer-select`).
+ * @csspart level-meter - The microphone level (`role="meter"`).
+ * @csspart echo-test-button - Echo test / Stop echo test.
+ * @csspart devices-message - What is wrong with the microphone and what to do.
+ * @csspart call-quality - During a call: the line quality bars and MOS (`data-level` good, poor, bad).
+ * @csspart call-quality-warning - The warning while the line is poor or bad.
  *
  * @cssstate unconfigured - No phone: `server` or `sip-uri` is missing.
  * @cssstate config-error - A configuration value is invalid.

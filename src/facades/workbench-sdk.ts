@@ -155,7 +155,7 @@ const TIPS: Readonly<Record<string, string>> = {
 const RELOAD_MARK = 'cc-workbench-sdk:online';
 const px = (value: number | string): string => (typeof value === 'number' ? `${value}px` : value);
 /** sideNavList entries and the workbench parts they show (an entry left out hides its parts). */
-const NAV_PARTS: Readonly<Record<string, string>> = { 呼出: 'dialpad', 通话记录: 'recent-calls', 转接: 'transfer', 会议: 'conference-button', 我的工作: 'my-work' };
+const NAV_PARTS: Readonly<Record<string, string>> = { 呼出: 'dialpad', 通话记录: 'recent-calls', 转接: 'transfer', 会议: 'conference-button', 我的工作: 'my-work', 设备检测: 'devices' };
 /** moreActionList entries and the header parts they show. */
 const ACTION_PARTS: Readonly<Record<string, string>> = { break: 'break', offline: 'go-offline' };
 

@@ -291,7 +291,7 @@ describe('WorkbenchSdk 2.0 facade (reference 000) against the dev call center', 
     await waitFor(() => window.workbench!.element, 'onInit');
     window.workbench.changeVisible(true);
     expect(frame.hidden).to.equal(false);
-    expect(frame.dataset['hide']).to.equal('dialpad transfer conference-button my-work');
+    expect(frame.dataset['hide']).to.equal('dialpad transfer conference-button my-work devices');
     await window.workbench.element!.register();
     await waitFor(() => code() === 1, 'offline');
     expect(host.querySelector<HTMLImageElement>('.cc-wbsdk-image')!.hidden).to.equal(false);

@@ -162,6 +162,8 @@ test('a private member is renamed only when nothing else can reach it by its nam
   private keyedName = 0;
   private quotedName = 0;
   private pickedName = 0;
+  private exportedName(): void {}
+  private reExportedName = 0;
   private focus(): void {}
   private onAfterSnapshot = 0;
   private connectedMoveCallback(): void {}
@@ -182,6 +184,10 @@ export const path = 'widget.quotedName';
 export function pick({ pickedName }: { pickedName: number }): number {
   return pickedName;
 }
+// Read as (await import('./uses.js')).exportedName: a module namespace's property.
+export function exportedName(): void {}
+const local = 0;
+export { local as reExportedName };
 `,
   );
   const { names, kept } = await renamablePrivateMembers(base);
@@ -192,6 +198,8 @@ export function pick({ pickedName }: { pickedName: number }): number {
   assert.match(kept.get('litAttribute'), /object literal's key/);
   assert.match(kept.get('quotedName'), /in a string/);
   assert.match(kept.get('pickedName'), /destructured/);
+  assert.match(kept.get('exportedName'), /exported name/);
+  assert.match(kept.get('reExportedName'), /exported name/);
   assert.match(kept.get('focus'), /lib\.dom\.d\.ts/);
   assert.match(kept.get('host'), /declared in node_modules/);
   assert.match(kept.get('connectedMoveCallback'), /custom element callback/);
