@@ -4,6 +4,7 @@
 // authentication), call, hold, resume, send tones and hang up. `npm test` builds before this runs.
 import { expect } from '@open-wc/testing';
 import { STATUS } from '../../machines/agent-types.js';
+import type { CcWorkbench } from '../../elements/workbench/workbench.js';
 import type * as PhoneModule from '../../src/phone.js';
 import { sipEnv, testUser, waitFor } from '../support/e2e.js';
 
@@ -65,6 +66,39 @@ describe('the classic-script bundle (dist/cc-workbench.iife.js)', () => {
       expect(typeof win!.CcWorkbench!.createPhone).to.equal('function');
       expect(typeof win!.CcWorkbench!.CcWorkbench).to.equal('function');
       expect(win!.customElements.get('cc-workbench')).to.equal(win!.CcWorkbench!.CcWorkbench);
+    } finally {
+      frame.remove();
+    }
+  });
+});
+
+describe('the built element (dist/cc-workbench.js) with the chunks it loads where used', () => {
+  it('registers with tabs="shared", logs in, and loads the history, devices and network chunks from dist', async () => {
+    // A document of its own: the test page already defines the elements from the sources.
+    const frame = document.createElement('iframe');
+    frame.setAttribute('allow', 'microphone');
+    frame.srcdoc = '<!doctype html><script type="module" src="/dist/cc-workbench.js"></script><cc-workbench tabs="shared"></cc-workbench>';
+    document.body.append(frame);
+    try {
+      const win = frame.contentWindow as Window & typeof globalThis;
+      await waitFor(() => win.customElements?.get('cc-workbench'), 'the element defined from dist');
+      const account = testUser('1003');
+      const el = win.document.querySelector('cc-workbench') as CcWorkbench;
+      el.password = account.password;
+      el.setAttribute('server', sipEnv().wsUrl);
+      el.setAttribute('sip-uri', account.uri);
+      // tabs="shared": the tab election's chunk decides that this tab registers (dist's renamed names must match).
+      await waitFor(() => el.phone, 'a phone from the tab election');
+      await el.register();
+      await el.logIn();
+      expect(el.getStatusCode().code).to.equal(STATUS.ready);
+      const root = el.shadowRoot!;
+      await waitFor(() => root.querySelector('cc-my-work') && root.querySelector('cc-devices'), 'the history and devices chunks rendered their elements');
+      expect((await el.listDevices()).microphones.length, 'the fake microphones').to.be.above(0);
+      const check = await el.checkNetwork();
+      expect(check.websocket.ok, JSON.stringify(check)).to.equal(true);
+      expect(check.ok).to.equal(true);
+      await el.unregister();
     } finally {
       frame.remove();
     }
