@@ -111,6 +111,58 @@ async function customerCallsAgent(page, customerPage) {
   return measured;
 }
 
+/**
+ * Answer -> first RTP packet, as the issue asks it: the agent answers after a ring of `ringMs`
+ * (like a person, so what may happen while it rings has had the time a person gives it), and
+ * the clock stops when the customer's browser receives the agent's first RTP packet: its remote
+ * track's `unmute`, which Chromium fires for the first packet that arrives (webrtc-pc, "receiving
+ * an RTP packet" unmutes the receiver's track; checked against a packet capture on lo, 0.5-1 ms
+ * after the packet's kernel time, /work/notes/answer-fast.md). Both pages stamp
+ * performance.timeOrigin + now(): one machine, one clock. (The agent's getStats() is no such
+ * clock: Chromium serves it from a cache for 50 ms.)
+ */
+async function answerToCustomerRtp(page, customerPage, ringMs) {
+  await page.evaluate(() => {
+    const el = document.querySelector('#agent');
+    window.__incoming = new Promise((resolve) => el.addEventListener('cc-call-incoming', resolve, { once: true }));
+  });
+  await customerPage.evaluate(() => {
+    const before = window.__pcs.created;
+    window.__dialing = window.__customer.call('1001').catch((e) => e);
+    window.__firstRtp = new Promise((resolve, reject) => {
+      const stop = setTimeout(() => reject(new Error('bench: the customer received no RTP within 15 s')), 15_000);
+      const watch = () => {
+        if (window.__pcs.created === before) return void setTimeout(watch, 1);
+        window.__pcs.latest().addEventListener('track', ({ track }) => {
+          if (track.kind !== 'audio') return;
+          const at = () => (clearTimeout(stop), resolve(performance.timeOrigin + performance.now()));
+          // Muted until its first packet; a track that arrives unmuted cannot be measured.
+          if (track.muted) track.addEventListener('unmute', at, { once: true });
+          else reject(new Error('bench: the remote track was not muted before its first packet'));
+        });
+      };
+      watch();
+    });
+    window.__firstRtp.catch(() => {});
+  });
+  const t0 = await page.evaluate(async (ringMs) => {
+    const el = document.querySelector('#agent');
+    await window.__incoming;
+    await new Promise((r) => setTimeout(r, ringMs));
+    const t = performance.timeOrigin + performance.now();
+    await el.answer();
+    return t;
+  }, ringMs);
+  const ms = (await customerPage.evaluate(() => window.__firstRtp)) - t0;
+  await page.evaluate(async () => {
+    const el = document.querySelector('#agent');
+    await el.hangUp();
+    while (el.getStatusCode().code !== 3) await new Promise((r) => setTimeout(r, 5));
+  });
+  await customerPage.waitForFunction(() => !window.__customer.snapshot.context.call, { timeout: 15_000, polling: 5 });
+  return ms;
+}
+
 /** Prints the 30 largest growths between two heap snapshots' counts (snapshotCounts). */
 function printHeapDiff(before, after, title) {
   const rows = [...after].map(([k, v]) => [k, v.n - (before.get(k)?.n ?? 0), v.size - (before.get(k)?.size ?? 0)]);
@@ -204,7 +256,7 @@ function reachable(entries, { dynamic = true, stop = [] } = {}) {
  * `<cc-my-work>` (loaded once the agent is logged in, unless `history="off"`). What only they
  * reach (the monitor events a supervisor's relay fires) goes with them.
  */
-const WHERE_USED = ['chunks/tab-seat-', 'chunks/tab-relay-', 'chunks/page-links-controller-', 'chunks/history-'];
+const WHERE_USED = ['chunks/tab-seat-', 'chunks/tab-relay-', 'chunks/page-links-controller-', 'chunks/history-', 'chunks/media-', 'chunks/network-'];
 const whereUsed = readdirSync(`${root}dist/chunks`)
   .map((f) => `chunks/${f}`)
   .filter((f) => f.endsWith('.js') && WHERE_USED.some((prefix) => f.startsWith(prefix)));
@@ -248,9 +300,11 @@ const embedAndTabs = {
   embedClientGzipKiB: kib(gz(read('embed-client.js'))),
   embedClientIifeGzipKiB: kib(gz(read('embed-client.iife.js'))),
   tabSeatGzipKiB: kib(gz(read(chunkOf('tab-seat-')))),
-  tabRelayGzipKiB: gzOf(whereUsedFiles.filter((f) => !/^chunks\/(?:page-links-controller|tab-seat|history)-/.test(f))),
+  tabRelayGzipKiB: gzOf(whereUsedFiles.filter((f) => !/^chunks\/(?:page-links-controller|tab-seat|history|media|network)-/.test(f))),
   pageLinksGzipKiB: kib(gz(read(chunkOf('page-links-controller-')))),
   historyGzipKiB: kib(gz(read(chunkOf('history-')))),
+  mediaGzipKiB: kib(gz(read(chunkOf('media-')))),
+  networkGzipKiB: kib(gz(read(chunkOf('network-')))),
 };
 
 // The reference SDKs' facades (dist/facades/<name>.js, .iife.js): pages that used a vendor's SDK
@@ -268,7 +322,7 @@ const { tmpdir } = await import('node:os');
 const center = await startCallCenter({ quiet: true, dataDir: mkdtempSync(`${tmpdir()}/cc-bench-`) });
 const web = await serveStatic(root, { index: '/bench/page.html', handlers: center.handlers });
 const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: chromeArgs({ media: true }), protocolTimeout: 120_000 });
-// BENCH_ONLY=soak,capacity (sections: render, calls, soak, center, supervisor, capacity) runs only
+// BENCH_ONLY=soak,capacity (sections: render, calls, answer, soak, center, supervisor, capacity) runs only
 // those and merges their figures into the existing bench/results.json.
 const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const want = (section) => only.size === 0 || only.has(section);
@@ -363,7 +417,6 @@ try {
     if (process.env.BENCH_HEAP_DIFF) printHeapDiff(globalThis.__countsA, await snapshotCounts(), 'heap diff (after call 1 -> 35 s after call 40)');
     const first20 = calls.slice(0, 20);
     results.inviteToIncomingMs = { median: round(median(first20.map((c) => c.inviteToIncomingMs).filter((x) => x !== null)), 2), runs: first20.map((c) => round(c.inviteToIncomingMs, 2)) };
-    results.answerToMediaMs = { median: round(median(first20.map((c) => c.answerToMediaMs))), runs: first20.map((c) => round(c.answerToMediaMs)) };
     results.heap = {
       afterLoadMiB: round(heapAfterLoad / 1048576, 2),
       after20CallsMiB: round(heapAfterCalls / 1048576, 2),
@@ -377,6 +430,13 @@ try {
       settledGrowthKiB: round((heapSettled - heapAfterLoad) / 1024, 1),
     };
     results.openPeerConnections = await page.evaluate(() => window.__pcs.open());
+  }
+
+  if (want('answer')) {
+    // 3b. Answer -> the customer's first RTP packet, 20 calls, each answered after a 400 ms ring.
+    const runs = [];
+    for (let i = 0; i < 20; i++) runs.push(await answerToCustomerRtp(page, customerPage, 400));
+    results.answerToMediaMs = { median: round(median(runs)), min: round(Math.min(...runs)), max: round(Math.max(...runs)), ringMs: 400, runs: runs.map((x) => round(x)) };
   }
 
   if (want('soak')) {
@@ -507,13 +567,16 @@ line('tabs: election (gzip KiB)', embedAndTabs.tabSeatGzipKiB, 'tabs="shared" on
 line('tabs: relay (gzip KiB)', embedAndTabs.tabRelayGzipKiB, 'tabs="shared" with a second tab open (with the monitor events)');
 line('click-to-dial + localStorage calls', embedAndTabs.pageLinksGzipKiB, 'gzip KiB, loaded with their attributes, not in "everything"');
 line('call history + my work (gzip KiB)', embedAndTabs.historyGzipKiB, 'after log-in unless history="off", not in "everything"');
+line('devices + call quality (gzip KiB)', embedAndTabs.mediaGzipKiB, 'after log-in (the tab holding the media) or its methods, not in "everything"');
+line('network check + access points (gzip KiB)', embedAndTabs.networkGzipKiB, 'checkNetwork() / switchAccessPoint() only, not in "everything"');
 for (const [name, figure] of Object.entries(facades)) {
   line(`facade ${name} ES / classic`, `${figure.esGzipKiB} / ${figure.iifeGzipKiB}`, 'gzip KiB, pages of that reference SDK only, besides cc-workbench.js');
 }
 line('first render, median of 10 (ms)', results.firstRenderMs.median, '');
 line('register() first / warm median (ms)', `${results.registerMs.first} / ${results.registerMs.medianWarm}`, '');
 line('INVITE -> cc-call-incoming (ms)', results.inviteToIncomingMs.median, 'target <= 20 median');
-line('answer -> first RTP packet (ms)', results.answerToMediaMs.median, 'target <= 300 median');
+const a = results.answerToMediaMs;
+line('answer -> first RTP, customer (ms)', a.median, `target <= 50 median of ${a.runs.length}; min ${a.min}, max ${a.max}; answered after a ${a.ringMs} ms ring`);
 line('heap after load / after 20 calls', `${results.heap.afterLoadMiB} / ${results.heap.after20CallsMiB} MiB`, '');
 line('heap growth after 20 calls (KiB)', results.heap.growthKiB, 'target <= 1024');
 line('heap growth, calls 2..20 (KiB)', results.heap.growthCalls2to20KiB, '');
