@@ -189,6 +189,8 @@ const sipServer = {
     if (command.startsWith('tab-')) return tabCommand(session, command, payload);
     if (command === 'udp-block') return blockUdp(payload.on);
     if (command === 'packet-loss') return (await import('./test/support/packet-loss.mjs')).packetLoss(payload ?? {});
+    if (command === 'turn-server') return (await import('./test/support/turn-server.mjs')).startTurnServer();
+    if (command === 'turn-server-stop') return (await import('./test/support/turn-server.mjs')).stopTurnServer().then(() => true);
     if (command === 'page-freeze') return freezePage(session, payload);
     if (command === 'sip-fuzz' || command === 'sip-hostile-invite') {
       const { fuzzSip, hostileInvite } = await import('./test/support/sip-fuzz.mjs');

@@ -18,7 +18,7 @@
 //      package.json or package-lock.json during `npm ci`, their committed bytes are put back.
 //   2. Debian packages chromium, kamailio, kamailio-websocket-modules, and for deploy/'s test
 //      kamailio-tls-modules, kamailio-sqlite-modules, rtpengine-daemon, sip-tester, sqlite3,
-//      openssl: installed with apt-get when missing (root only; otherwise prints the
+//      openssl, iptables, coturn: installed with apt-get when missing (root only; otherwise prints the
 //      missing packages and exits 1).
 //
 // Node builtins only. The decisions are exported for test/scripts/setup.test.mjs.
@@ -37,6 +37,8 @@ const APT_PACKAGES = [
   'kamailio-tls-modules', 'kamailio-sqlite-modules', 'rtpengine-daemon', 'sip-tester', 'sqlite3', 'openssl',
   // iptables-legacy: test/e2e/recovery.test.ts takes the media path (UDP on lo) away and back.
   'iptables',
+  // coturn: a real TURN server on loopback for checkNetwork()'s relay (test/e2e/network-check.test.ts).
+  'coturn',
 ];
 
 const log = (msg) => console.log(`[setup] ${msg}`);

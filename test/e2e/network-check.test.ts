@@ -108,6 +108,29 @@ describe('checkNetwork() through Kamailio', () => {
   });
 });
 
+describe('checkNetwork() with a real TURN server (coturn on loopback)', () => {
+  beforeEach(startProbe);
+  afterEach(async () => {
+    await executeServerCommand('turn-server-stop');
+    await cleanUp();
+  });
+
+  it('says relay true when the TURN server allocates a relay, and false with a wrong password', async () => {
+    const turn = (await executeServerCommand('turn-server')) as RTCIceServer;
+    const result = await checkNetwork({ server: sipEnv().wsUrl, iceServers: [turn], timeoutMs: 5000 });
+    await executeServerCommand('figure', { text: `checkNetwork with coturn: ICE ${result.ice.ms} ms ${JSON.stringify(result.ice.candidates)}` });
+    expect(result.ice.relay, result.ice.error).to.equal(true);
+    expect(result.ice.candidates.relay ?? 0, JSON.stringify(result.ice.candidates)).to.be.greaterThan(0);
+    expect(result.ice.ok).to.equal(true);
+    expect(result.ok).to.equal(true);
+    const refused = await checkNetwork({ server: sipEnv().wsUrl, iceServers: [{ ...turn, credential: 'wrong' }], timeoutMs: 3000 });
+    expect(refused.ice.relay, 'a refused allocation').to.equal(false);
+    expect(refused.ice.ok).to.equal(false);
+    expect(refused.ice.error).to.contain(String(turn.urls));
+    expect(probe!.openConnections().length).to.equal(0);
+  });
+});
+
 describe('switchAccessPoint() of a <cc-workbench> through Kamailio', () => {
   let sockets: SocketProbe;
   beforeEach(() => {
