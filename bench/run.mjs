@@ -253,7 +253,9 @@ function reachable(entries, { dynamic = true, stop = [] } = {}) {
  * Chunks an agent's page loads only where used, with figures of their own (like the supervisor
  * module): the tab election (`tabs="shared"`) and its relay (a second tab of the agent opened),
  * the page links (`click-to-dial`, `use-local-storage-to-call`), and the call history with
- * `<cc-my-work>` (loaded once the agent is logged in, unless `history="off"`). What only they
+ * `<cc-my-work>` (loaded once the agent is logged in, with `history`), the devices and call
+ * quality chunk (at log-in in the tab holding the media; the device code the budget leaves out)
+ * and the network check (its methods). What only they
  * reach (the monitor events a supervisor's relay fires) goes with them.
  */
 const WHERE_USED = ['chunks/tab-seat-', 'chunks/tab-relay-', 'chunks/page-links-controller-', 'chunks/history-', 'chunks/media-', 'chunks/network-'];
@@ -566,7 +568,7 @@ line('embed client ES / classic (gzip KiB)', `${embedAndTabs.embedClientGzipKiB}
 line('tabs: election (gzip KiB)', embedAndTabs.tabSeatGzipKiB, 'tabs="shared" only, not in "everything"');
 line('tabs: relay (gzip KiB)', embedAndTabs.tabRelayGzipKiB, 'tabs="shared" with a second tab open (with the monitor events)');
 line('click-to-dial + localStorage calls', embedAndTabs.pageLinksGzipKiB, 'gzip KiB, loaded with their attributes, not in "everything"');
-line('call history + my work (gzip KiB)', embedAndTabs.historyGzipKiB, 'after log-in unless history="off", not in "everything"');
+line('call history + my work (gzip KiB)', embedAndTabs.historyGzipKiB, 'after log-in with the history attribute, not in "everything"');
 line('devices + call quality (gzip KiB)', embedAndTabs.mediaGzipKiB, 'after log-in (the tab holding the media) or its methods, not in "everything"');
 line('network check + access points (gzip KiB)', embedAndTabs.networkGzipKiB, 'checkNetwork() / switchAccessPoint() only, not in "everything"');
 for (const [name, figure] of Object.entries(facades)) {

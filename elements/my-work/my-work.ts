@@ -25,7 +25,7 @@ const FIRST_WORK_STATUS = 2;
  *
  * The figures are this browser's own, with or without a CTI server (a CTI server's records are
  * not read). Consultation legs are not counted as calls. `<cc-workbench>` shows it once the agent
- * logged in, unless `history="off"`.
+ * logged in, with its `history` attribute.
  *
  * @csspart my-work - The `<details>` around the figures.
  */

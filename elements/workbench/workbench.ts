@@ -70,11 +70,12 @@ function fire(host: EventTarget, event: Event): void {
  * configuration error panel. It lays out `<cc-agent-status>`, `<cc-call-panel>`,
  * `<cc-after-call>`, `<cc-dialpad>` and, with a CTI API, `<cc-caller-id>` and `<cc-recent-calls>`.
  *
- * Once the agent is logged in it keeps the agent's calls (the last 200) and status times in this
- * browser (IndexedDB) and shows `<cc-my-work>` (the day's figures) and, without a CTI API,
- * `<cc-recent-calls>` listing those calls. The attribute `history="off"` turns this off (read
- * when the agent logs in and at each event); `history-clear-on-logout` forgets the agent's
- * history when the agent logs out (status 1).
+ * With the attribute `history` (any value but `off`; read when the agent logs in and at each
+ * event), once the agent is logged in it keeps the agent's calls (the last 200) and status times
+ * in this browser (IndexedDB) and shows `<cc-my-work>` (the day's figures) and, without a CTI
+ * API, `<cc-recent-calls>` listing those calls; `history-clear-on-logout` forgets the agent's
+ * history when the agent logs out (status 1). Off by default: customers' numbers stay out of the
+ * browser unless the host asks.
  *
  * Then too (in the tab that holds the media), it loads the devices and call quality chunk:
  * `<cc-devices>` (microphone, speaker, ringer, level meter, echo test) and, during a call,
@@ -88,6 +89,8 @@ function fire(host: EventTarget, event: Event): void {
  * @attr {string} authorization-user - Digest user when it differs from the URI's user.
  * @attr {string} ice-servers - JSON array of RTCIceServer.
  * @attr {string} access-points - JSON array of `{ name, server, iceServers? }`: the access points `switchAccessPoint(name)` chooses from.
+ * @attr {string} history - Keep the call history and "my work" in this browser (any value but `off`).
+ * @attr {boolean} history-clear-on-logout - Forget the agent's history when the agent logs out.
  * @attr {string} auto-answer - Answer after N seconds of ringing.
  * @attr {boolean} accept-auto-answer - Answer calls whose INVITE asks for it (Call-Info answer-after).
  * @attr {string} job-id-header - SIP header naming the call center's id for a call (default X-CC-Job-Id).
@@ -151,7 +154,7 @@ function fire(host: EventTarget, event: Event): void {
  * @csspart transfer-targets - CTI only: the agents offered for transfer and consult (their count, refresh, errors).
  * @csspart conference-button - The Conference button of a consultation.
  * @csspart recent-calls - The collapsible recent calls list (a `<details>`): the CTI API's, or without one the calls kept in this browser.
- * @csspart my-work - The collapsible figures of the agent's day (a `<details>`), unless `history="off"`.
+ * @csspart my-work - The collapsible figures of the agent's day (a `<details>`), with `history`.
  * @csspart devices - The devices panel (a `<details>`): microphone, speaker, ringer, level meter, echo test.
  * @csspart microphone-select - The microphone choice (also `speaker-select`, `ringer-select`).
  * @csspart level-meter - The microphone level (`role="meter"`).
@@ -256,7 +259,7 @@ export class CcWorkbench extends LitElement {
   private pageLinks: Promise<unknown> | null = null;
   /**
    * The call history and "my work" (src/history/): a chunk loaded once the agent is logged in,
-   * unless `history="off"`; `true` once its elements are defined (`<cc-my-work>`, and
+   * with `history`; `true` once its elements are defined (`<cc-my-work>`, and
    * `<cc-recent-calls>` for a phone without a CTI API).
    */
   private history: Promise<void> | true | null = null;
@@ -351,7 +354,7 @@ export class CcWorkbench extends LitElement {
 
   protected override updated(): void {
     if (this.agent.value.code > STATUS.offline && this.phoneHost.phone?.holdsMedia) void this.loadMedia();
-    if (this.agent.value.code > STATUS.offline && this.getAttribute('history') !== 'off') {
+    if (this.agent.value.code > STATUS.offline && (this.getAttribute('history') ?? 'off') !== 'off') {
       this.history ??= import('../../src/history/history.js').then(({ showHistory }) => {
         showHistory(this);
         this.history = true;

@@ -31,7 +31,7 @@ export const CONFIG: Rows = {
   exportErrorOfApi: partial('a failed API always shows in the panel\'s error line with its API name, code and RequestId; `onErrorNotify` gets it either way'),
   moreActionList: yes('the header shows Break (`break`) and Go offline (`offline`) only when listed; `adjustVolume` adds a volume slider above the panel'),
   useLocalStorageToCall: yes('calls and hang-ups from other tabs through localStorage (`use-local-storage-to-call`)'),
-  sideNavList: partial('our panel has no left navigation; an entry left out hides its part: `呼出` the keypad, `通话记录` recent calls, `转接` the transfer / consult field, `会议` the Conference button, `我的工作` the day\'s figures ("my work"), `设备检测` the devices panel (microphone, speaker, level meter, echo test). `呼入` is the call itself; `监听` (supervisors) is not offered as a panel yet'),
+  sideNavList: partial('our panel has no left navigation; an entry left out hides its part: `呼出` the keypad, `通话记录` recent calls, `转接` the transfer / consult field, `会议` the Conference button, `我的工作` the day\'s figures ("my work"), `设备检测` the devices panel (microphone, speaker, level meter, echo test); with `我的工作` or `通话记录` listed (or no sideNavList) the workbench keeps the call history in this browser (`history`). `呼入` is the call itself; `监听` (supervisors) is not offered as a panel yet'),
   disableSaveStats: na('the vendor\'s telemetry upload; accepted and ignored (nothing is sent anywhere)'),
   reducePanel: yes('a minimise button above the panel (default shown)'),
   isEnableSwitchAdapter: na('the vendor\'s voice access points; accepted and ignored (the SIP server and ICE servers of GetLoginDetails are used)'),

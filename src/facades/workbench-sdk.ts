@@ -366,6 +366,8 @@ export class WorkbenchSdk {
         'auto-answer': config.autoAnswerCall === undefined ? null : String(config.autoAnswerCall),
         'no-header': config.header === false,
         'use-local-storage-to-call': config.useLocalStorageToCall === true && this.storageCallsByElement(),
+        // The reference's 我的工作 and 通话记录 panels: the call history kept in this browser, unless sideNavList leaves both out.
+        history: !config.sideNavList || config.sideNavList.some((entry) => entry === '我的工作' || entry === '通话记录'),
         lang: document.documentElement.lang ? null : 'zh-CN',
       },
       {

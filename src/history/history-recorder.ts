@@ -15,16 +15,16 @@ const FLUSH_MS = 60_000;
  * Records what a workbench reports into its agent's history: each released call leg
  * (`cc-call-released`; a leg without `cc-call-hangup` first was not the customer's: a
  * consultation) and the time in each status (`cc-status-change`). Only the tab that holds the
- * media records (the agent's other tabs fire the same events), nothing while `history="off"` or
+ * media records (the agent's other tabs fire the same events), nothing without `history` (or with `history="off"`) or
  * during a supervisor's monitoring (status 21). With `history-clear-on-logout`, logging out
  * (status 1) forgets the agent's history.
  */
 export function recordHistory(host: HistoryHost): void {
   let history: CcCallHistory | null = null;
-  /** The history to write to now; a change of agent (or `history="off"`) closes the old one's status. */
+  /** The history to write to now; a change of agent (or `history` removed) closes the old one's status. */
   const current = (): CcCallHistory | null => {
     const phone = host.phone;
-    const next = phone?.holdsMedia && host.getAttribute('history') !== 'off' ? historyFor(phone.config.sipUri) : null;
+    const next = phone?.holdsMedia && (host.getAttribute('history') ?? 'off') !== 'off' ? historyFor(phone.config.sipUri) : null;
     if (next !== history) {
       void history?.status(null).catch(() => undefined);
       history = next;

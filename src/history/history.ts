@@ -1,7 +1,7 @@
 /**
- * The call history chunk: `<cc-workbench>` imports it once the agent is logged in (unless
- * `history="off"`), `<cc-recent-calls>` when it lists without a CTI API. Not in the agent's first
- * load nor in its "everything" figure: bench/run.mjs reports it on its own.
+ * The call history chunk: `<cc-workbench history>` imports it once the agent is logged in,
+ * `<cc-recent-calls>` when it lists without a CTI API. Loaded only where used (the attribute), not
+ * in the agent's first load nor in its "everything" figure: bench/run.mjs reports it on its own.
  */
 // The CTI elements' chunk comes with it (statically, so rollup keeps what both use in that chunk).
 import '../../elements/cti/cc-cti-elements.js';

@@ -77,7 +77,7 @@ describe('the built element (dist/cc-workbench.js) with the chunks it loads wher
     // A document of its own: the test page already defines the elements from the sources.
     const frame = document.createElement('iframe');
     frame.setAttribute('allow', 'microphone');
-    frame.srcdoc = '<!doctype html><script type="module" src="/dist/cc-workbench.js"></script><cc-workbench tabs="shared"></cc-workbench>';
+    frame.srcdoc = '<!doctype html><script type="module" src="/dist/cc-workbench.js"></script><cc-workbench tabs="shared" history></cc-workbench>';
     document.body.append(frame);
     try {
       const win = frame.contentWindow as Window & typeof globalThis;

@@ -70,7 +70,7 @@ describe('call history and my work without a CTI server, across a reload', funct
     await waitFor(() => evalIn<boolean>(id, '!window.__reloading && typeof window.startTab === "function"'), 'the tab page', 10_000, 100);
     await evalIn(id, TAB_HELPERS);
     const account = testUser(AGENT);
-    const config = { server: sipEnv().wsUrl, sipUri: account.uri, password: account.password, attrs: { 'auto-register': '', ...attrs } };
+    const config = { server: sipEnv().wsUrl, sipUri: account.uri, password: account.password, attrs: { 'auto-register': '', history: '', ...attrs } };
     await evalIn(id, `window.startTab(${JSON.stringify(config)})`);
     await evalIn(id, 'window.__watch()');
     await waitFor(async () => (await evalIn<number>(id, 'window.agent().getStatusCode().code')) === STATUS.offline, 'registered');

@@ -188,9 +188,10 @@ describe('call history: the store (IndexedDB)', () => {
   });
 });
 
-/** A stand-in for the workbench: the recorder only needs its events and `phone`. */
+/** A stand-in for `<cc-workbench history>`: the recorder only needs its events, `phone` and the attribute. */
 function fakeHost(sipUri: string, holdsMedia = true): HistoryHost & { code: StatusCode } {
   const host = document.createElement('div') as unknown as HistoryHost & { code: StatusCode; phone: PhoneApi };
+  host.setAttribute('history', '');
   host.code = STATUS.ready;
   host.phone = { holdsMedia, config: { sipUri }, getStatusCode: () => ({ code: host.code, lastCode: STATUS.offline }) } as unknown as PhoneApi;
   document.body.append(host);
@@ -244,22 +245,25 @@ describe('call history: the recorder', () => {
     host.remove();
   });
 
-  it('records nothing in a tab that does not hold the media, nor with history="off"', async () => {
-    const follower = fakeHost(freshUri(), false);
+  it('records nothing in a tab that does not hold the media, nor with history="off", nor without history', async () => {
+    const uris = [freshUri(), freshUri(), freshUri()];
+    const follower = fakeHost(uris[0]!, false);
     recordHistory(follower);
     follower.dispatchEvent(new CcCallHangupEvent({ type: 'inbound', callId: 'f' }));
     follower.dispatchEvent(released('f'));
-    const off = fakeHost(freshUri());
+    const off = fakeHost(uris[1]!);
     off.setAttribute('history', 'off');
-    recordHistory(off);
-    off.dispatchEvent(released('o'));
-    off.dispatchEvent(statusChange(STATUS.break, STATUS.ready));
+    const none = fakeHost(uris[2]!);
+    none.removeAttribute('history');
+    for (const host of [off, none]) {
+      recordHistory(host);
+      host.dispatchEvent(released('o'));
+      host.dispatchEvent(statusChange(STATUS.break, STATUS.ready));
+    }
     await new Promise((r) => setTimeout(r, 100));
     const names = await databaseNames();
-    expect(names).not.to.include(historyFor(agents[0]!).name);
-    expect(names).not.to.include(historyFor(agents[1]!).name);
-    follower.remove();
-    off.remove();
+    for (const uri of uris) expect(names).not.to.include(historyFor(uri).name);
+    for (const host of [follower, off, none]) host.remove();
   });
 
   it('keeps the time in each status from the status it started in; with history-clear-on-logout a log-out forgets it all', async () => {
@@ -445,7 +449,7 @@ function talkWatch(m: Mounted): () => number {
 describe('<cc-workbench> with its call history', () => {
   it('records once logged in: my work counts the calls made, the local recent calls list them, call back dials', async () => {
     const uri = freshUri();
-    const m = await mountWorkbench({ 'sip-uri': uri, 'after-call': 'manual', lang: 'en' });
+    const m = await mountWorkbench({ 'sip-uri': uri, 'after-call': 'manual', lang: 'en', history: '' });
     const talk = talkWatch(m);
     expect(m.el.shadowRoot!.querySelector('cc-my-work, cc-recent-calls')).to.equal(null);
     await toReady(m.el);
@@ -508,21 +512,23 @@ describe('<cc-workbench> with its call history', () => {
     expect(deepQuery<HTMLElement & { value: string }>(m.el, 'cc-dialpad')!.value).to.equal('13700000002');
   });
 
-  it('with history="off" loads no history, shows no my work and keeps nothing', async () => {
-    const uri = freshUri();
-    const m = await mountWorkbench({ 'sip-uri': uri, history: 'off' });
-    await toReady(m.el);
-    await ring(m, 'in-9');
-    m.sip.push({ type: 'sip.call.ended', callId: 'in-9', cause: 'Canceled', originator: 'remote' });
-    await untilCode(m.el, STATUS.ready);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(m.el.shadowRoot!.querySelector('cc-my-work, cc-recent-calls')).to.equal(null);
-    expect(await databaseNames()).not.to.include(historyFor(uri).name);
-  });
+  for (const [what, history] of [['without the history attribute (the default)', null], ['with history="off"', 'off']] as const) {
+    it(`${what} loads no history, shows no my work and keeps nothing`, async () => {
+      const uri = freshUri();
+      const m = await mountWorkbench({ 'sip-uri': uri, history });
+      await toReady(m.el);
+      await ring(m, 'in-9');
+      m.sip.push({ type: 'sip.call.ended', callId: 'in-9', cause: 'Canceled', originator: 'remote' });
+      await untilCode(m.el, STATUS.ready);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(m.el.shadowRoot!.querySelector('cc-my-work, cc-recent-calls')).to.equal(null);
+      expect(await databaseNames()).not.to.include(historyFor(uri).name);
+    });
+  }
 
   it('with history-clear-on-logout forgets the calls when the agent logs out, and an open list empties', async () => {
     const uri = freshUri();
-    const m = await mountWorkbench({ 'sip-uri': uri, 'history-clear-on-logout': '' });
+    const m = await mountWorkbench({ 'sip-uri': uri, history: '', 'history-clear-on-logout': '' });
     await toReady(m.el);
     await myWorkOf(m.el);
     await ring(m, 'in-5');
@@ -541,7 +547,7 @@ describe('<cc-workbench> with its call history', () => {
     it(`fits the workbench's minimum width, 300px, open, in ${lang}`, async () => {
       const uri = freshUri();
       await fillDay(uri);
-      const m = await mountWorkbench({ 'sip-uri': uri, lang }, { autoRespond: true }, (el) => el.style.setProperty('--cc-width', '300px'));
+      const m = await mountWorkbench({ 'sip-uri': uri, lang, history: '' }, { autoRespond: true }, (el) => el.style.setProperty('--cc-width', '300px'));
       await toReady(m.el);
       const work = await myWorkOf(m.el);
       const recent = m.el.shadowRoot!.querySelector('cc-recent-calls')!;
@@ -566,7 +572,7 @@ describe('<cc-workbench> with its call history', () => {
   }
 
   it('shows the same phone in both panels and forwards their parts', async () => {
-    const m = await mountWorkbench({ 'sip-uri': freshUri() });
+    const m = await mountWorkbench({ 'sip-uri': freshUri(), history: 'on' });
     await toReady(m.el);
     const work = await myWorkOf(m.el);
     expect(work.phone).to.equal(m.el.phone);
