@@ -22,7 +22,7 @@ export const declaration: FacadeDeclaration = {
       support: 'yes',
       ours: 'Required (init returns false without it). The agent takes queue calls from that skill group only (CTI SignInGroup before ReadyForService); 0: from all its groups. A CTI API without SignInGroup: all groups, with a console warning.',
     },
-    remoteAudio: { support: 'partial', ours: "Accepted; the call's audio plays through the workbench's own audio output, not the page's `<audio>`." },
+    remoteAudio: { support: 'yes', ours: "The call's audio plays in the page's `<audio>` with that id (added to the page when there is none; another kind of element with that id: 7101); the workbench's own output is muted." },
     socketUri: { support: 'yes', ours: 'The SIP WebSocket server; when absent, the `SipServerUrl` that GetLoginDetails names (not a vendor default).' },
     callintype: {
       support: 'partial',

@@ -421,6 +421,7 @@ export function createPhonebar(): EmicPhonebar {
       s.registered = true;
       // The phone exists once registered (the element creates it when configured).
       watchProgress(s, el);
+      playIn(s, el, text(p.remoteAudio));
       if (!s.supervisor) {
         await signInGroup(el, text(p.gid));
         await el.logIn();
@@ -603,6 +604,40 @@ export function createPhonebar(): EmicPhonebar {
   }
 
   /** The outbound call's first provisional answer (180/183) is Emic's "the server took the call". */
+  /**
+   * The reference's `remoteAudio`: the id of the page's `<audio>` that plays the call (one with
+   * that id is added when the page has none). The workbench's own output is muted and each stream
+   * it is given (at every call, hold, conference) goes to the page's element, whose volume the page
+   * then controls.
+   */
+  function playIn(s: Session, el: CcWorkbench, id: string): void {
+    const own = el.phone?.config.audioElement;
+    if (!id || !own) return;
+    let page = document.getElementById(id);
+    if (page && !(page instanceof HTMLAudioElement)) throw new CcFacadeError(7101, `phonebar.init({ remoteAudio }): #${id} is a <${page.localName}>, not an <audio>`);
+    if (!page) {
+      page = document.createElement('audio');
+      page.id = id;
+      document.body.append(page);
+    }
+    const audio = page as HTMLAudioElement;
+    const follow = (): void => {
+      audio.srcObject = own.srcObject;
+      if (audio.srcObject) void audio.play().catch(() => undefined);
+    };
+    // Setting srcObject runs the media element's load algorithm: `loadstart` or `emptied`.
+    own.addEventListener('loadstart', follow);
+    own.addEventListener('emptied', follow);
+    own.muted = true;
+    follow();
+    s.stop.push(() => {
+      own.removeEventListener('loadstart', follow);
+      own.removeEventListener('emptied', follow);
+      own.muted = false;
+      audio.srcObject = null;
+    });
+  }
+
   function watchProgress(s: Session, el: CcWorkbench): void {
     const views = el.phone?.views;
     if (!views) return;

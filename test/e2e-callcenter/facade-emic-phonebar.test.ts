@@ -259,7 +259,7 @@ describe('Emic phonebar facade (reference 003) against the dev call center', () 
     runExample(edited(GET_USER_EXAMPLE, [["'1**6', '1**6'", "'1001', 'agent1001'"]]));
     const stored = await waitFor(() => localStorage.getItem('userData'), 'getUser stores localStorage.userData');
     expect(JSON.parse(stored)).to.deep.equal({ displayname: 'Alice (1001)', eid: 'pbx.test', number: '1001', role: 'agent' });
-    expect(phonebar.init({ un: '1001', pwd: password('1001'), switchnumber: SWITCHNUMBER, gid: 'sales' }, calls.hooks)).to.equal(true);
+    expect(phonebar.init({ un: '1001', pwd: password('1001'), switchnumber: SWITCHNUMBER, gid: 'sales', remoteAudio: 'emic-remote-voice' }, calls.hooks)).to.equal(true);
     await calls.registered();
     expect(phonebar.checkLogin()).to.equal(1);
     expect(phonebar.checkSeatState()).to.equal(1);
@@ -273,6 +273,10 @@ describe('Emic phonebar facade (reference 003) against the dev call center', () 
     expect((await calls.wait('answeredPBXCall')).c).to.equal(cc);
     await customers.until(customerId, (c) => c.state === 'talking', 'talking');
     expect(phonebar.checkSeatState()).to.equal(4);
+    // remoteAudio: the call plays in the page's <audio id="emic-remote-voice"> (added, as the page had none).
+    const voice = document.getElementById('emic-remote-voice') as HTMLAudioElement;
+    await waitFor(() => (voice.srcObject as MediaStream | null)?.getAudioTracks().some((t) => t.readyState === 'live'), 'the call in the page\'s <audio>');
+    expect(phonebar.workbench!.phone!.config.audioElement!.muted, 'the workbench\'s own output muted').to.equal(true);
 
     await phonebar.hold(cc);
     expect(phonebar.checkSeatState()).to.equal(5);
