@@ -44,39 +44,8 @@ interface Leg {
   held?: boolean;
   /** The microphone opened while the call rang (null: refused); stopped when the leg ends. */
   mic?: Promise<MediaStream | null> | undefined;
-  /** The answer made while the call rang (prepareAnswer); closed when the leg ends. */
-  ready?: Promise<Prepared | null> | undefined;
   /** Resolves the plug's `ended` of the leg. */
   done?: () => void;
-  /** When the prepared answer's ICE gathering began: its cap counts from then. */
-  iceSince?: number;
-}
-
-/** A peer connection with the caller's offer applied and its answer set, waiting for the agent. */
-interface Prepared {
-  readonly pc: RTCPeerConnection;
-  /** The caller's audio (its track event fired while ringing). */
-  readonly remote: () => MediaStream | null;
-  /** The offer's ICE candidates, held back until the answer. */
-  readonly candidates: readonly RTCIceCandidateInit[];
-  /** When its ICE gathering started (performance.now()): the gathering cap counts from then. */
-  readonly since: number;
-}
-
-/**
- * An SDP without its ICE candidates, and the candidates: a connection given only the rest checks
- * no path to the caller (nothing leaves before the answer, and a call forked to several agents
- * meets only the one who answers).
- */
-export function splitCandidates(sdp: string): { sdp: string; candidates: RTCIceCandidateInit[] } {
-  const candidates: RTCIceCandidateInit[] = [];
-  let index = -1;
-  const lines = sdp.split(/\r?\n/).filter((line) => {
-    if (line.startsWith('m=')) index += 1;
-    if (line.startsWith('a=candidate:')) candidates.push({ candidate: line.slice(2), sdpMLineIndex: index });
-    return !line.startsWith('a=candidate:') && line !== 'a=end-of-candidates';
-  });
-  return { sdp: lines.join('\r\n'), candidates };
 }
 
 /**
@@ -170,10 +139,8 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     if (leg.ended) return;
     leg.ended = true;
     leg.done?.();
-    // JsSIP closes only the streams it opened itself, not the one handed to answer(); it closes
-    // its connection, and closing the prepared one again (handed over or not) changes nothing.
+    // JsSIP closes only the streams it opened itself, not the one handed to answer().
     void leg.mic?.then((stream) => stream?.getTracks().forEach((t) => t.stop()));
-    void leg.ready?.then((prepared) => prepared?.pc.close());
     if (conference?.legs.includes(leg)) endConference();
     leg.stopGuard?.();
     if (leg.transferTimer) clearTimeout(leg.transferTimer);
@@ -196,7 +163,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     on('peerconnection', ({ peerconnection }) => watchPeerConnection(leg, peerconnection));
     // Never wait on slow STUN/TURN: send the SDP with what was gathered after the cap.
     on('icecandidate', ({ ready }) => {
-      iceTimer ??= setTimeout(ready, settings.iceGatheringTimeoutMs - (leg.iceSince === undefined ? 0 : performance.now() - leg.iceSince));
+      iceTimer ??= setTimeout(ready, settings.iceGatheringTimeoutMs);
     });
     on('sdp', () => {
       if (iceTimer) clearTimeout(iceTimer);
@@ -321,79 +288,7 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
     // The microphone opens while the call rings (not for a call refused at once), so that the
     // answer does not wait for it; its audio goes nowhere before the answer. A refusal waits for
     // the answer, which asks again and fails as it always did (8001).
-    if (leg.ended) return;
-    leg.mic = navigator.mediaDevices?.getUserMedia(audioOnly()).catch(() => null);
-    const offer = request.body;
-    if (offer) leg.ready = leg.mic?.then((mic) => (mic && !leg.ended ? prepareAnswer(mic, offer) : null));
-  };
-
-  /**
-   * While the call rings: the peer connection JsSIP's answer() would make, with the microphone,
-   * the offer (without its candidates) and the answer applied, so that answering only sends the
-   * 200 OK. Null when the browser refuses the offer: the answer then goes JsSIP's own way (488).
-   */
-  const prepareAnswer = async (mic: MediaStream, offer: string): Promise<Prepared | null> => {
-    const pc = new RTCPeerConnection(pcConfig());
-    const since = performance.now();
-    let remote: MediaStream | null = null;
-    pc.addEventListener('track', (e) => (remote ??= e.streams[0] ?? new MediaStream([e.track])));
-    const { sdp, candidates } = splitCandidates(offer);
-    try {
-      for (const track of mic.getTracks()) pc.addTrack(track, mic);
-      await pc.setRemoteDescription({ type: 'offer', sdp });
-      await pc.setLocalDescription(await pc.createAnswer());
-      return { pc, remote: () => remote, candidates, since };
-    } catch {
-      pc.close();
-      return null;
-    }
-  };
-
-  /**
-   * JsSIP's answer() on the prepared connection: it takes it from `new RTCPeerConnection` (JsSIP
-   * makes its connection only inside answer(), jssip/lib/RTCSession.js, and its private members
-   * are renamed in our build) and finds the microphone added, the offer and the answer applied
-   * (each of those steps once, the connection's own methods after; ICE gathering finished while
-   * ringing, so JsSIP sends the 200 OK at once).
-   */
-  const answerPrepared = (leg: Leg, { pc, remote, candidates, since }: Prepared, mic: MediaStream): void => {
-    const once = (name: 'addTrack' | 'setRemoteDescription' | 'createAnswer' | 'setLocalDescription', value: () => unknown): void => {
-      Object.defineProperty(pc, name, {
-        configurable: true,
-        value: () => (Reflect.deleteProperty(pc, name), value()),
-      });
-    };
-    once('addTrack', () => pc.getSenders()[0]);
-    once('setRemoteDescription', () => Promise.resolve());
-    once('createAnswer', () => Promise.resolve(pc.localDescription));
-    once('setLocalDescription', () => Promise.resolve());
-    const Native = globalThis.RTCPeerConnection;
-    // A class, not a function: the minifier turns functions into arrows, which `new` refuses.
-    globalThis.RTCPeerConnection = class {
-      constructor() {
-        globalThis.RTCPeerConnection = Native;
-        return pc;
-      }
-    } as unknown as typeof RTCPeerConnection;
-    try {
-      leg.session.answer({ mediaConstraints: audioOnly(), pcConfig: pcConfig(), mediaStream: mic });
-    } finally {
-      globalThis.RTCPeerConnection = Native;
-    }
-    for (const candidate of candidates) void pc.addIceCandidate(candidate).catch(() => undefined);
-    // Gathering still going (a slow STUN / TURN server): its candidates came before JsSIP listened,
-    // so nothing would start the cap's timer. One more candidate event (after JsSIP's listener,
-    // which a timer always follows) starts it, counted from the ring.
-    if (pc.iceGatheringState !== 'complete') {
-      leg.iceSince = since;
-      setTimeout(() => pc.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate: new RTCIceCandidate({ candidate: '', sdpMid: '0' }) })));
-    }
-    // Its track event fired while ringing, before the adapter watched the connection; the audio
-    // element is set up once the 200 OK is on its way, not before.
-    leg.session.once('accepted', () => {
-      leg.remoteStream ??= remote();
-      playRemote();
-    });
+    if (!leg.ended) leg.mic = navigator.mediaDevices?.getUserMedia(audioOnly()).catch(() => null);
   };
 
   const dial = (ua: UA | null, callId: string, target: string, callerId?: string, userData?: string): void => {
@@ -484,15 +379,11 @@ export function createLegs(settings: LegSettings, domain: string, send: (fact: S
           send({ type: 'sip.call.failed', callId: command.callId, cause: 'call no longer exists' });
           return;
         }
-        void Promise.all([leg.mic, leg.ready]).then(([mic, ready]) => {
+        void Promise.resolve(leg.mic).then((mic) => {
           if (leg.ended) return;
           try {
             // A microphone unplugged while the call rang (no live track) is asked for again.
-            if (mic?.active && ready) answerPrepared(leg, ready, mic);
-            else {
-              ready?.pc.close();
-              leg.session.answer({ mediaConstraints: audioOnly(), pcConfig: pcConfig(), ...(mic?.active ? { mediaStream: mic } : {}) });
-            }
+            leg.session.answer({ mediaConstraints: audioOnly(), pcConfig: pcConfig(), ...(mic?.active ? { mediaStream: mic } : {}) });
           } catch (error) {
             send({ type: 'sip.call.failed', callId: command.callId, cause: messageOf(error) });
           }
